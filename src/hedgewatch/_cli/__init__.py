@@ -1,0 +1,27 @@
+"""CLI commands, one module per topic. Each module exposes ``register(app)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import typer
+
+from hedgewatch._cli import (
+    align,
+    data,
+    idealpoints,
+    report,
+    rhetoric,
+    statements,
+    strategy,
+)
+
+TOPICS: list[Callable[[typer.Typer], None]] = [
+    data.register,
+    align.register,
+    idealpoints.register,
+    rhetoric.register,
+    statements.register,
+    strategy.register,
+    report.register,
+]

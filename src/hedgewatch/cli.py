@@ -26,24 +26,15 @@ for _register in TOPICS:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: library errors become one line on stderr, exit 1."""
     try:
-        app(standalone_mode=False)
+        app()
     except HedgewatchError as exc:
         typer.secho(f"Error: {exc}", fg="red", err=True)
         sys.exit(1)
-    except (typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         typer.echo("Aborted.", err=True)
         sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
 
 
 if __name__ == "__main__":

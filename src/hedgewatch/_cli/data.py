@@ -7,3 +7,9 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add this topic's commands to the main app."""
+
+    @app.command("version", hidden=True)
+    def _version() -> None:
+        from hedgewatch import __version__
+
+        typer.echo(__version__)

@@ -201,8 +201,10 @@ def iso2_to_iso3(codes: pd.Series, names: pd.Series | None = None, where: str = 
         out[gaps] = names[gaps].str.lower().map(by_name)
     if out.isna().any():
         i = int(np.flatnonzero(out.isna().to_numpy())[0])
-        bad = codes.iloc[i] if not pd.isna(codes.iloc[i]) else (
-            names.iloc[i] if names is not None else None
+        bad = (
+            codes.iloc[i]
+            if not pd.isna(codes.iloc[i])
+            else (names.iloc[i] if names is not None else None)
         )
         raise UnknownCountryError(bad, where=f"{where}row {i + 1}" if where else f"row {i + 1}")
     return out

@@ -125,8 +125,12 @@ class Store:
             for n in missing:
                 _load_parquet(con, n, bundled_path(f"{n}.parquet"))
 
-    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
-              tables: Sequence[str] = ()) -> pd.DataFrame:
+    def query(
+        self,
+        sql: str,
+        params: Sequence[Any] | Mapping[str, Any] | None = None,
+        tables: Sequence[str] = (),
+    ) -> pd.DataFrame:
         """Run SQL and return a DataFrame. ``tables`` are ensured to exist first."""
         if tables:
             self.ensure(*tables)
@@ -173,12 +177,18 @@ class Store:
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
 
-    def write_tables(self, tables: Mapping[str, pd.DataFrame], mode: str = "replace",
-                     provenance: str | None = None) -> None:
+    def write_tables(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        mode: str = "replace",
+        provenance: str | None = None,
+    ) -> None:
         """Write DataFrames as tables in one atomic step (``mode`` 'replace' or 'append')."""
         if mode not in {"replace", "append"}:
-            raise ValueError(f"The 'mode' parameter of write_tables() must be 'replace' or "
-                             f"'append'; got {mode!r}.")
+            raise ValueError(
+                f"The 'mode' parameter of write_tables() must be 'replace' or "
+                f"'append'; got {mode!r}."
+            )
         with self.transaction() as con:
             for name, df in tables.items():
                 con.register("_incoming", df)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import ParameterError
-from hedgewatch.store import Store, get_store
+from hedgewatch.store import Store, bundled_tables, get_store
 
 #: Voeten's six issue codes and their names.
 ISSUES: dict[str, str] = {
@@ -32,12 +32,21 @@ ISSUES: dict[str, str] = {
     "ec": "Economic development",
 }
 _ISSUE_ALIASES = {
-    "palestine": "me", "middle east": "me", "palestinian conflict": "me",
-    "nuclear": "nu", "nuclear weapons": "nu",
-    "arms control": "di", "disarmament": "di", "arms": "di",
-    "human rights": "hr", "human-rights": "hr", "rights": "hr",
+    "palestine": "me",
+    "middle east": "me",
+    "palestinian conflict": "me",
+    "nuclear": "nu",
+    "nuclear weapons": "nu",
+    "arms control": "di",
+    "disarmament": "di",
+    "arms": "di",
+    "human rights": "hr",
+    "human-rights": "hr",
+    "rights": "hr",
     "colonialism": "co",
-    "economic development": "ec", "development": "ec", "economic": "ec",
+    "economic development": "ec",
+    "development": "ec",
+    "economic": "ec",
 }
 
 VOTE_VALUES = ("yes", "abstain", "no", "absent")
@@ -205,6 +214,131 @@ def votes(
     df["date"] = pd.to_datetime(df["date"])
     cats = list(VOTE_VALUES if include_absent else VOTE_VALUES[:3])
     df["vote"] = pd.Categorical(df["vote"], categories=cats)
+    df["rcid"] = df["rcid"].astype("int64")
     df["session"] = df["session"].astype("int64")
     df["year"] = df["year"].astype("int64")
     return df
+
+
+# ---------------------------------------------------------------------------------------
+# Import into the store
+# ---------------------------------------------------------------------------------------
+def _resolution_key(s: pd.Series) -> pd.Series:
+    """'A/RES/60/260' and 'R/60/260' -> '60/260', to match symbols across sources."""
+    return (
+        s.fillna("")
+        .astype(str)
+        .str.upper()
+        .str.replace(" ", "", regex=False)
+        .str.replace(r"^(A/RES/|A/|R/)", "", regex=True)
+    )
+
+
+def import_record(
+    record: object, *, store: Store | str | None = None, provenance: str = ""
+) -> dict[str, int]:
+    """Add a normalised :class:`~hedgewatch.sources.unga.VoteRecord` to the store, atomically.
+
+    Roll calls whose ``rcid`` is already stored are replaced with their votes. Roll calls
+    from the UN Digital Library file that match a stored roll call by resolution symbol and
+    date are skipped (the record already holds them, with amendment and paragraph votes the
+    Library file lacks). Returns counts of what was added, replaced and skipped.
+    """
+    from hedgewatch.sources.unga import VoteRecord
+
+    if not isinstance(record, VoteRecord):
+        raise TypeError("import_record() takes a VoteRecord from hedgewatch.sources.unga")
+    st = get_store(store)
+    present = set(st.tables())
+    rc, v = record.roll_calls, record.votes
+    skipped = 0
+    replaced = 0
+    # An import adds to the current record; on first use that is the bundled snapshot.
+    if not {"roll_calls", "votes"} <= present and {"roll_calls", "votes"} <= set(bundled_tables()):
+        st.ensure("roll_calls", "votes")
+    if "roll_calls" in set(st.tables()):
+        old = st.query("select rcid, resolution, date from roll_calls")
+        if (rc["source"] == "undl").any():
+            old_keys = set(
+                zip(
+                    _resolution_key(old["resolution"]),
+                    pd.to_datetime(old["date"]).dt.date,
+                    strict=True,
+                )
+            )
+            keys = list(zip(_resolution_key(rc["resolution"]), rc["date"].dt.date, strict=True))
+            dup = pd.Series([k in old_keys for k in keys], index=rc.index)
+            dup &= rc["source"] == "undl"
+            skipped = int(dup.sum())
+            rc = rc[~dup]
+            v = v[v["rcid"].isin(rc["rcid"])]
+        replaced = int(rc["rcid"].isin(old["rcid"]).sum())
+    with st.transaction() as con:
+        con.register("_rc", rc)
+        con.register("_v", v)
+        if "roll_calls" in {r[0] for r in con.execute("show tables").fetchall()}:
+            con.execute("delete from votes where rcid in (select rcid from _rc)")
+            con.execute("delete from roll_calls where rcid in (select rcid from _rc)")
+            con.execute("insert into roll_calls by name select * from _rc")
+            con.execute("insert into votes by name select * from _v")
+        else:
+            con.execute("create table roll_calls as select * from _rc")
+            con.execute("create table votes as select * from _v")
+        if provenance:
+            con.execute(
+                "insert or replace into meta values (?, ?)",
+                [f"import:{pd.Timestamp.now().isoformat()}", provenance],
+            )
+    return {
+        "roll_calls_added": len(rc) - replaced,
+        "roll_calls_replaced": replaced,
+        "roll_calls_skipped": skipped,
+        "votes": len(v),
+    }
+
+
+def import_file(
+    path: str, *, format: str | None = None, store: Store | str | None = None
+) -> dict[str, int]:
+    """Read a vote file in any supported layout and import it atomically.
+
+    ``format`` is 'voeten', 'unvotes' or 'undl'; default: detected from the header.
+    A bad row raises :class:`~hedgewatch.errors.DataFormatError` before anything is written.
+    """
+    from hedgewatch.sources import unga as src
+
+    fmt = format or src.detect_format(path)
+    if fmt not in src.READERS:
+        raise ParameterError(
+            f"The 'format' parameter of import_file() must be one of "
+            f"{', '.join(src.READERS)}; got {fmt!r}."
+        )
+    record = src.READERS[fmt](path)
+    return import_record(record, store=store, provenance=f"{fmt}:{path}")
+
+
+def info(store: Store | str | None = None) -> dict[str, object]:
+    """Figures of the UNGA record in the store: sessions, roll calls, votes, countries, dates."""
+    st = get_store(store)
+    row = st.query(
+        "select count(distinct session) as sessions, count(*) as roll_calls, "
+        "min(date) as first_date, max(date) as last_date from roll_calls",
+        tables=("roll_calls", "votes"),
+    ).iloc[0]
+    v = st.query(
+        "select count(*) filter (where vote <> 'absent') as votes, "
+        "count(*) filter (where vote = 'absent') as absences, "
+        "count(distinct country) as countries from votes"
+    ).iloc[0]
+    src = st.query("select source, count(*) as n from roll_calls group by source order by source")
+    return {
+        "store": str(st.path),
+        "sessions": int(row["sessions"]),
+        "roll_calls": int(row["roll_calls"]),
+        "votes": int(v["votes"]),
+        "absences": int(v["absences"]),
+        "countries": int(v["countries"]),
+        "first_date": pd.Timestamp(row["first_date"]).date(),
+        "last_date": pd.Timestamp(row["last_date"]).date(),
+        "sources": dict(zip(src["source"], src["n"].astype(int), strict=True)),
+    }

@@ -1,0 +1,112 @@
+"""Shared reading helpers for the readers: decoding, gzip checks, collecting bad rows."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from hedgewatch.errors import DataFormatError, Problem
+
+#: How many bad rows a reader lists before it stops collecting.
+MAX_PROBLEMS = 20
+
+
+def read_text(path: str | Path) -> str:
+    """Read a (possibly gzip-compressed) UTF-8 text file, with located errors.
+
+    A truncated or corrupt gzip stream and bytes that are not UTF-8 each raise
+    :class:`DataFormatError` naming the file, and for bad bytes the line and column.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataFormatError(path, "file not found", hint="Check the path.")
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+            raise DataFormatError(
+                path,
+                f"the gzip stream is truncated or corrupt ({exc})",
+                hint="Download the file again; nothing was imported.",
+            ) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataFormatError(
+            path,
+            [
+                Problem(
+                    f"bytes that are not UTF-8 at column {col}",
+                    line=line,
+                    value=raw[exc.start : exc.end + 8],
+                )
+            ],
+            hint="Re-save the file as UTF-8; nothing was imported.",
+        ) from exc
+
+
+def read_csv_strings(path: str | Path) -> pd.DataFrame:
+    """Read a CSV file with every column as a string (empty string for missing)."""
+    text = read_text(path)
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        raise DataFormatError(path, f"not a well-formed CSV file ({exc})") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise DataFormatError(path, "the file is empty") from exc
+
+
+def require_columns(path: str | Path, df: pd.DataFrame, required: list[str], what: str) -> None:
+    """Refuse a table whose header lacks required columns, printing the header found."""
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise DataFormatError(
+            path,
+            f"missing column(s) {', '.join(missing)} for the {what} layout; "
+            f"the header found is: {','.join(map(str, df.columns))}",
+            hint=f"Expected columns: {','.join(required)}. Pass --format to choose another layout.",
+        )
+
+
+class ProblemCollector:
+    """Collects located problems across columns, then raises them together."""
+
+    def __init__(self, path: str | Path, line_offset: int = 2) -> None:
+        self.path = path
+        self.line_offset = line_offset  # header is line 1, first data row line 2
+        self.problems: list[Problem] = []
+        self.total = 0
+
+    def add_mask(
+        self, df: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, reason: str
+    ) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        n = int(mask.sum())
+        if not n:
+            return
+        self.total += n
+        room = MAX_PROBLEMS - len(self.problems)
+        for pos in np.flatnonzero(mask)[: max(room, 0)]:
+            value = df[column].iloc[pos] if column in df.columns else None
+            self.problems.append(
+                Problem(reason, line=int(pos) + self.line_offset, column=column, value=value)
+            )
+
+    def raise_if_any(self, hint: str) -> None:
+        if self.total:
+            raise DataFormatError(self.path, self.problems, hint=hint, total=self.total)
+
+
+def to_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse integers written as '12' or '12.0'; returns (values, bad-mask)."""
+    num = pd.to_numeric(s.str.strip(), errors="coerce")
+    bad = num.isna() | (num % 1 != 0)
+    return num.fillna(-1).astype("int64"), bad

@@ -512,6 +512,7 @@ def _statement_ids(df: pd.DataFrame) -> pd.Series:
         + "|"
         + df["text"].fillna("").str.slice(0, 500)
     )
+    key = key + "|" + key.groupby(key).cumcount().astype(str)  # identical records stay distinct
     return key.map(lambda k: hashlib.blake2b(k.encode(), digest_size=8).hexdigest())
 
 

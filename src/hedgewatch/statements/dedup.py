@@ -31,8 +31,14 @@ from hedgewatch.errors import check_param
 _ANCHOR = r"\b(?:[A-Z][a-z]{2,}|\d{2,})\b"
 
 
-def _similar_pairs(X: sp.csr_matrix, day: np.ndarray, group: np.ndarray, window: int,
-                   threshold: float, allowed: np.ndarray | None = None) -> np.ndarray:
+def _similar_pairs(
+    X: sp.csr_matrix,
+    day: np.ndarray,
+    group: np.ndarray,
+    window: int,
+    threshold: float,
+    allowed: np.ndarray | None = None,
+) -> np.ndarray:
     """Pairs (i, j), i < j in sort order, same group, |day_i - day_j| <= window, cos >= thr.
 
     Rows must be sorted by (group, day). Loops over blocks (group, day), never statements.
@@ -88,17 +94,23 @@ def mark_duplicates(
     Compression and Complexity of Sequences, 21-29 (near-duplicate detection by similarity
     within candidate blocks).
     """
-    check_param(isinstance(window, int | np.integer) and window >= 0, "window",
-                "mark_duplicates", "a non-negative number of days", window)
+    check_param(
+        isinstance(window, int | np.integer) and window >= 0,
+        "window",
+        "mark_duplicates",
+        "a non-negative number of days",
+        window,
+    )
     check_param(0 < threshold <= 1, "threshold", "mark_duplicates", "in (0, 1]", threshold)
     df = statements.copy()
     if df.empty:
         return df.assign(duplicate_of=pd.Series(dtype=object), dup_count=pd.Series(dtype=int))
     body = (df["title"].fillna("") + " " + df["text"].fillna("")).str.strip()
-    order = np.lexsort((body.str.len().to_numpy() * -1, df["date"].to_numpy(),
-                        df["actor"].astype(str).to_numpy()))
+    order = np.lexsort(
+        (body.str.len().to_numpy() * -1, df["date"].to_numpy(), df["actor"].astype(str).to_numpy())
+    )
     df, body = df.iloc[order].reset_index(drop=True), body.iloc[order].reset_index(drop=True)
-    day = (df["date"].to_numpy().astype("datetime64[D]").astype(np.int64))
+    day = df["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     group = pd.factorize(df["actor"])[0]
     pairs = [_similar_pairs(_word_vectors(body), day, group, window, threshold)]
     if translations:

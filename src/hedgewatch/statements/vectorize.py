@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 from hedgewatch.statements.lexicon import CONCEPTS, Concept
 
 # A short Russian stop list (the most frequent function words); enough for TF-IDF labels.
-RUSSIAN_STOP_WORDS = frozenset(  # noqa: SIM905
+_RU_STOP = (
     "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только "
     "ее мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни "
     "быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где "
@@ -27,11 +27,14 @@ RUSSIAN_STOP_WORDS = frozenset(  # noqa: SIM905
     "сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше "
     "тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой "
     "перед иногда лучше чуть том нельзя такой им более всегда конечно всю между также это "
-    "года году который которые которых также заявил сообщил".split()
+    "года году который которые которых также заявил сообщил"
 )
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | RUSSIAN_STOP_WORDS | {
-    "said", "says", "also", "would", "kcna", "pyongyang", "dprk"
-}
+RUSSIAN_STOP_WORDS = frozenset(_RU_STOP.split())
+STOP_WORDS = (
+    frozenset(ENGLISH_STOP_WORDS)
+    | RUSSIAN_STOP_WORDS
+    | {"said", "says", "also", "would", "kcna", "pyongyang", "dprk"}
+)
 _TOKEN = r"(?u)\b[^\W\d_][\w\-]+\b"  # words of 2+ characters starting with a letter
 
 
@@ -63,8 +66,14 @@ def tfidf_matrix(
     Information Processing & Management 24(5), 513-523.
     """
     vec = TfidfVectorizer(
-        max_features=max_features, min_df=min_df, max_df=max_df, ngram_range=ngram_range,
-        sublinear_tf=True, stop_words=list(STOP_WORDS), token_pattern=_TOKEN, dtype=np.float32,
+        max_features=max_features,
+        min_df=min_df,
+        max_df=max_df,
+        ngram_range=ngram_range,
+        sublinear_tf=True,
+        stop_words=list(STOP_WORDS),
+        token_pattern=_TOKEN,
+        dtype=np.float32,
     )
     docs = ["" if t is None else str(t) for t in texts]
     X = vec.fit_transform(docs)
@@ -73,8 +82,7 @@ def tfidf_matrix(
 
 def term_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
     """Binary statement x term matrix over lower-cased words and adjacent word pairs."""
-    vec = CountVectorizer(binary=True, ngram_range=(1, 2), token_pattern=_TOKEN,
-                          dtype=np.int8)
+    vec = CountVectorizer(binary=True, ngram_range=(1, 2), token_pattern=_TOKEN, dtype=np.int8)
     docs = ["" if t is None else str(t) for t in texts]
     try:
         X = vec.fit_transform(docs)
@@ -112,13 +120,10 @@ def concept_mapping(terms: np.ndarray, concepts: Sequence[Concept] = CONCEPTS) -
         cols.append(np.full(len(idx), j))
     r = np.concatenate(rows) if rows else np.array([], dtype=int)
     k = np.concatenate(cols) if cols else np.array([], dtype=int)
-    return sp.csr_matrix((np.ones(len(r), dtype=np.int8), (r, k)),
-                         shape=(len(t), len(concepts)))
+    return sp.csr_matrix((np.ones(len(r), dtype=np.int8), (r, k)), shape=(len(t), len(concepts)))
 
 
-def concept_matrix(
-    texts: Sequence[str], concepts: Sequence[Concept] = CONCEPTS
-) -> sp.csr_matrix:
+def concept_matrix(texts: Sequence[str], concepts: Sequence[Concept] = CONCEPTS) -> sp.csr_matrix:
     """Binary statement x concept matrix from the bilingual lexicon.
 
     Words and word pairs are matched against each concept's English and Russian patterns
@@ -143,8 +148,12 @@ def concept_matrix(
     cjk = s.str.contains(r"[\u4E00-\u9FFF]", regex=True).to_numpy()
     if cjk.any():
         zh = s[cjk]
-        cols = [zh.str.contains("|".join(map(re.escape, c.zh))).to_numpy() if c.zh
-                else np.zeros(len(zh), dtype=bool) for c in concepts]
+        cols = [
+            zh.str.contains("|".join(map(re.escape, c.zh))).to_numpy()
+            if c.zh
+            else np.zeros(len(zh), dtype=bool)
+            for c in concepts
+        ]
         Z = sp.lil_matrix((len(s), len(concepts)), dtype=np.int8)
         Z[np.flatnonzero(cjk)] = np.column_stack(cols).astype(np.int8)
         C = ((C + Z.tocsr()) > 0).astype(np.int8).tocsr()

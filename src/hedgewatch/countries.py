@@ -235,7 +235,9 @@ def resolve(value: object, *, where: str | None = None) -> str:
 
     close = difflib.get_close_matches(text.lower(), list(names), n=3, cutoff=0.75)
     hint = (
-        "Did you mean " + ", ".join(f"{names[c]} ({c})" for c in close) + "?"
+        "Did you mean "
+        + ", ".join(dict.fromkeys(f"{name(names[c])} ({names[c]})" for c in close))
+        + "?"
         if close
         else "Use an ISO3 code such as 'PRK', 'CHN', 'RUS', 'USA'."
     )

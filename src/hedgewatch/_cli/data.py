@@ -1,15 +1,92 @@
-"""CLI commands for the data store (filled in by the foundation issue)."""
+"""CLI commands for the data store: ``hedgewatch data info|import|update``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+data_app = typer.Typer(
+    help="Inspect, import and update the vote record in the store.", no_args_is_help=True
+)
+console = Console()
+
+
+def _show_info() -> None:
+    from hedgewatch import unga
+
+    facts = unga.info()
+    table = Table(title="UN General Assembly record in the store", show_header=False)
+    for key in (
+        "store",
+        "sessions",
+        "roll_calls",
+        "votes",
+        "absences",
+        "countries",
+        "first_date",
+        "last_date",
+    ):
+        value = facts[key]
+        table.add_row(key.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
+    table.add_row("sources", ", ".join(f"{k}: {v:,}" for k, v in facts["sources"].items()))
+    console.print(table)
+
+
+@data_app.command("info")
+def info() -> None:
+    """Show sessions, roll calls, votes, countries and first/last date of the stored record."""
+    _show_info()
+
+
+@data_app.command("import")
+def import_(
+    paths: list[Path] = typer.Argument(..., help="Vote files (or an unvotes .rda folder)."),
+    format: str | None = typer.Option(
+        None, "--format", "-f", help="voeten | unvotes | undl (default: detected)."
+    ),
+) -> None:
+    """Import vote files atomically: a bad row leaves the store unchanged."""
+    from hedgewatch import unga
+
+    for path in paths:
+        with console.status(f"Importing {path} ..."):
+            counts = unga.import_file(str(path), format=format)
+        console.print(
+            f"[green]Imported[/] {path}: "
+            + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items())
+        )
+    _show_info()
+
+
+@data_app.command("update")
+def update(
+    url: str | None = typer.Option(
+        None, help="Record page to read (default: the UN Digital Library record 4060887)."
+    ),
+) -> None:
+    """Download the newest official GA voting file (UN Digital Library) and import it."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    from hedgewatch import unga
+    from hedgewatch.sources.download import fetch_undl_votes
+
+    with Progress(TextColumn("Downloading"), BarColumn(), DownloadColumn(), console=console) as bar:
+        task = bar.add_task("download", total=None)
+        path = fetch_undl_votes(
+            url, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
+    console.print(f"Downloaded {path}")
+    with console.status("Importing ..."):
+        counts = unga.import_file(str(path), format="undl")
+    console.print(
+        "Imported: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items())
+    )
+    _show_info()
 
 
 def register(app: typer.Typer) -> None:
-    """Add this topic's commands to the main app."""
-
-    @app.command("version", hidden=True)
-    def _version() -> None:
-        from hedgewatch import __version__
-
-        typer.echo(__version__)
+    """Add the ``data`` group to the main app."""
+    app.add_typer(data_app, name="data")

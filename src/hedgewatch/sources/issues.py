@@ -22,25 +22,25 @@ ISSUE_CODES: tuple[str, ...] = ("me", "nu", "di", "hr", "co", "ec")
 
 #: One regular expression per issue (matched case-insensitively anywhere in the text).
 RULES: dict[str, str] = {
-    "me": r"palestin|israel|occupied (arab|syrian|territor|golan)|golan|jerusalem|gaza|"
+    "me": r"palestin|israel|occupied (?:arab|syrian|territor|golan)|golan|jerusalem|gaza|"
     r"west bank|unrwa|middle east|near east|lebanon|syrian arab",
     "nu": r"nuclear|atomic|radioactive|fissile|non-proliferation",
-    "di": r"disarm|armament|arms (race|control|trade|transfer)|weapon|missile|"
-    r"chemical and bacteriological|biological|mines|military (budget|expenditure)|"
+    "di": r"disarm|armament|arms (?:race|control|trade|transfer)|weapon|missile|"
+    r"chemical and bacteriological|biological|mines|military (?:budget|expenditure)|"
     r"zone of peace|test[- ]ban|outer space",
     "hr": r"human rights|racial discrimination|racism|torture|rights of the child|"
     r"discrimination against women|genocide|death penalty|capital punishment|"
     r"fundamental freedoms|religious intolerance|indigenous|minorit|"
     r"situation of human|arbitrary|disappearance|xenophobia|apartheid",
-    "co": r"colonial|self-determination|non-self-governing|trust territor|trusteeship|"
-    r"independence to colonial|namibia|south west africa|southern rhodesia|"
-    r"territories under portuguese|western sahara|gibraltar|new caledonia|falkland|"
-    r"malvinas|east timor|puerto rico|mayotte|chagos|american samoa|guam|bermuda|"
-    r"tokelau|turks and caicos|cayman|montserrat|anguilla|virgin islands|pitcairn|"
-    r"st\.? helena|question of",
-    "ec": r"econom|development|trade|debt|financ|poverty|commodit|industriali|"
-    r"agricultur|food|investment|monetary|unilateral coercive|embargo|"
-    r"sustainable|new international economic order|least developed|technology",
+    "co": r"colonial|colonies|self-determination|non[- ]self[- ]governing|trust territor|"
+    r"trusteeship|decoloni|independence|southern rhodesia|portug|west irian|"
+    r"occupied territor|territories occupied|gibraltar|new caledonia|east timor|"
+    r"puerto rico|mayotte|chagos|american samoa|guam|bermuda|tokelau|turks and caicos|"
+    r"cayman|montserrat|anguilla|virgin islands|pitcairn|st\.? helena",
+    "ec": r"econom|development|trade|debt|financial|financing for development|poverty|"
+    r"commodit|industriali|agricultur|food|investment|monetary|unilateral coercive|"
+    r"sustainable|least developed|natural resources|land-locked|landlocked|"
+    r"assistance|labour|welfare|migrant|undp|ecosoc",
 }
 
 _COMPILED = {k: re.compile(v, re.IGNORECASE) for k, v in RULES.items()}

@@ -78,6 +78,8 @@ def _finish(roll_calls: pd.DataFrame, votes: pd.DataFrame) -> VoteRecord:
     rc["rcid"] = rc["rcid"].astype("int64")
     rc["session"] = rc["session"].astype("int64")
     rc["year"] = rc["year"].astype("int64")
+    for col in ("is_amendment", "is_paragraph", "important"):
+        rc[col] = rc[col].astype("boolean")
     v = votes[VOTE_COLUMNS].sort_values(["rcid", "country"]).reset_index(drop=True)
     v["rcid"] = v["rcid"].astype("int64")
     return VoteRecord(rc, v)

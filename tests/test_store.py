@@ -1,0 +1,130 @@
+"""The store: bundled snapshot on first use, atomic imports, queries, cache."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+import hedgewatch as hw
+from hedgewatch import unga
+from hedgewatch.errors import DataFormatError, StoreError
+from hedgewatch.store import Store
+
+from .conftest import DATA
+
+UNGA = DATA / "unga"
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_first_use_builds_from_bundled_snapshot(hw_home):
+    facts = unga.info()
+    assert facts["roll_calls"] == 6203
+    assert facts["votes"] == 870109
+    assert facts["sessions"] == 74
+    assert str(facts["first_date"]) == "1946-01-01" and str(facts["last_date"]) == "2020-01-14"
+    assert (hw_home / "hedgewatch.duckdb").exists()
+
+
+def test_votes_api_filters(session_store):
+    prk = hw.votes(["PRK"], store=session_store)
+    assert prk["date"].min().year == 1991 and set(prk["country"]) == {"PRK"}
+    assert list(prk.columns) == ["rcid", "session", "year", "date", "country", "state", "vote"]
+    nuc = hw.votes(["USA"], issues="nuclear", start=2000, end=2005, store=session_store)
+    rc = hw.roll_calls(issues=["nu"], start=2000, end=2005, store=session_store)
+    assert set(nuc["rcid"]) <= set(rc["rcid"]) and len(nuc) > 50
+    assert all("nu" in x for x in rc["issues"])
+    imp = hw.roll_calls(important_only=True, sessions=[60], store=session_store)
+    assert imp["important"].all() and set(imp["session"]) == {60}
+    # USSR kept apart from Russia when the successor mapping is switched off
+    sun = hw.votes(sessions=[40], successors={}, store=session_store)
+    assert "SUN" in set(sun["country"]) and "RUS" not in set(sun["country"])
+    absent = hw.votes(["PRK"], include_absent=True, sessions=[60], store=session_store)
+    assert "absent" in absent["vote"].cat.categories
+
+
+def test_unknown_country_in_api(session_store):
+    with pytest.raises(hw.UnknownCountryError, match="Did you mean"):
+        hw.votes(["North Koreaa"], store=session_store)
+
+
+def test_import_undl_adds_roll_calls_atomically(hw_home):
+    before = unga.info()
+    counts = unga.import_file(str(UNGA / "2025_undl_ga_voting.csv"))
+    assert counts["roll_calls_added"] == 3 and counts["roll_calls_skipped"] == 0
+    after = unga.info()
+    assert after["roll_calls"] == before["roll_calls"] + 3
+    assert str(after["last_date"]) == "2025-03-04"
+    # importing again replaces, never duplicates
+    unga.import_file(str(UNGA / "2025_undl_ga_voting.csv"))
+    assert unga.info()["roll_calls"] == after["roll_calls"]
+
+
+def test_bad_row_leaves_store_unchanged(hw_home, tmp_path):
+    unga.info()
+    db = hw_home / "hedgewatch.duckdb"
+    before = _digest(db)
+    df = pd.read_csv(UNGA / "2025_undl_ga_voting.csv", dtype=str, keep_default_na=False)
+    df.loc[len(df) - 1, "date"] = "2025-13-45"
+    bad = tmp_path / "bad.csv"
+    df.to_csv(bad, index=False)
+    with pytest.raises(DataFormatError, match="ISO date"):
+        unga.import_file(str(bad))
+    assert _digest(db) == before
+    assert not list(hw_home.glob(".import-*"))
+
+
+@pytest.mark.parametrize("where", ["after_first_write", "before_swap"])
+def test_kill_mid_import_leaves_store_unchanged(hw_home, where):
+    """A process killed during an import (SIGKILL-like os._exit) leaves the old store."""
+    unga.info()
+    db = hw_home / "hedgewatch.duckdb"
+    before = _digest(db)
+    script = textwrap.dedent(f"""
+        import os, duckdb
+        import hedgewatch.store as s
+        from hedgewatch import unga
+        where = {where!r}
+        if where == "before_swap":
+            s.os.replace = lambda *a, **k: os._exit(9)
+        else:
+            real = duckdb.DuckDBPyConnection.register
+            def dying(self, name, df):
+                if name == "_v":
+                    os._exit(9)
+                return real(self, name, df)
+            duckdb.DuckDBPyConnection.register = dying
+        unga.import_file({str(UNGA / "2025_undl_ga_voting.csv")!r})
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 9, proc.stderr
+    assert _digest(db) == before
+    assert unga.info()["roll_calls"] == 6203
+
+
+def test_write_tables_and_cache(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    store.write_tables({"t": pd.DataFrame({"a": [1, 2]})})
+    store.write_tables({"t": pd.DataFrame({"a": [3]})}, mode="append")
+    assert store.table("t")["a"].tolist() == [1, 2, 3]
+    calls = []
+    compute = lambda: calls.append(1) or pd.DataFrame({"x": [1.5]})  # noqa: E731
+    first = store.cached("k", ("a", 1), compute)
+    second = store.cached("k", ("a", 1), compute)
+    assert calls == [1] and first.equals(second)
+    # a new import invalidates the cache (the data version changes)
+    store.write_tables({"t": pd.DataFrame({"a": [9]})})
+    store.cached("k", ("a", 1), compute)
+    assert calls == [1, 1]
+
+
+def test_missing_table_error(tmp_path):
+    with pytest.raises(StoreError, match="no table 'nope'.*hedgewatch data import"):
+        Store(tmp_path / "s.duckdb").table("nope")

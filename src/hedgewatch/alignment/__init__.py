@@ -17,13 +17,23 @@ from hedgewatch.alignment.agreement import (
     score_tables,
 )
 from hedgewatch.alignment.crosstab import Crosstabs, crosstab
+from hedgewatch.alignment.fetch import HedgingResult, align, hedge
+from hedgewatch.alignment.hedging import hedging_index
+from hedgewatch.alignment.pivots import pivots
+from hedgewatch.alignment.plot import plot_hedging
 
 __all__ = [
     "MEASURES",
     "AgreementMatrix",
     "Crosstabs",
+    "HedgingResult",
     "agreement_matrix",
+    "align",
     "crosstab",
     "dyadic",
+    "hedge",
+    "hedging_index",
+    "pivots",
+    "plot_hedging",
     "score_tables",
 ]

@@ -293,7 +293,9 @@ def forecast(
         max_rounds,
     )
     check_param(tol >= 0, "tol", "forecast", "a non-negative number", tol)
-    check_param(accept in ("closest", "strongest"), "accept", "forecast", "'closest' or 'strongest'", accept)
+    check_param(
+        accept in ("closest", "strongest"), "accept", "forecast", "'closest' or 'strongest'", accept
+    )
     frame = scenario.to_frame()
     names = frame["actor"].to_numpy()
     x = frame["position"].to_numpy(float)
@@ -314,7 +316,9 @@ def forecast(
         if step <= tol * width:
             converged = True
             break
-    rows.append(pd.DataFrame({"round": len(outcomes) - 1, "actor": names, "position": x, "risk": np.nan}))
+    rows.append(
+        pd.DataFrame({"round": len(outcomes) - 1, "actor": names, "position": x, "risk": np.nan})
+    )
     out = pd.DataFrame(outcomes, columns=["round", "median", "mean"])
     return ForecastResult(
         scenario=scenario,

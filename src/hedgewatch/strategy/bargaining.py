@@ -171,7 +171,7 @@ def risk_exponents(eu: np.ndarray) -> np.ndarray:
     lo, hi = security.min(), security.max()
     if hi - lo <= 0:
         return np.ones_like(security)
-    big_r = (2.0 * security - hi - lo) / (hi - lo)
+    big_r = np.clip((2.0 * security - hi - lo) / (hi - lo), -1.0, 1.0)  # rounding only
     return (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
 
 

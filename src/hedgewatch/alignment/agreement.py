@@ -299,16 +299,16 @@ def dyadic(
         mat = agreement_matrix(votes, countries, by=by, measure=m, drop_unanimous=drop_unanimous)
         return mat.to_frame()
     tab = crosstab(votes, countries, partners, by=by, drop_unanimous=drop_unanimous, func="dyadic")
-    return _pairs_frame(tab, m)
+    return _pairs_frame(tab, m, strict=countries is not None)
 
 
-def _pairs_frame(tab: Crosstabs, measure: str) -> pd.DataFrame:
+def _pairs_frame(tab: Crosstabs, measure: str, strict: bool) -> pd.DataFrame:
     value, n, reason = score_tables(tab.counts, measure)
     both = tab.present_rows[:, :, None] & tab.present_cols[:, None, :]
     rows, cols = np.asarray(tab.rows, dtype=object), np.asarray(tab.cols, dtype=object)
     both &= (rows[:, None] != cols[None, :])[None]
     p, i, j = np.nonzero(both)
-    ever = n.sum(0)
+    ever = n.sum(0) if strict else np.ones_like(n[0])
     for a, b in zip(*np.nonzero(ever == 0), strict=True):
         if rows[a] != cols[b]:
             raise InsufficientDataError(

@@ -36,6 +36,7 @@ China. *Contemporary Southeast Asia* 30(2): 159-185.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from itertools import combinations
 
@@ -223,8 +224,15 @@ def hedging_index(
     return _index_frame(wide, actors, measure, n_boot, 1 - ci, seed)
 
 
+def _period_rng(seed: int | None, period: object) -> np.random.Generator:
+    """A generator per period, so a period's interval does not depend on the window."""
+    if seed is None:
+        return np.random.default_rng()
+    key = int(period) if isinstance(period, int | np.integer) else zlib.crc32(str(period).encode())
+    return np.random.default_rng([int(seed), key])
+
+
 def _index_frame(wide, actors, measure, n_boot, alpha, seed) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
     dist = _distances(measure)
     k = len(actors) - 1
     periods = wide.index.get_level_values("period")
@@ -232,6 +240,7 @@ def _index_frame(wide, actors, measure, n_boot, alpha, seed) -> pd.DataFrame:
     starts = np.flatnonzero(np.r_[True, periods[1:] != periods[:-1]])
     rows = []
     for s, e in zip(starts, np.r_[starts[1:], len(codes)], strict=True):
+        rng = _period_rng(seed, periods[s])
         row = _period_rows(codes[s:e], dist, k, n_boot, alpha, rng)
         rows.append({"period": periods[s], **row})
     return _rename(pd.DataFrame(rows), actors)

@@ -1,0 +1,218 @@
+"""Build a report: compute every section, judge the claims, render the HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import hedgewatch
+from hedgewatch import countries
+from hedgewatch.errors import HedgewatchError, InsufficientDataError, check_param
+from hedgewatch.report import claims as _claims
+from hedgewatch.report import render as _render
+from hedgewatch.report.model import Report, Section, unmeasurable
+from hedgewatch.report.sections import provenance
+from hedgewatch.report.sections._context import DEFAULT_SETTINGS, Context
+from hedgewatch.store import Store, get_store
+
+#: ``progress(step, done, total)``: called before each step and once at the end.
+Progress = Callable[[str, int, int], None]
+
+SectionFn = Callable[[Context], Section]
+
+
+def _section_list() -> list[tuple[str, str, str]]:
+    """(key, title, "module:function") of every section, in report order."""
+    return [
+        (
+            "alignment",
+            "Alignment with each power over time",
+            "hedgewatch.report.sections.alignment:alignment_section",
+        ),
+        ("hedging", "Hedging index", "hedgewatch.report.sections.alignment:hedging_section"),
+        (
+            "issues",
+            "Issue-specific alignment",
+            "hedgewatch.report.sections.alignment:issues_section",
+        ),
+        (
+            "idealpoints",
+            "Ideal-point trajectories",
+            "hedgewatch.report.sections.idealpoints:idealpoints_section",
+        ),
+        (
+            "predictability",
+            "Predictability versus peers and the most surprising votes",
+            "hedgewatch.report.sections.idealpoints:predictability_section",
+        ),
+        (
+            "rhetoric",
+            "Rhetorical convergence and shared narratives",
+            "hedgewatch.report.sections.rhetoric:rhetoric_section",
+        ),
+        (
+            "synchronisation",
+            "Synchronisation of statements",
+            "hedgewatch.report.sections.statements:synchronisation_section",
+        ),
+        (
+            "strategy",
+            "Strategic-model reading",
+            "hedgewatch.report.sections.strategy:strategy_section",
+        ),
+    ]
+
+
+def build_report(
+    state: str,
+    between: Sequence[str] = ("CHN", "RUS"),
+    *,
+    out: str | Path | None = None,
+    store: Store | str | None = None,
+    claims: str | Path | _claims.ClaimSet | None = None,
+    progress: Progress | None = None,
+    start: int | None = None,
+    settings: Mapping[str, Any] | None = None,
+    sections: Sequence[str] | None = None,
+) -> Report:
+    """Compute the report on where ``state`` stands between the powers ``between``.
+
+    Parameters
+    ----------
+    state
+        The state studied (ISO3 code, name or other code :func:`hedgewatch.countries.resolve`
+        accepts).
+    between
+        Two or more powers; the first two define the hedging axis (-1 = first, +1 = second)
+        and the roles ``A`` and ``B`` in claim rules.
+    out
+        If given, the HTML is written there.
+    store
+        A :class:`~hedgewatch.store.Store` or path; default the user store (bundled data on
+        first use). Expensive intermediate results are cached in it.
+    claims
+        A claims YAML file (or a parsed :class:`~hedgewatch.report.claims.ClaimSet`); default
+        the bundled file for ``state`` (``PRK``) or the generic one.
+    progress
+        Called as ``progress(step, done, total)`` before each step.
+    start
+        First year of votes analysed (default: the whole record).
+    settings
+        Overrides of the analysis settings (``recent_from``, ``pivot_from``, ``reference``,
+        ``peers``, ``n_boot``), applied over those of the claims file.
+    sections
+        Keys of the sections to compute and show (default all).
+
+    Returns
+    -------
+    :class:`~hedgewatch.report.model.Report`.
+
+    References
+    ----------
+    The methods of each section are cited in the report and in ``docs/report.md``.
+    """
+    check_param(
+        not isinstance(between, str) and len(between) >= 2,
+        "between",
+        "build_report",
+        "a sequence of at least two countries",
+        between,
+    )
+    code = countries.resolve(state)
+    powers = tuple(countries.resolve(p) for p in between)
+    check_param(
+        len({code, *powers}) == len(powers) + 1,
+        "between",
+        "build_report",
+        f"distinct countries, none equal to the state {code!r}",
+        list(between),
+    )
+    check_param(
+        start is None or isinstance(start, int),
+        "start",
+        "build_report",
+        "a year (integer) or None",
+        start,
+    )
+    st = get_store(store)
+    claim_set = _claim_set(claims, code)
+    merged = {**DEFAULT_SETTINGS, **(claim_set.settings or {}), **(settings or {})}
+    report_progress = progress or (lambda step, done, total: None)
+    steps = [s for s in _section_list() if sections is None or s[0] in sections]
+    total = len(steps) + 3
+    report_progress("loading votes", 0, total)
+    votes = hedgewatch.votes(start=start, store=st)
+    _check_state(votes, code, start)
+    ctx = Context(code, powers, st, votes, start, merged, cache=st.cached)
+    computed, timings = [], {}
+    for i, (key, title, target) in enumerate(steps, start=1):
+        report_progress(title, i, total)
+        t0 = time.perf_counter()
+        computed.append(run_section(key, title, target, ctx))
+        timings[key] = round(time.perf_counter() - t0, 3)
+    report_progress("judging claims", total - 1, total)
+    table = _claims.evaluate(claim_set, tuple(computed), tuple(ctx.name(p) for p in powers))
+    report_progress("rendering", total, total)
+    html = _render.render(
+        state=code,
+        state_name=ctx.name(code),
+        powers=[(p, ctx.name(p)) for p in powers],
+        sections=computed,
+        claims=table,
+        claims_source=_claims_source(claim_set),
+        provenance=provenance.table(ctx, claim_set),
+        references=provenance.references(computed),
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        version=hedgewatch.__version__,
+    )
+    report = Report(code, powers, html, tuple(computed), table, timings)
+    if out is not None:
+        report.write(out)
+    return report
+
+
+def run_section(key: str, title: str, target: str, ctx: Context) -> Section:
+    """Compute one section; a HedgewatchError or a missing module makes it not measurable."""
+    module_name, func_name = target.split(":")
+    try:
+        module = __import__(module_name, fromlist=[func_name])
+        fn: SectionFn = getattr(module, func_name)
+    except ImportError as exc:
+        if not (exc.name or "").startswith("hedgewatch"):
+            raise
+        return unmeasurable(key, title, f"the analysis module is not available ({exc}).")
+    try:
+        section = fn(ctx)
+    except ImportError as exc:
+        if not (exc.name or "").startswith("hedgewatch"):
+            raise
+        return unmeasurable(key, title, f"the analysis module is not available ({exc}).")
+    except HedgewatchError as exc:
+        return unmeasurable(key, title, str(exc))
+    return section
+
+
+def _claim_set(claims: str | Path | _claims.ClaimSet | None, code: str) -> _claims.ClaimSet:
+    if isinstance(claims, _claims.ClaimSet):
+        return claims
+    return _claims.load_claims(claims if claims is not None else _claims.bundled_claims(code))
+
+
+def _claims_source(cs: _claims.ClaimSet) -> str:
+    name = Path(cs.path).name
+    return f"{cs.source} (claims file {name})" if cs.source else f"claims file {name}"
+
+
+def _check_state(votes: pd.DataFrame, code: str, start: int | None) -> None:
+    if not (votes["country"] == code).any():
+        since = f" from {start}" if start else ""
+        raise InsufficientDataError(
+            f"build_report(): {code} ({countries.name(code)}) cast no recorded vote{since} in "
+            "the store. Check the code, the --from year, or import newer vote data "
+            "('hedgewatch data import')."
+        )

@@ -1,0 +1,383 @@
+"""Claims about a state, read from YAML, and their verdicts against the report's measurements.
+
+A claims file names the state and powers, optional settings, and a list of claims. Each claim
+quotes its source and states its rule as conditions on named measurements, all of which must
+hold for the verdict *supported*::
+
+    state: PRK
+    powers: [CHN, RUS]          # role A = CHN, role B = RUS
+    settings: {recent_from: 2012, pivot_from: 2010, reference: USA}
+    claims:
+      - id: pivot
+        claim: Pivot toward Russia
+        quote: "North Korea's apparent pivot towards Russia ..."
+        rule:
+          - {measure: pivot_B_size, op: ">=", value: 0.05}
+          - {measure: pivot_B_gap_change, op: "<", value: 0}
+      - id: moral_hazard
+        claim: Moral hazard created by Chinese support
+        unmeasurable: "China's commitment is not observed in votes or speeches"
+
+Measurement names use the roles ``A`` and ``B`` (the first and second power), so one file
+serves any pair. The verdict is *supported* when every condition holds, *not supported* when
+all are measured and one fails, and *not measurable with loaded data* (with the reason) when a
+measurement could not be computed. :data:`MEASURES` lists every name a rule may use.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from hedgewatch.errors import DataFormatError, Problem
+from hedgewatch.report.model import Measurement, Section
+
+SUPPORTED = "supported"
+NOT_SUPPORTED = "not supported"
+NOT_MEASURABLE = "not measurable with loaded data"
+
+OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+}
+
+#: Every measurement a rule may name (``P`` stands for the role ``A`` or ``B``).
+MEASURES: dict[str, str] = {
+    "agree_P": "agreement with P since recent_from (Voeten dyadic, 0..1)",
+    "agree_P_lo": "lower end of the 95% bootstrap interval of agree_P",
+    "agree_P_hi": "upper end of the 95% bootstrap interval of agree_P",
+    "pivot_P_size": "largest upward change in yearly agreement with P from pivot_from on (0 if none)",
+    "pivot_P_year": "first year of the new regime of that change",
+    "pivot_P_stability": "bootstrap stability of that change (0..1)",
+    "pivot_P_gap_change": "change across that pivot in (agreement with the other power minus "
+    "agreement with P); negative = moved toward P",
+    "position": "hedging position since recent_from (-1 = A, +1 = B)",
+    "position_lo": "lower end of the 95% bootstrap interval of position",
+    "position_hi": "upper end of the 95% bootstrap interval of position",
+    "free_agency": "free agency since recent_from (0 = on the A-B segment)",
+    "free_agency_lo": "lower end of the 95% interval of free_agency",
+    "free_agency_hi": "upper end of the 95% interval of free_agency",
+    "issue_spread": "max - min over Voeten issues of agreement with the reference power",
+    "issue_min": "lowest agreement with the reference power over Voeten issues",
+    "predictability_percentile": "share of peers whose votes the ideal-point model predicts "
+    "less well than the state's (0..1)",
+    "speech_convergence_P": "change in General Debate speech similarity with P, recent window "
+    "minus the earlier one",
+    "speech_P_minus_other": "speech similarity with P minus with the other power, recent window",
+    "sync_events_P": "synchronisation events between the state's and P's statements",
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``measure op value`` with ``measure`` in roles (``pivot_B_size``)."""
+
+    measure: str
+    op: str
+    value: float
+
+    def text(self, labels: Mapping[str, str]) -> str:
+        return f"{labels.get(self.measure, self.measure)} {self.op} {self.value:g}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim: its text, source quote, and rule (or the reason it cannot be measured)."""
+
+    id: str
+    claim: str
+    quote: str = ""
+    rule: tuple[Condition, ...] = ()
+    unmeasurable: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ClaimSet:
+    """A parsed claims file."""
+
+    path: str
+    claims: tuple[Claim, ...]
+    state: str | None = None
+    powers: tuple[str, ...] = ()
+    source: str = ""
+    settings: Mapping[str, Any] | None = None
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that records the 1-based line of every mapping in ``__line__``."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def bundled_claims(state: str) -> Path:
+    """The bundled claims file for ``state`` (``claims/<STATE>.yaml``) or the default one."""
+    folder = Path(str(resources.files("hedgewatch.report") / "claims"))
+    own = folder / f"{state.upper()}.yaml"
+    return own if own.exists() else folder / "default.yaml"
+
+
+def load_claims(path: str | Path) -> ClaimSet:
+    """Read and validate a claims YAML file.
+
+    Raises :class:`~hedgewatch.errors.DataFormatError` naming the file and line of every
+    problem (bad YAML, unknown measurement, unknown operator, missing field).
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFormatError(
+            p,
+            f"cannot read the claims file ({exc.strerror})",
+            hint="Check the path given to --claims.",
+        ) from exc
+    try:
+        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        col = f"column {mark.column + 1}" if mark is not None else None
+        raise DataFormatError(
+            p,
+            [Problem(f"invalid YAML: {getattr(exc, 'problem', exc)}", line, col)],
+            hint="Fix the YAML syntax (indentation, quotes, colons).",
+        ) from exc
+    return _claim_set(p, doc)
+
+
+def _claim_set(p: Path, doc: Any) -> ClaimSet:
+    problems: list[Problem] = []
+    if not isinstance(doc, dict) or not isinstance(doc.get("claims"), list):
+        raise DataFormatError(
+            p,
+            "the file must be a mapping with a 'claims:' list",
+            hint="See hedgewatch/report/claims/default.yaml for the layout.",
+        )
+    claims = []
+    for item in doc["claims"]:
+        claim = _claim(item, problems)
+        if claim is not None:
+            claims.append(claim)
+    ids = [c.id for c in claims]
+    for c in claims:
+        if ids.count(c.id) > 1:
+            problems.append(Problem("duplicate claim id", c.line, "id", c.id))
+    powers = doc.get("powers") or ()
+    if not isinstance(powers, list | tuple) or len(powers) not in (0, 2):
+        problems.append(
+            Problem("'powers' must list two countries", doc.get("__line__"), "powers", powers)
+        )
+        powers = ()
+    settings = doc.get("settings") or {}
+    if not isinstance(settings, dict):
+        problems.append(
+            Problem("'settings' must be a mapping", doc.get("__line__"), "settings", settings)
+        )
+        settings = {}
+    if problems:
+        raise DataFormatError(
+            p,
+            problems[:20],
+            total=len(problems),
+            hint="Measurements a rule may use: " + ", ".join(MEASURES) + ".",
+        )
+    settings = {k: v for k, v in settings.items() if k != "__line__"}
+    return ClaimSet(
+        str(p),
+        tuple(claims),
+        doc.get("state"),
+        tuple(map(str, powers)),
+        str(doc.get("source", "")),
+        settings,
+    )
+
+
+def _claim(item: Any, problems: list[Problem]) -> Claim | None:
+    if not isinstance(item, dict):
+        problems.append(Problem("each claim must be a mapping", None, None, item))
+        return None
+    line = item.get("__line__")
+    for name in ("id", "claim"):
+        if not isinstance(item.get(name), str) or not item[name].strip():
+            problems.append(
+                Problem(f"claim needs a non-empty '{name}'", line, name, item.get(name))
+            )
+    reason = str(item.get("unmeasurable") or "")
+    rule = item.get("rule")
+    if not reason and (not isinstance(rule, list) or not rule):
+        problems.append(
+            Problem(
+                "claim needs a 'rule' list of conditions or an 'unmeasurable' reason",
+                line,
+                "rule",
+                rule,
+            )
+        )
+        rule = []
+    conditions = tuple(c for c in (_condition(r, line, problems) for r in rule or []) if c)
+    return Claim(
+        str(item.get("id", "")),
+        str(item.get("claim", "")),
+        str(item.get("quote", "")).strip(),
+        conditions,
+        reason,
+        line,
+    )
+
+
+def _condition(raw: Any, line: int | None, problems: list[Problem]) -> Condition | None:
+    if not isinstance(raw, dict):
+        problems.append(Problem("a condition must be {measure, op, value}", line, "rule", raw))
+        return None
+    at = raw.get("__line__", line)
+    measure, op, value = raw.get("measure"), raw.get("op"), raw.get("value")
+    ok = True
+    if not isinstance(measure, str) or _generic(measure) not in MEASURES:
+        problems.append(Problem("unknown measurement", at, "measure", measure))
+        ok = False
+    if op not in OPS:
+        problems.append(Problem(f"unknown operator; use one of {', '.join(OPS)}", at, "op", op))
+        ok = False
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        problems.append(Problem("the threshold must be a number", at, "value", value))
+        ok = False
+    return Condition(measure, op, float(value)) if ok else None
+
+
+def _describe(measure: str, powers: tuple[str, ...]) -> str:
+    """The catalogue description of ``measure`` with P replaced by the power's name."""
+    parts = measure.split("_")
+    role = next((x for x in parts if x in ("A", "B")), None)
+    text = MEASURES[_generic(measure)]
+    if role is None:
+        return text
+    who = powers["AB".index(role)] if len(powers) > "AB".index(role) else role
+    return re.sub(r"\bP\b", who, text)
+
+
+def _generic(measure: str) -> str:
+    """``pivot_B_size`` -> ``pivot_P_size`` (the catalogue's spelling)."""
+    parts = measure.split("_")
+    return "_".join("P" if x in ("A", "B") else x for x in parts)
+
+
+# ---------------------------------------------------------------------------------------
+# Verdicts
+# ---------------------------------------------------------------------------------------
+def evaluate(
+    claims: ClaimSet, sections: tuple[Section, ...], powers: tuple[str, ...] = ("A", "B")
+) -> pd.DataFrame:
+    """The claims table: each claim, its measurement, rule, value, figure and verdict.
+
+    ``powers`` names the roles A and B in the text of rules whose measurement is missing.
+
+    Returns
+    -------
+    DataFrame ``id, claim, quote, measurement, rule, value, figure, verdict, reason``.
+    """
+    found: dict[str, Measurement] = {m.key: m for s in sections for m in s.measurements}
+    why: dict[str, str] = {}
+    for s in sections:
+        for key in s.reason and _keys_of(s.key) or ():
+            why.setdefault(key, f"{s.title}: {s.reason}")
+    labels = {c.measure: _describe(c.measure, powers) for cl in claims.claims for c in cl.rule}
+    labels.update({k: m.label for k, m in found.items()})
+    rows = [_verdict(c, found, why, labels) for c in claims.claims]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "claim",
+            "quote",
+            "measurement",
+            "rule",
+            "value",
+            "figure",
+            "verdict",
+            "reason",
+        ],
+    )
+
+
+#: Which section produces which measurements (for the reason when a section failed).
+SECTION_MEASURES: dict[str, tuple[str, ...]] = {
+    "alignment": ("agree_", "pivot_"),
+    "hedging": ("position", "free_agency"),
+    "issues": ("issue_",),
+    "predictability": ("predictability_",),
+    "rhetoric": ("speech_",),
+    "synchronisation": ("sync_",),
+}
+
+
+def _keys_of(section: str) -> tuple[str, ...]:
+    return SECTION_MEASURES.get(section, ())
+
+
+def _verdict(
+    claim: Claim,
+    found: Mapping[str, Measurement],
+    why: Mapping[str, str],
+    labels: Mapping[str, str],
+) -> dict[str, str]:
+    rule = " and ".join(c.text(labels) for c in claim.rule)
+    row = {
+        "id": claim.id,
+        "claim": claim.claim,
+        "quote": claim.quote,
+        "rule": f"supported if {rule}" if rule else "",
+        "measurement": "",
+        "value": "",
+        "figure": "",
+        "verdict": NOT_MEASURABLE,
+        "reason": claim.unmeasurable,
+    }
+    if claim.unmeasurable:
+        return row
+    missing = {
+        c.measure for c in claim.rule if c.measure not in found or not found[c.measure].measured
+    }
+    used = [found[c.measure] for c in claim.rule if c.measure in found]
+    row["measurement"] = "; ".join(dict.fromkeys(m.label for m in used))
+    row["figure"] = " ".join(dict.fromkeys(m.figure for m in used if m.figure))
+    row["value"] = "; ".join(f"{m.key} = {_fmt(m.value)}" for m in used)
+    failed = [
+        c.text(labels)
+        for c in claim.rule
+        if c.measure not in missing and not OPS[c.op](found[c.measure].value, c.value)
+    ]
+    if failed:  # one measured condition fails: not supported, whatever else is missing
+        row["verdict"], row["reason"] = NOT_SUPPORTED, "fails: " + "; ".join(failed)
+    elif missing:
+        row["reason"] = "; ".join(dict.fromkeys(_reason(k, why) for k in missing))
+    else:
+        row["verdict"] = SUPPORTED
+    return row
+
+
+def _reason(key: str, why: Mapping[str, str]) -> str:
+    for prefix, reason in why.items():
+        if key.startswith(prefix):
+            return reason
+    return f"{key} could not be computed from the loaded data"
+
+
+def _fmt(x: float) -> str:
+    if not math.isfinite(x):
+        return "n/a"
+    return f"{x:.0f}" if float(x).is_integer() and abs(x) > 100 else f"{x:.3f}"

@@ -1,0 +1,56 @@
+"""What every section receives: the state, powers, settings, votes and the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from hedgewatch import countries
+from hedgewatch.store import Store
+
+#: Defaults of the settings a claims file may override.
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "recent_from": 2012,  # start of the "recent" window (Kim Jong-un took power Dec 2011)
+    "pivot_from": 2010,  # pivots counted from this year on
+    "reference": "USA",  # the power issue-specific hostility is measured against
+    "peers": None,  # states compared for predictability; default: see peers()
+    "n_boot": 200,  # bootstrap replicates for intervals
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """Inputs shared by the sections of one report."""
+
+    state: str
+    powers: tuple[str, ...]
+    store: Store
+    votes: pd.DataFrame
+    start: int | None = None
+    settings: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+    cache: Callable[[str, tuple[object, ...], Callable[[], pd.DataFrame]], pd.DataFrame] | None = (
+        None
+    )
+
+    def setting(self, name: str) -> Any:
+        return self.settings.get(name, DEFAULT_SETTINGS[name])
+
+    def name(self, code: str) -> str:
+        """Short English name of a country for labels."""
+        return str(countries.name(code))
+
+    def role(self, code: str) -> str:
+        """``A`` for the first power, ``B`` for the second, the code otherwise."""
+        roles = {p: "AB"[i] for i, p in enumerate(self.powers[:2])}
+        return roles.get(code, code)
+
+    def cached(
+        self, kind: str, parts: tuple[object, ...], compute: Callable[[], pd.DataFrame]
+    ) -> pd.DataFrame:
+        """``compute()``, through the store cache when one is configured."""
+        if self.cache is None:
+            return compute()
+        return self.cache(kind, parts, compute)

@@ -1,0 +1,327 @@
+"""Sections on UN votes: alignment with each power, the hedging index, issue alignment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from hedgewatch.alignment.hedging import hedging_index
+from hedgewatch.alignment.pivots import pivots
+from hedgewatch.errors import InsufficientDataError
+from hedgewatch.report import figures
+from hedgewatch.report.model import Figure, Measurement, Section, Table
+from hedgewatch.report.sections._context import Context
+from hedgewatch.unga import ISSUES
+
+REFS_ALIGN = (
+    "Voeten, E. (2000). Clashes in the Assembly. International Organization 54(2): 185-215.",
+    "Killick, R., Fearnhead, P. and Eckley, I. A. (2012). Optimal detection of changepoints "
+    "with a linear computational cost. Journal of the American Statistical Association "
+    "107(500): 1590-1598.",
+    "Truong, C., Oudre, L. and Vayatis, N. (2020). Selective review of offline change point "
+    "detection methods. Signal Processing 167: 107299.",
+)
+REFS_HEDGE = (
+    "Kuik, C.-C. (2008). The essence of hedging: Malaysia and Singapore's response to a rising "
+    "China. Contemporary Southeast Asia 30(2): 159-185.",
+    "Efron, B. and Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall.",
+    REFS_ALIGN[0],
+)
+
+
+def yearly(ctx: Context, powers: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The yearly hedging-index frame of the state against ``powers`` (cached)."""
+    powers = powers or ctx.powers
+    n_boot = int(ctx.setting("n_boot"))
+
+    def compute() -> pd.DataFrame:
+        h = hedging_index(ctx.votes, ctx.state, list(powers), by="year", n_boot=n_boot)
+        return h[h["n_votes"] >= 10].reset_index(drop=True)
+
+    parts = (ctx.state, powers, ctx.start, n_boot)
+    return ctx.cached("report:hedging-yearly", parts, compute)
+
+
+def window(ctx: Context) -> pd.DataFrame:
+    """The hedging index over the recent window (one row)."""
+    since = int(ctx.setting("recent_from"))
+    recent = ctx.votes[ctx.votes["year"] >= since]
+    return hedging_index(
+        recent, ctx.state, list(ctx.powers[:2]), by=None, n_boot=int(ctx.setting("n_boot"))
+    )
+
+
+def alignment_section(ctx: Context) -> Section:
+    """Agreement of the state with each power by year, with change points marked."""
+    h = yearly(ctx)
+    marks, rows, measures = {}, [], []
+    for p in ctx.powers:
+        found = _pivots(h, f"agree_{p}")
+        marks[f"with {ctx.name(p)}"] = list(found["period"])
+        rows.append(found.assign(series=f"agreement with {ctx.name(p)}"))
+        measures += _pivot_measures(ctx, h, found, p)
+    series = [(f"agree_{p}", f"with {ctx.name(p)}") for p in ctx.powers]
+    a, b = ctx.powers[:2]
+    if f"agree_{a}_{b}" in h:
+        series.append((f"agree_{a}_{b}", f"{ctx.name(a)} with {ctx.name(b)}"))
+    svg = figures.band_lines(
+        h, series, ylabel="agreement (Voeten)", ylim=(0, 1.02), marks=marks, key="alignment"
+    )
+    fig = Figure(
+        "alignment",
+        f"Agreement of {ctx.name(ctx.state)} with each power",
+        svg,
+        "Yearly dyadic agreement (yes = 1, abstain = 0.5, no = 0; agreement = 1 - "
+        "|difference|), 95% bootstrap bands over roll calls; dashed lines mark change "
+        "points (PELT, BIC penalty).",
+    )
+    table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    table = (
+        table[["series", "period", "before", "after", "size", "stability"]] if len(table) else table
+    )
+    paragraphs = (_lead(ctx, h),)
+    return Section(
+        "alignment",
+        "Alignment with each power over time",
+        paragraphs=paragraphs,
+        figures=(fig,),
+        tables=(Table("Change points (pivots)", table.round(3)),),
+        measurements=tuple(measures),
+        references=REFS_ALIGN,
+    )
+
+
+def _pivots(h: pd.DataFrame, column: str) -> pd.DataFrame:
+    try:
+        return pivots(h, column=column, n_boot=100)
+    except InsufficientDataError:
+        return pd.DataFrame(columns=["period", "before", "after", "size", "direction", "stability"])
+
+
+def _pivot_measures(
+    ctx: Context, h: pd.DataFrame, found: pd.DataFrame, power: str
+) -> list[Measurement]:
+    role, name = ctx.role(power), ctx.name(power)
+    if role not in ("A", "B"):
+        return []
+    since = int(ctx.setting("pivot_from"))
+    up = found[(found["size"] > 0) & (pd.to_numeric(found["period"]) >= since)]
+    label = f"largest rise in agreement with {name} from {since} on"
+    if up.empty:
+        return [Measurement(f"pivot_{role}_size", 0.0, label, "alignment")]
+    top = up.loc[up["size"].idxmax()]
+    year = int(top["period"])
+    other = ctx.powers[1] if role == "A" else ctx.powers[0]
+    gap = h[f"agree_{other}"] - h[f"agree_{power}"]
+    years = pd.to_numeric(h["period"])
+    before = gap[(years < year) & (years >= year - 5)].mean()
+    after = gap[(years >= year) & (years < year + 5)].mean()
+    return [
+        Measurement(f"pivot_{role}_size", float(top["size"]), label, "alignment"),
+        Measurement(
+            f"pivot_{role}_year", float(year), f"year of the rise toward {name}", "alignment"
+        ),
+        Measurement(
+            f"pivot_{role}_stability",
+            float(top["stability"]),
+            f"bootstrap stability of the rise toward {name}",
+            "alignment",
+        ),
+        Measurement(
+            f"pivot_{role}_gap_change",
+            float(after - before),
+            f"change in (agreement with {ctx.name(other)} - agreement with {name}), "
+            f"5 years after {year} vs 5 before",
+            "alignment",
+        ),
+    ]
+
+
+def _lead(ctx: Context, h: pd.DataFrame) -> str:
+    last = h.iloc[-1]
+    parts = [f"{ctx.name(p)} {last[f'agree_{p}']:.2f}" for p in ctx.powers]
+    return (
+        f"In {last['period']}, {ctx.name(ctx.state)}'s agreement with "
+        + ", ".join(parts)
+        + f" ({int(last['n_votes'])} roll calls common to all)."
+    )
+
+
+def hedging_section(ctx: Context) -> Section:
+    """Position between the first two powers and free agency, by year and recent window."""
+    a, b = ctx.powers[:2]
+    h = yearly(ctx, (a, b))
+    w = window(ctx)
+    found = _pivots(h, "position")
+    svg_pos = figures.band_lines(
+        h,
+        [("position", f"position (-1 = {ctx.name(a)}, +1 = {ctx.name(b)})")],
+        ylim=(-1.05, 1.05),
+        hline=0.0,
+        marks={"": list(found["period"])},
+        ylabel="position",
+        key="hedging-position",
+    )
+    svg_free = figures.band_lines(
+        h, [("free_agency", "free agency")], ylabel="free agency", key="hedging-free"
+    )
+    since = int(ctx.setting("recent_from"))
+    row = w.iloc[0]
+    measures = _window_measures(ctx, row, since)
+    summary = _window_table(ctx, w, since)
+    text = (
+        f"Since {since}, {ctx.name(ctx.state)}'s position between {ctx.name(a)} (-1) and "
+        f"{ctx.name(b)} (+1) is {row['position']:.2f} (95% interval "
+        f"{row['position_lo']:.2f} to {row['position_hi']:.2f}); free agency "
+        f"{row['free_agency']:.3f} ({int(row['n_votes'])} common roll calls)."
+    )
+    return Section(
+        "hedging",
+        "Hedging index",
+        paragraphs=(
+            "Position = (d(X,A) - d(X,B)) / d(A,B) with d = 1 - agreement: where the state "
+            "projects on the axis between the two powers. Free agency = (d(X,A) + d(X,B) - "
+            "d(A,B)) / 2: how far it stands off that axis, taking positions neither takes.",
+            text,
+        ),
+        figures=(
+            Figure(
+                "hedging-position",
+                "Hedging position by year",
+                svg_pos,
+                "Position with 95% bootstrap band; dashed lines: change points.",
+            ),
+            Figure(
+                "hedging-free",
+                "Free agency by year",
+                svg_free,
+                "Distance from the segment between the two powers, 95% band.",
+            ),
+        ),
+        tables=(Table(f"Recent window ({since} on)", summary),),
+        measurements=tuple(measures),
+        references=REFS_HEDGE,
+    )
+
+
+def _window_measures(ctx: Context, row: pd.Series, since: int) -> list[Measurement]:
+    a, b = ctx.powers[:2]
+    labels = {
+        "position": (
+            f"hedging position since {since} (-1 = {ctx.name(a)}, +1 = {ctx.name(b)})",
+            "hedging-position",
+        ),
+        "free_agency": (f"free agency since {since}", "hedging-free"),
+        f"agree_{a}": (f"agreement with {ctx.name(a)} since {since}", "alignment"),
+        f"agree_{b}": (f"agreement with {ctx.name(b)} since {since}", "alignment"),
+    }
+    out = []
+    for col, (label, fig) in labels.items():
+        key = col.replace(a, "A").replace(b, "B") if col.startswith("agree_") else col
+        lo, hi = float(row[f"{col}_lo"]), float(row[f"{col}_hi"])
+        out += [
+            Measurement(key, float(row[col]), label, fig, lo, hi),
+            Measurement(f"{key}_lo", lo, f"{label}, lower 95% bound", fig),
+            Measurement(f"{key}_hi", hi, f"{label}, upper 95% bound", fig),
+        ]
+    return out
+
+
+def _window_table(ctx: Context, w: pd.DataFrame, since: int) -> pd.DataFrame:
+    row = w.iloc[0]
+    names = [
+        c
+        for c in w.columns
+        if c.startswith(("agree_", "position", "free_agency")) and not c.endswith(("_lo", "_hi"))
+    ]
+    return pd.DataFrame(
+        {
+            "measure": names,
+            "value": [round(float(row[c]), 3) for c in names],
+            "95% interval": [
+                f"{row.get(c + '_lo', np.nan):.3f} to {row.get(c + '_hi', np.nan):.3f}"
+                if c + "_lo" in w
+                else ""
+                for c in names
+            ],
+        }
+    )
+
+
+def issues_section(ctx: Context) -> Section:
+    """Agreement with the reference power (default USA) on each Voeten issue."""
+    ref = str(ctx.setting("reference"))
+    from hedgewatch.unga import roll_calls
+
+    rc = roll_calls(store=ctx.store)[["rcid", "issues"]]
+    tagged = rc.explode("issues").dropna(subset=["issues"])
+    rows = []
+    for code, label in ISSUES.items():
+        ids = tagged.loc[tagged["issues"] == code, "rcid"]
+        sub = ctx.votes[ctx.votes["rcid"].isin(ids)]
+        other = next(p for p in ctx.powers if p != ref)
+        try:
+            h = hedging_index(
+                sub, ctx.state, [ref, other], by=None, n_boot=int(ctx.setting("n_boot"))
+            )
+        except InsufficientDataError:
+            continue
+        r = h.iloc[0]
+        rows.append(
+            {
+                "issue": label,
+                "roll calls": int(r["n_votes"]),
+                "agreement": float(r[f"agree_{ref}"]),
+                "lo": float(r[f"agree_{ref}_lo"]),
+                "hi": float(r[f"agree_{ref}_hi"]),
+            }
+        )
+    if not rows:
+        raise InsufficientDataError(
+            f"no roll call tagged with a Voeten issue has votes of both {ctx.state} and {ref}."
+        )
+    t = pd.DataFrame(rows)
+    svg = figures.bars(
+        list(t["issue"]),
+        list(t["agreement"]),
+        key="issues",
+        ylabel=f"agreement with {ctx.name(ref)}",
+        ylim=(0, 1),
+        errors=(list(t["lo"]), list(t["hi"])),
+    )
+    spread = float(t["agreement"].max() - t["agreement"].min())
+    m = [
+        Measurement(
+            "issue_spread",
+            spread,
+            f"spread of agreement with {ctx.name(ref)} across Voeten issues (max - min)",
+            "issues",
+        ),
+        Measurement(
+            "issue_min",
+            float(t["agreement"].min()),
+            f"lowest agreement with {ctx.name(ref)} on any issue",
+            "issues",
+        ),
+    ]
+    return Section(
+        "issues",
+        f"Issue-specific alignment with {ctx.name(ref)}",
+        paragraphs=(
+            f"Agreement of {ctx.name(ctx.state)} with {ctx.name(ref)} on the "
+            "roll calls of each of Voeten's six issue areas, over the whole "
+            "window, with 95% bootstrap intervals. A wide spread means the "
+            "opposition is issue-specific rather than across the board.",
+        ),
+        figures=(
+            Figure(
+                "issues",
+                f"Agreement with {ctx.name(ref)} by issue",
+                svg,
+                "Bars: agreement; whiskers: 95% bootstrap interval.",
+            ),
+        ),
+        tables=(Table("Agreement by issue", t.round(3)),),
+        measurements=tuple(m),
+        references=(REFS_ALIGN[0],),
+    )

@@ -1,0 +1,65 @@
+"""Methods and data provenance: what data the report used, from where, and what it cites."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import hedgewatch
+from hedgewatch.report.model import Section
+from hedgewatch.report.sections._context import Context
+
+DATA_REFERENCES = (
+    "Voeten, E., Strezhnev, A. and Bailey, M. (2009). United Nations General Assembly Voting "
+    "Data. Harvard Dataverse, hdl:1902.1/12379.",
+    "Bailey, M. A., Strezhnev, A. and Voeten, E. (2017). Estimating dynamic state preferences "
+    "from United Nations voting data. Journal of Conflict Resolution 61(2): 430-456.",
+    "Robinson, D. and Voeten, E. unvotes: United Nations General Assembly Voting Data (R package).",
+    "Jankin, S., Baturo, A. and Dasandi, N. Words to unite nations: the complete UN General "
+    "Debate Corpus, 1946-present. Journal of Peace Research; Baturo, A., Dasandi, N. and "
+    "Mikhaylov, S. (2017). Understanding state preferences with text as data: introducing the "
+    "UN General Debate corpus. Research & Politics 4(2).",
+)
+
+
+def table(ctx: Context, claim_set: Any) -> dict[str, str]:
+    """Key facts of the data and settings behind the report, as plain text."""
+    v = ctx.votes
+    meta: Mapping[str, str] = ctx.store.meta()
+    imports = (
+        "; ".join(
+            f"{k.removeprefix('import:')}: {val}"
+            for k, val in meta.items()
+            if k.startswith("import:")
+        )
+        or "bundled snapshot only"
+    )
+    settings = ", ".join(f"{k} = {val}" for k, val in ctx.settings.items())
+    state_votes = v[v["country"] == ctx.state]
+    return {
+        "hedgewatch": hedgewatch.__version__,
+        "store": str(ctx.store.path),
+        "data version": meta.get("data_version", "?"),
+        "imports": imports,
+        "UN votes analysed": (
+            f"{v['rcid'].nunique():,} roll calls, {len(v):,} yes/abstain/no "
+            f"votes, {v['date'].min():%Y-%m-%d} to {v['date'].max():%Y-%m-%d}"
+        ),
+        f"votes of {ctx.state}": (
+            f"{len(state_votes):,} from {state_votes['year'].min()} to {state_votes['year'].max()}"
+        ),
+        "country identity": "ISO3 codes; USSR votes continue as RUS (SUN -> RUS); CHN is the "
+        "People's Republic from 1971 (the Republic of China's earlier votes "
+        "are TWN)",
+        "settings": settings,
+        "claims file": str(claim_set.path),
+        "tables in store": ", ".join(ctx.store.tables()),
+        "platform": f"Python {platform.python_version()} on {platform.system()}",
+    }
+
+
+def references(sections: Sequence[Section]) -> list[str]:
+    """Every reference cited by a section, then the data sources, without duplicates."""
+    refs = [r for s in sections for r in s.references] + list(DATA_REFERENCES)
+    return list(dict.fromkeys(refs))

@@ -1,0 +1,293 @@
+"""Pairwise similarity of General Debate speeches within each year.
+
+Each year's debate is represented on its own (see :mod:`hedgewatch.rhetoric.backends`): the
+speeches of that year are the documents, and the similarity of two states in that year is the
+cosine of their speech vectors, one sparse matrix product per year. Similarities therefore
+compare like with like (the same debate, the same agenda) and are bounded by 0 and 1 for
+TF-IDF (non-negative weights), by -1 and 1 for embeddings.
+
+The year's whole set of speeches is the reference for inverse document frequencies, so pass
+the full corpus of the years you study, not only the states you compare.
+
+References
+----------
+Baturo, A., Dasandi, N. and Mikhaylov, S. (2017) "Understanding state preferences with text
+as data: Introducing the UN General Debate corpus", Research & Politics 4(2).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from hedgewatch import countries as _countries
+from hedgewatch.errors import InsufficientDataError, ParameterError, check_param
+from hedgewatch.rhetoric.backends import Backend, UnitVectors, get_backend
+from hedgewatch.rhetoric.preprocess import clean_paragraphs
+
+_REQUIRED = ("country", "year", "text")
+_CACHE: OrderedDict[tuple[object, ...], YearVectors] = OrderedDict()
+_CACHE_SIZE = 96
+
+
+@dataclass(frozen=True)
+class YearVectors:
+    """The speeches of one year as vectors.
+
+    Attributes
+    ----------
+    year
+        The debate's year.
+    countries
+        Country code of each row.
+    units
+        Paragraph-level representation (see :class:`~hedgewatch.rhetoric.backends.UnitVectors`).
+    paragraphs
+        The cleaned paragraphs, in unit order.
+    """
+
+    year: int
+    countries: np.ndarray
+    units: UnitVectors
+    paragraphs: list[str]
+
+    def matrix(self) -> np.ndarray:
+        """Cosine similarity of every pair of speeches (dense, symmetric, diagonal 1)."""
+        x = self.units.vectors
+        s = x @ x.T
+        s = s.toarray() if hasattr(s, "toarray") else np.asarray(s)
+        return np.clip(s, -1.0, 1.0)
+
+    def row(self, country: str) -> int:
+        """Row of a country, or InsufficientDataError if it did not speak that year."""
+        hit = np.flatnonzero(self.countries == country)
+        if len(hit) == 0:
+            raise InsufficientDataError(
+                f"{_countries.name(country)} ({country}) has no General Debate speech in "
+                f"{self.year} in the speeches given. Choose another year or check the corpus "
+                "(hedgewatch.speeches([...]))."
+            )
+        return int(hit[0])
+
+
+def check_speeches(speeches: pd.DataFrame, func: str) -> None:
+    """Refuse a speeches frame without the needed columns or with two speeches a year."""
+    check_param(isinstance(speeches, pd.DataFrame), "speeches", func,
+                "a DataFrame with columns country, year, text", type(speeches).__name__)
+    missing = [c for c in _REQUIRED if c not in speeches.columns]
+    check_param(not missing, "speeches", func,
+                "a DataFrame with columns country, year, text (from hedgewatch.speeches())",
+                f"columns {list(speeches.columns)}")
+    dup = speeches.duplicated(["country", "year"])
+    if dup.any():
+        row = speeches[dup].iloc[0]
+        raise ParameterError(
+            f"The 'speeches' parameter of {func}() must hold one speech per country and year; "
+            f"got two for {row['country']} in {row['year']}. Drop the duplicates first."
+        )
+
+
+def year_vectors(speeches: pd.DataFrame, year: int,
+                 backend: str | Backend = "tfidf") -> YearVectors:
+    """Represent the speeches of one year (cached per backend, year and content).
+
+    Parameters
+    ----------
+    speeches
+        Speeches with ``country, year, text`` (e.g. from :func:`hedgewatch.speeches`).
+    year
+        The debate year.
+    backend
+        ``"tfidf"`` (default), ``"embeddings"`` or a backend object.
+
+    Returns
+    -------
+    :class:`YearVectors`.
+    """
+    be = get_backend(backend)
+    sub = speeches[speeches["year"] == year]
+    if len(sub) == 0:
+        raise InsufficientDataError(
+            f"No General Debate speeches in {year} in the speeches given; the years present "
+            f"are {int(speeches['year'].min())}-{int(speeches['year'].max())}."
+            if len(speeches) else "The speeches given are empty."
+        )
+    key = (be.cache_key(), int(year), _fingerprint(sub))
+    hit = _CACHE.get(key)
+    if hit is not None:
+        _CACHE.move_to_end(key)
+        return hit
+    out = _fit_year(sub, int(year), be)
+    _CACHE[key] = out
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return out
+
+
+def _fingerprint(sub: pd.DataFrame) -> int:
+    hashed = pd.util.hash_pandas_object(sub[["country", "text"]], index=False)
+    return int(hashed.to_numpy().sum(dtype=np.uint64))
+
+
+def _fit_year(sub: pd.DataFrame, year: int, backend: Backend) -> YearVectors:
+    paras = clean_paragraphs(list(sub["text"]))
+    owner = np.repeat(np.arange(len(paras)), [len(p) for p in paras])
+    flat = [p for ps in paras for p in ps]
+    empty = [c for c, p in zip(sub["country"], paras, strict=True) if not p]
+    if empty:
+        raise InsufficientDataError(
+            f"The {year} speech of {empty[0]} has no text left once procedural sentences are "
+            "removed; drop it from the speeches given."
+        )
+    units = backend.fit_units(flat, owner, len(paras))
+    return YearVectors(year, sub["country"].to_numpy(dtype=object), units, flat)
+
+
+def _years(speeches: pd.DataFrame, start: int | None, end: int | None) -> list[int]:
+    years = np.unique(speeches["year"].to_numpy())
+    lo = -np.inf if start is None else start
+    hi = np.inf if end is None else end
+    return [int(y) for y in years if lo <= y <= hi]
+
+
+def similarity_matrix(speeches: pd.DataFrame, year: int, *,
+                      backend: str | Backend = "tfidf") -> pd.DataFrame:
+    """Speech similarity of every pair of states in one year, as a square table.
+
+    Parameters
+    ----------
+    speeches
+        Speeches with ``country, year, text``; all states of the year should be present
+        (they define the inverse document frequencies).
+    year
+        The debate year.
+    backend
+        ``"tfidf"`` (default) or ``"embeddings"`` (needs ``hedgewatch[embeddings]``).
+
+    Returns
+    -------
+    DataFrame indexed and columned by country code; symmetric, 1 on the diagonal.
+    """
+    check_speeches(speeches, "similarity_matrix")
+    yv = year_vectors(speeches, year, backend)
+    return pd.DataFrame(yv.matrix(), index=pd.Index(yv.countries, name="country"),
+                        columns=pd.Index(yv.countries, name="other"))
+
+
+def similarity(
+    speeches: pd.DataFrame,
+    *,
+    countries: list[str] | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    backend: str | Backend = "tfidf",
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """Pairwise speech similarity within each year, in long form.
+
+    Parameters
+    ----------
+    speeches
+        Speeches with ``country, year, text`` (e.g. from :func:`hedgewatch.speeches`).
+    countries
+        Keep only pairs where both states are among these (ISO3 codes or names); the other
+        speeches still inform the weighting. Default: all pairs.
+    start, end
+        First and last year, inclusive.
+    backend
+        ``"tfidf"`` (default) or ``"embeddings"`` (needs ``hedgewatch[embeddings]``).
+    n_jobs
+        Years processed in parallel (joblib processes; TF-IDF only, -1 for all cores).
+
+    Returns
+    -------
+    DataFrame with ``year, a, b, similarity``, one row per ordered pair of different states
+    (both ``a, b`` and ``b, a``), sorted by year, a, b.
+
+    References
+    ----------
+    Salton, G. and Buckley, C. (1988) "Term-weighting approaches in automatic text
+    retrieval", Information Processing & Management 24(5).
+    """
+    check_speeches(speeches, "similarity")
+    check_param(isinstance(n_jobs, int) and n_jobs != 0, "n_jobs", "similarity",
+                "a non-zero integer", n_jobs)
+    keep = None if countries is None else {_countries.resolve(c) for c in countries}
+    years = _years(speeches, start, end)
+    if n_jobs == 1 or get_backend(backend).name != "tfidf":
+        frames = [_long(year_vectors(speeches, y, backend), keep) for y in years]
+    else:
+        from joblib import Parallel, delayed
+
+        be = get_backend(backend)
+        subs = [speeches.loc[speeches["year"] == y, ["country", "text"]] for y in years]
+        frames = Parallel(n_jobs=n_jobs)(
+            delayed(_year_long)(sub, y, be, keep) for sub, y in zip(subs, years, strict=True)
+        )
+    if not frames:
+        return pd.DataFrame({"year": [], "a": [], "b": [], "similarity": []})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _year_long(sub: pd.DataFrame, year: int, backend: Backend,
+               keep: set[str] | None) -> pd.DataFrame:
+    return _long(_fit_year(sub, year, backend), keep)
+
+
+def _long(yv: YearVectors, keep: set[str] | None) -> pd.DataFrame:
+    s = yv.matrix()
+    idx = np.arange(len(yv.countries)) if keep is None else np.flatnonzero(
+        np.isin(yv.countries, list(keep)))
+    i, j = np.meshgrid(idx, idx, indexing="ij")
+    off = i != j
+    i, j = i[off], j[off]
+    return pd.DataFrame({"year": yv.year, "a": yv.countries[i], "b": yv.countries[j],
+                         "similarity": s[i, j]})
+
+
+def nearest_neighbours(
+    speeches: pd.DataFrame,
+    country: str,
+    year: int,
+    n: int = 10,
+    *,
+    backend: str | Backend = "tfidf",
+) -> pd.DataFrame:
+    """The states whose speeches were closest to a state's speech in one year.
+
+    Parameters
+    ----------
+    speeches
+        Speeches with ``country, year, text`` (all states of that year).
+    country
+        The state (ISO3 code or name).
+    year
+        The debate year.
+    n
+        How many neighbours.
+    backend
+        ``"tfidf"`` (default) or ``"embeddings"``.
+
+    Returns
+    -------
+    DataFrame with ``rank, country, name, similarity`` (the state itself excluded), most
+    similar first.
+    """
+    check_speeches(speeches, "nearest_neighbours")
+    check_param(isinstance(n, int | np.integer) and n >= 1, "n", "nearest_neighbours",
+                "a positive integer", n)
+    code = _countries.resolve(country)
+    yv = year_vectors(speeches, year, backend)
+    r = yv.row(code)
+    sims = yv.matrix()[r]
+    order = [i for i in np.argsort(-sims, kind="stable") if i != r][:n]
+    others = yv.countries[order]
+    return pd.DataFrame({
+        "rank": np.arange(1, len(order) + 1),
+        "country": others,
+        "name": [_countries.name(c) for c in others],
+        "similarity": sims[order],
+    })

@@ -128,3 +128,20 @@ def test_write_tables_and_cache(tmp_path):
 def test_missing_table_error(tmp_path):
     with pytest.raises(StoreError, match="no table 'nope'.*hedgewatch data import"):
         Store(tmp_path / "s.duckdb").table("nope")
+
+
+def test_importing_one_source_keeps_what_another_contributed(hw_home):
+    """Voeten's file has no titles: re-importing it must not erase the stored titles."""
+    before = hw.roll_calls(sessions=[60]).set_index("rcid")
+    votes_before = unga.info()
+    counts = unga.import_file(str(UNGA / "voeten_small.csv"))
+    assert counts["roll_calls_replaced"] == 5 and counts["conflicts"] == 0
+    after = hw.roll_calls(sessions=[60]).set_index("rcid")
+    assert after.loc[4660, "title"] == before.loc[4660, "title"]
+    assert after.loc[4660, "source"] == "voeten+unvotes"
+    facts = unga.info()
+    assert facts["votes"] == votes_before["votes"]
+    assert facts["absences"] == votes_before["absences"]
+    # the unvotes files (no absences) leave Voeten's absences in place
+    unga.import_file(str(UNGA), format="unvotes")
+    assert unga.info()["absences"] == votes_before["absences"]

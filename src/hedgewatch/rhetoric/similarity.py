@@ -75,12 +75,21 @@ class YearVectors:
 
 def check_speeches(speeches: pd.DataFrame, func: str) -> None:
     """Refuse a speeches frame without the needed columns or with two speeches a year."""
-    check_param(isinstance(speeches, pd.DataFrame), "speeches", func,
-                "a DataFrame with columns country, year, text", type(speeches).__name__)
+    check_param(
+        isinstance(speeches, pd.DataFrame),
+        "speeches",
+        func,
+        "a DataFrame with columns country, year, text",
+        type(speeches).__name__,
+    )
     missing = [c for c in _REQUIRED if c not in speeches.columns]
-    check_param(not missing, "speeches", func,
-                "a DataFrame with columns country, year, text (from hedgewatch.speeches())",
-                f"columns {list(speeches.columns)}")
+    check_param(
+        not missing,
+        "speeches",
+        func,
+        "a DataFrame with columns country, year, text (from hedgewatch.speeches())",
+        f"columns {list(speeches.columns)}",
+    )
     dup = speeches.duplicated(["country", "year"])
     if dup.any():
         row = speeches[dup].iloc[0]
@@ -90,8 +99,9 @@ def check_speeches(speeches: pd.DataFrame, func: str) -> None:
         )
 
 
-def year_vectors(speeches: pd.DataFrame, year: int,
-                 backend: str | Backend = "tfidf") -> YearVectors:
+def year_vectors(
+    speeches: pd.DataFrame, year: int, backend: str | Backend = "tfidf"
+) -> YearVectors:
     """Represent the speeches of one year (cached per backend, year and content).
 
     Parameters
@@ -113,7 +123,8 @@ def year_vectors(speeches: pd.DataFrame, year: int,
         raise InsufficientDataError(
             f"No General Debate speeches in {year} in the speeches given; the years present "
             f"are {int(speeches['year'].min())}-{int(speeches['year'].max())}."
-            if len(speeches) else "The speeches given are empty."
+            if len(speeches)
+            else "The speeches given are empty."
         )
     key = (be.cache_key(), int(year), _fingerprint(sub))
     hit = _CACHE.get(key)
@@ -153,8 +164,9 @@ def _years(speeches: pd.DataFrame, start: int | None, end: int | None) -> list[i
     return [int(y) for y in years if lo <= y <= hi]
 
 
-def similarity_matrix(speeches: pd.DataFrame, year: int, *,
-                      backend: str | Backend = "tfidf") -> pd.DataFrame:
+def similarity_matrix(
+    speeches: pd.DataFrame, year: int, *, backend: str | Backend = "tfidf"
+) -> pd.DataFrame:
     """Speech similarity of every pair of states in one year, as a square table.
 
     Parameters
@@ -173,8 +185,11 @@ def similarity_matrix(speeches: pd.DataFrame, year: int, *,
     """
     check_speeches(speeches, "similarity_matrix")
     yv = year_vectors(speeches, year, backend)
-    return pd.DataFrame(yv.matrix(), index=pd.Index(yv.countries, name="country"),
-                        columns=pd.Index(yv.countries, name="other"))
+    return pd.DataFrame(
+        yv.matrix(),
+        index=pd.Index(yv.countries, name="country"),
+        columns=pd.Index(yv.countries, name="other"),
+    )
 
 
 def similarity(
@@ -213,8 +228,13 @@ def similarity(
     retrieval", Information Processing & Management 24(5).
     """
     check_speeches(speeches, "similarity")
-    check_param(isinstance(n_jobs, int) and n_jobs != 0, "n_jobs", "similarity",
-                "a non-zero integer", n_jobs)
+    check_param(
+        isinstance(n_jobs, int) and n_jobs != 0,
+        "n_jobs",
+        "similarity",
+        "a non-zero integer",
+        n_jobs,
+    )
     keep = None if countries is None else {_countries.resolve(c) for c in countries}
     years = _years(speeches, start, end)
     if n_jobs == 1 or get_backend(backend).name != "tfidf":
@@ -232,20 +252,25 @@ def similarity(
     return pd.concat(frames, ignore_index=True)
 
 
-def _year_long(sub: pd.DataFrame, year: int, backend: Backend,
-               keep: set[str] | None) -> pd.DataFrame:
+def _year_long(
+    sub: pd.DataFrame, year: int, backend: Backend, keep: set[str] | None
+) -> pd.DataFrame:
     return _long(_fit_year(sub, year, backend), keep)
 
 
 def _long(yv: YearVectors, keep: set[str] | None) -> pd.DataFrame:
     s = yv.matrix()
-    idx = np.arange(len(yv.countries)) if keep is None else np.flatnonzero(
-        np.isin(yv.countries, list(keep)))
+    idx = (
+        np.arange(len(yv.countries))
+        if keep is None
+        else np.flatnonzero(np.isin(yv.countries, list(keep)))
+    )
     i, j = np.meshgrid(idx, idx, indexing="ij")
     off = i != j
     i, j = i[off], j[off]
-    return pd.DataFrame({"year": yv.year, "a": yv.countries[i], "b": yv.countries[j],
-                         "similarity": s[i, j]})
+    return pd.DataFrame(
+        {"year": yv.year, "a": yv.countries[i], "b": yv.countries[j], "similarity": s[i, j]}
+    )
 
 
 def nearest_neighbours(
@@ -277,17 +302,24 @@ def nearest_neighbours(
     similar first.
     """
     check_speeches(speeches, "nearest_neighbours")
-    check_param(isinstance(n, int | np.integer) and n >= 1, "n", "nearest_neighbours",
-                "a positive integer", n)
+    check_param(
+        isinstance(n, int | np.integer) and n >= 1,
+        "n",
+        "nearest_neighbours",
+        "a positive integer",
+        n,
+    )
     code = _countries.resolve(country)
     yv = year_vectors(speeches, year, backend)
     r = yv.row(code)
     sims = yv.matrix()[r]
     order = [i for i in np.argsort(-sims, kind="stable") if i != r][:n]
     others = yv.countries[order]
-    return pd.DataFrame({
-        "rank": np.arange(1, len(order) + 1),
-        "country": others,
-        "name": [_countries.name(c) for c in others],
-        "similarity": sims[order],
-    })
+    return pd.DataFrame(
+        {
+            "rank": np.arange(1, len(order) + 1),
+            "country": others,
+            "name": [_countries.name(c) for c in others],
+            "similarity": sims[order],
+        }
+    )

@@ -1,0 +1,33 @@
+"""Dynamic ideal points from UN General Assembly votes, and the "rational wildcard" test.
+
+Public API: :class:`DynamicIdealPoints` (fit), :class:`IdealPointResult` (with
+``to_frame()``), :func:`predictability`, :func:`overall_fit`, :func:`surprising_votes`,
+:func:`rank_predictability`, :func:`plot_ideal_points`, :func:`title_bridges` and
+:func:`fit_unga` (fetch from the store, fit).
+"""
+
+from __future__ import annotations
+
+from hedgewatch.idealpoints.bridging import title_bridges
+from hedgewatch.idealpoints.dynamic import DynamicIdealPoints, IdealPointResult
+from hedgewatch.idealpoints.plot import plot_ideal_points
+from hedgewatch.idealpoints.predictability import (
+    overall_fit,
+    predictability,
+    rank_predictability,
+    surprising_votes,
+)
+from hedgewatch.idealpoints.store import fit_unga, load_bridges
+
+__all__ = [
+    "DynamicIdealPoints",
+    "IdealPointResult",
+    "fit_unga",
+    "load_bridges",
+    "overall_fit",
+    "plot_ideal_points",
+    "predictability",
+    "rank_predictability",
+    "surprising_votes",
+    "title_bridges",
+]

@@ -1,0 +1,76 @@
+"""Figures of fitted ideal points."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from hedgewatch.idealpoints.dynamic import IdealPointResult, check_countries
+
+
+def plot_ideal_points(
+    result: IdealPointResult,
+    countries: Sequence[str],
+    *,
+    dim: int = 1,
+    ax: Any = None,
+    title: str | None = None,
+) -> Any:
+    """Ideal points over time, one line per country with its interval as a band.
+
+    Parameters
+    ----------
+    result
+        A fitted :class:`IdealPointResult`.
+    countries
+        ISO3 codes (or names) to draw.
+    dim
+        Which dimension (1 or 2).
+    ax
+        A matplotlib Axes to draw on; default a new figure.
+    title
+        Figure title (default names the model).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib
+
+    if ax is None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    codes = check_countries(result, countries, "plot_ideal_points")
+    sfx = "" if dim == 1 else f"_{dim}"
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(9, 4.8))
+    else:
+        fig = ax.figure
+    pts = result.points
+    for code in codes:
+        d: pd.DataFrame = pts[pts["country"] == code].sort_values("session")
+        line = ax.plot(d["year"], d["ideal_point" + sfx], label=code, lw=1.8)[0]
+        if d["se" + sfx].notna().any():
+            ax.fill_between(
+                d["year"],
+                d["lower" + sfx],
+                d["upper" + sfx],
+                color=line.get_color(),
+                alpha=0.18,
+                lw=0,
+            )
+    level = result.info.get("level", 0.95)
+    ax.set_xlabel("Year (General Assembly session opening)")
+    ax.set_ylabel(
+        "Ideal point (higher = closer to the US-led order)"
+        if dim == 1
+        else f"Ideal point, dimension {dim}"
+    )
+    ax.set_title(title or f"Dynamic ideal points (bands: {level:.0%} intervals)")
+    ax.axhline(0, color="0.6", lw=0.8, zorder=0)
+    ax.legend(frameon=False, ncol=min(len(codes), 6))
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,71 @@
+"""Thin convenience layer: fetch votes and bridges from the store, fit, cache the result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+
+from hedgewatch.errors import StoreError
+from hedgewatch.idealpoints.dynamic import DynamicIdealPoints, IdealPointResult
+from hedgewatch.store import Store, get_store
+
+
+def load_bridges(store: Store | str | None = None) -> pd.DataFrame | None:
+    """The store's ``bridges`` table (``rcid1, rcid2``), or None when it has none."""
+    st = get_store(store)
+    try:
+        st.ensure("bridges")
+    except StoreError:
+        return None
+    return st.table("bridges")[["rcid1", "rcid2"]]
+
+
+def fit_unga(
+    *,
+    sessions: Iterable[int] | None = None,
+    bridges: pd.DataFrame | str | None = "store",
+    store: Store | str | None = None,
+    cache: bool = True,
+    callback: Callable[[int, float], None] | None = None,
+    **params: Any,
+) -> IdealPointResult:
+    """Fit :class:`DynamicIdealPoints` to the General Assembly record in the store.
+
+    Parameters
+    ----------
+    sessions
+        Sessions to fit (default: all).
+    bridges
+        ``"store"`` (the store's ``bridges`` table if it has one), a DataFrame of pairs, or
+        None for no bridging.
+    store
+        A :class:`~hedgewatch.store.Store` or path; default the user store.
+    cache
+        Reuse a fit of the same data and settings from the store's cache.
+    callback
+        Progress callback passed to :meth:`DynamicIdealPoints.fit`.
+    **params
+        Estimator settings (``n_dims``, ``drift``, ...).
+
+    Returns
+    -------
+    IdealPointResult
+    """
+    from hedgewatch.unga import votes as _votes
+
+    st = get_store(store)
+    model = DynamicIdealPoints(**params)
+    br = load_bridges(st) if isinstance(bridges, str) and bridges == "store" else bridges
+    sess = None if sessions is None else sorted({int(s) for s in sessions})
+
+    def compute() -> pd.DataFrame:
+        v = _votes(sessions=sess, store=st)
+        return model.fit(v, br, callback=callback).to_table()
+
+    if not cache:
+        return IdealPointResult.from_table(compute())
+    n_br = 0 if br is None else len(br)
+    parts = ("idealpoints-v1", sess, n_br, sorted(model.get_params().items()))
+    return IdealPointResult.from_table(st.cached("idealpoints", parts, compute))

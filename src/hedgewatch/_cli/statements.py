@@ -53,7 +53,10 @@ def _sync(
     method: Annotated[
         str, typer.Option("--method", help="Narratives: auto | tfidf | concepts.")
     ] = "auto",
-    null: Annotated[str, typer.Option("--null", help="Null model: shift | shuffle.")] = "shift",
+    null: Annotated[str, typer.Option("--null", help="Null model: shuffle | shift.")] = "shuffle",
+    block: Annotated[
+        str, typer.Option("--block", help="Shuffled block length (7-day units).")
+    ] = "1w",
     n_perm: Annotated[int, typer.Option("--n-perm", help="Null draws.")] = 999,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     top: Annotated[int, typer.Option("--top", min=1, help="Narratives and events shown.")] = 10,
@@ -76,6 +79,7 @@ def _sync(
         quiet=quiet,
         method=method,
         null=null,
+        block=block,
         n_perm=n_perm,
         seed=seed,
     )

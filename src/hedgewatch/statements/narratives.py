@@ -1,7 +1,14 @@
 """Group statements into narratives, each with a readable label and a timeline per actor.
 
-Two representations:
+Three representations:
 
+``"phrases"`` (one language; the default there)
+    Key-phrase co-occurrence: word bigrams and trigrams that recur but are not common are
+    linked when they occur in the same statements (Jaccard >= ``min_jaccard`` over at least
+    ``min_cooc`` statements); each connected group of phrases (chains longer than 25 phrases
+    are split at a higher threshold) is a narrative, labelled by its
+    most frequent phrases. A statement carries a narrative when it uses at least two of its
+    phrases (one for a one-phrase narrative); it can carry several.
 ``"tfidf"`` (one language)
     Sublinear TF-IDF vectors, reduced by truncated SVD (latent semantic analysis) and clustered
     with mini-batch k-means on the unit sphere; one narrative per statement. A narrative's label
@@ -11,7 +18,8 @@ Two representations:
     The bilingual lexicon of :mod:`hedgewatch.statements.lexicon`: every concept is a narrative
     and a statement can carry several; labels are the concept labels.
 
-``"auto"`` picks ``"concepts"`` when the statements are in more than one language.
+``"auto"`` picks ``"concepts"`` when the statements are in more than one language, else
+``"phrases"``.
 """
 
 from __future__ import annotations
@@ -21,15 +29,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
 from hedgewatch.errors import InsufficientDataError, check_param
 from hedgewatch.statements.lexicon import CONCEPTS
-from hedgewatch.statements.vectorize import concept_matrix, tfidf_matrix
+from hedgewatch.statements.vectorize import concept_matrix, phrase_matrix, tfidf_matrix
 
-METHODS = ("auto", "tfidf", "concepts")
+METHODS = ("auto", "phrases", "tfidf", "concepts")
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,7 @@ def choose_method(statements: pd.DataFrame, method: str = "auto") -> str:
         return method
     lang = statements.get("detected_language", pd.Series(dtype=object))
     lang = lang.fillna(statements.get("language")) if "language" in statements else lang
-    return "concepts" if lang.dropna().nunique() > 1 else "tfidf"
+    return "concepts" if lang.dropna().nunique() > 1 else "phrases"
 
 
 def cluster_vectors(
@@ -110,6 +119,62 @@ def cluster_vectors(
     return labels, sim
 
 
+def phrase_clusters(
+    X: sp.csr_matrix, *, min_cooc: int = 3, min_jaccard: float = 0.4, max_size: int = 25
+) -> np.ndarray:
+    """Group phrases that occur together: connected components of the Jaccard graph.
+
+    A component with more than ``max_size`` phrases (a chain through common phrases) is
+    split again with a Jaccard threshold raised by 0.1, until it is small enough. Plain arrays
+    in and out. Returns a group per phrase, -1 for phrases linked to none.
+
+    References
+    ----------
+    Rose, S., Engel, D., Cramer, N. & Cowley, W. (2010). Automatic keyword extraction from
+    individual documents. In Text Mining: Applications and Theory, Wiley, 1-20 (key phrases
+    from co-occurrence).
+    """
+    B = (X > 0).astype(np.int32)
+    C = sp.triu(B.T @ B, k=1).tocoo()
+    df = np.asarray(B.sum(axis=0)).ravel()
+    jac = C.data / (df[C.row] + df[C.col] - C.data)
+    keep = (C.data >= min_cooc) & (jac >= min_jaccard)
+    r, c, j = C.row[keep], C.col[keep], jac[keep]
+    P = X.shape[1]
+    comp = _components(r, c, P)
+    thr = min_jaccard
+    while thr < 0.95:
+        size = np.bincount(comp, minlength=comp.max() + 1)
+        big = size[comp] > max_size
+        if not big.any():
+            break
+        thr += 0.1
+        inside = big[r] & big[c] & (j >= thr)
+        sub = _components(r[inside], c[inside], P)
+        comp = np.where(big, comp.max() + 1 + sub, comp)
+    linked = np.bincount(comp)[comp] > 1
+    labels = np.full(P, -1, dtype=np.int64)
+    labels[linked] = pd.factorize(comp[linked])[0]
+    return labels
+
+
+def _components(r: np.ndarray, c: np.ndarray, n: int) -> np.ndarray:
+    G = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(n, n))
+    return connected_components(G, directed=False)[1]
+
+
+def phrase_membership(X: sp.csr_matrix, labels: np.ndarray, min_hits: int = 2) -> sp.coo_matrix:
+    """Statements x narratives: uses at least ``min_hits`` of the narrative's phrases."""
+    ok = labels >= 0
+    G = int(labels.max()) + 1 if ok.any() else 0
+    L = sp.csr_matrix((np.ones(ok.sum()), (np.flatnonzero(ok), labels[ok])), shape=(X.shape[1], G))
+    hits = ((X > 0).astype(np.float64) @ L).tocoo()
+    size = np.bincount(labels[ok], minlength=G)
+    need = np.minimum(min_hits, size)
+    keep = hits.data >= need[hits.col]
+    return sp.coo_matrix((np.ones(keep.sum()), (hits.row[keep], hits.col[keep])), shape=hits.shape)
+
+
 def _top_terms(X: sp.csr_matrix, labels: np.ndarray, terms: np.ndarray, n: int) -> list[str]:
     k = labels.max() + 1
     keep = labels >= 0
@@ -121,6 +186,13 @@ def _top_terms(X: sp.csr_matrix, labels: np.ndarray, terms: np.ndarray, n: int) 
     return [" / ".join(terms[row]) for row in top]
 
 
+def _top_phrases(X: sp.csr_matrix, labels: np.ndarray, terms: np.ndarray, n: int) -> list[str]:
+    df = np.asarray((X > 0).sum(axis=0)).ravel()
+    order = np.lexsort((-df, labels))
+    grouped = pd.Series(terms[order]).groupby(labels[order])
+    return [" / ".join(g.head(n)) for k, g in grouped if k >= 0]
+
+
 def narratives(
     statements: pd.DataFrame,
     *,
@@ -128,6 +200,8 @@ def narratives(
     n_narratives: int | None = None,
     min_similarity: float = 0.2,
     n_terms: int = 3,
+    min_cooc: int = 3,
+    min_jaccard: float = 0.4,
     seed: int = 0,
 ) -> NarrativeResult:
     """Find narratives in statements.
@@ -137,13 +211,15 @@ def narratives(
     statements
         Normalised statements (``statement_id, actor, date, title, text, language``).
     method
-        ``"auto"`` (default), ``"tfidf"`` or ``"concepts"`` (see the module docstring).
+        ``"auto"`` (default), ``"phrases"``, ``"tfidf"`` or ``"concepts"`` (module docstring).
     n_narratives
         Clusters for ``"tfidf"``; default ``clip(sqrt(n / 2), 10, 200)``.
     min_similarity
         Cosine to the centroid below which a statement joins no narrative (``"tfidf"``).
     n_terms
         Terms in each label.
+    min_cooc, min_jaccard
+        Phrase links for ``"phrases"``: statements in common, and Jaccard similarity.
     seed
         Random seed of the SVD and k-means.
 
@@ -160,7 +236,15 @@ def narratives(
     if len(statements) == 0:
         raise InsufficientDataError("narratives() got no statements; widen the selection.")
     base = statements[["statement_id", "actor", "date"]].reset_index(drop=True)
-    if method == "concepts":
+    if method == "phrases":
+        X, terms = phrase_matrix(_body(statements), min_df=min_cooc)
+        labels = phrase_clusters(X, min_cooc=min_cooc, min_jaccard=min_jaccard)
+        M = phrase_membership(X, labels)
+        member = base.iloc[M.row].assign(narrative=M.col.astype(np.int64))
+        table = pd.DataFrame(
+            {"narrative": np.arange(M.shape[1]), "label": _top_phrases(X, labels, terms, n_terms)}
+        )
+    elif method == "concepts":
         C = concept_matrix(_body(statements)).tocoo()
         member = base.iloc[C.row].assign(narrative=C.col.astype(np.int64))
         table = pd.DataFrame(

@@ -7,19 +7,26 @@ narrative the statistic is the number of onset pairs (a, b) with ``|t_b - t_a| <
 
 Null distribution (``null=``):
 
-``"shift"`` (default)
+``"shuffle"`` (default)
+    Actor b's timeline is cut into blocks of ``block`` days (default 7, always a multiple of
+    7) and the blocks are permuted at random, every narrative together. Keeps b's volume,
+    weekday pattern, within-block bursts and cross-narrative structure; breaks only the
+    alignment with a (and bursts longer than a block). Many permutations are possible, so
+    p-values as small as 1 / (n_perm + 1) are attainable.
+``"shift"``
     Actor b's whole timeline (every narrative at once) is shifted circularly by a multiple
     of 7 days over the common period. This keeps each actor's volume, weekday pattern,
     bursts and cross-narrative structure and breaks only the alignment between the actors.
     With T days there are about T/7 distinct shifts; when ``n_perm`` is larger, all are used
     (an exact conditional test), so the smallest attainable p-value is about 7/T.
-``"shuffle"``
-    Actor b's weeks are permuted at random (each week keeps its days in order). Keeps volume
-    and weekday pattern, allows many more permutations, but breaks bursts longer than a week,
-    so it is anti-conservative for bursty narratives.
+    It keeps long bursts intact, but the smallest p-value, about 7/T (0.02 for a year), is
+    too coarse to survive a correction over many narratives; use it for the overall test
+    or with a few narratives.
 
 p-values are ``(1 + #{null >= observed}) / (1 + n_null)``; q-values are Benjamini-Hochberg
-over the narratives of one actor pair. Effect sizes: ``ratio`` = observed / expected (mean of
+over the narratives of one actor pair that each actor takes up at least ``min_onsets`` times
+(a filter on the margins only, which keeps the correction valid; other narratives get no
+q-value, as they could not reach significance). Effect sizes: ``ratio`` = observed / expected (mean of
 the null) and ``z`` = (observed - expected) / sd of the null (missing when the null has no
 spread, i.e. the narrative has no onsets for one actor).
 
@@ -113,17 +120,31 @@ def shift_null(A: np.ndarray, B: np.ndarray, window: int, shifts: np.ndarray) ->
 
 
 def shuffle_null(
-    A: np.ndarray, B: np.ndarray, window: int, n_perm: int, rng: np.random.Generator
+    A: np.ndarray, B: np.ndarray, window: int, n_perm: int, rng: np.random.Generator, block: int = 7
 ) -> np.ndarray:
-    """Counts when B's weeks are permuted: array (n_perm, narratives)."""
+    """Counts when blocks of ``block`` days of B are permuted: array (n_perm, narratives).
+
+    Permutations are processed in batches, each vectorised over permutations x narratives x
+    days (about 20 million cells at a time).
+    """
     K, T = B.shape
-    weeks = -(-T // 7)
-    Bp = np.pad(B, ((0, 0), (0, weeks * 7 - T))).reshape(K, weeks, 7)
-    Ap = np.pad(A, ((0, 0), (0, weeks * 7 - T)))
+    n_blocks = -(-T // block)
+    pad = n_blocks * block - T
+    Tp = n_blocks * block
+    Bp = np.pad(B, ((0, 0), (0, pad))).reshape(K, n_blocks, block)
+    Ap = np.pad(A, ((0, 0), (0, pad)))[:, None, :]
+    perms = np.argsort(rng.random((n_perm, n_blocks)), axis=1)
     out = np.empty((n_perm, K), dtype=np.int64)
-    for i in range(n_perm):  # a loop over permutations, each vectorised over narratives x days
-        perm = Bp[:, rng.permutation(weeks), :].reshape(K, -1)
-        out[i] = pair_counts(Ap, perm, window)
+    batch = max(1, 20_000_000 // max(1, K * Tp))
+    t = np.arange(Tp)
+    hi, lo = np.minimum(t + window + 1, Tp), np.maximum(t - window, 0)
+    for s in range(0, n_perm, batch):
+        P = perms[s : s + batch]
+        Bs = Bp[:, P, :].reshape(K, len(P), Tp)
+        c = np.zeros((K, len(P), Tp + 1), dtype=np.int32)
+        np.cumsum(Bs, axis=2, out=c[:, :, 1:])
+        win = c[:, :, hi] - c[:, :, lo]
+        out[s : s + batch] = (Ap * win).sum(axis=2).T
     return out
 
 
@@ -151,9 +172,10 @@ def permutation_test(
     B: np.ndarray,
     window: int,
     *,
-    null: str = "shift",
+    null: str = "shuffle",
     n_perm: int = 999,
     seed: int = 0,
+    block: int = 7,
 ) -> dict[str, np.ndarray]:
     """Observed counts, null moments and p-values per narrative and overall.
 
@@ -163,8 +185,8 @@ def permutation_test(
         Boolean onset matrices (narratives x days) of the two actors, same shape.
     window
         Largest lag in days.
-    null, n_perm, seed
-        See the module docstring.
+    null, n_perm, seed, block
+        See the module docstring (``block``: days per shuffled block, a multiple of 7).
 
     Returns
     -------
@@ -178,6 +200,9 @@ def permutation_test(
     Journal of the Royal Statistical Society B 57(1), 289-300.
     """
     rng = np.random.default_rng(seed)
+    K = A.shape[0]
+    rows = np.flatnonzero(A.any(axis=1) & B.any(axis=1))  # others count 0 under any shuffle
+    A, B = A[rows], B[rows]
     obs = pair_counts(A, B, window)
     if null == "shift":
         shifts = admissible_shifts(A.shape[1], window)
@@ -190,13 +215,19 @@ def permutation_test(
             shifts = rng.choice(shifts, n_perm, replace=False)
         N = shift_null(A, B, window, shifts)
     else:
-        N = shuffle_null(A, B, window, n_perm, rng)
+        N = shuffle_null(A, B, window, n_perm, rng, block)
     tot, tot_null = obs.sum(), N.sum(axis=1)
+
+    def full(x: np.ndarray, fill: float) -> np.ndarray:
+        out = np.full(K, fill, dtype=np.float64)
+        out[rows] = x
+        return out
+
     return {
-        "observed": obs,
-        "expected": N.mean(axis=0),
-        "sd": N.std(axis=0),
-        "p_value": (1 + (obs[None, :] <= N).sum(axis=0)) / (1 + len(N)),
+        "observed": full(obs, 0).astype(np.int64),
+        "expected": full(N.mean(axis=0), 0.0),
+        "sd": full(N.std(axis=0), 0.0),
+        "p_value": full((1 + (obs[None, :] <= N).sum(axis=0)) / (1 + len(N)), 1.0),
         "total_observed": tot,
         "total_expected": tot_null.mean(),
         "total_sd": tot_null.std(),
@@ -240,7 +271,7 @@ class SyncResult:
     quiet: int = 14
     start: pd.Timestamp | None = None
     end: pd.Timestamp | None = None
-    null: str = "shift"
+    null: str = "shuffle"
     n_null: int = 0
     method: str = "tfidf"
 
@@ -303,7 +334,9 @@ def synchronisation(
     n_perm: int = 999,
     seed: int = 0,
     quiet: object = "14d",
-    null: str = "shift",
+    null: str = "shuffle",
+    block: object = "1w",
+    min_onsets: int = 2,
     method: str = "auto",
     narratives_result: NarrativeResult | None = None,
 ) -> SyncResult:
@@ -329,9 +362,15 @@ def synchronisation(
         Silence before a mention for it to count as taking up the narrative; ``0`` counts
         every day with a mention.
     null
-        ``"shift"`` or ``"shuffle"`` (module docstring).
+        ``"shuffle"`` (default) or ``"shift"`` (module docstring).
+    block
+        Block length of the ``"shuffle"`` null, a multiple of 7 days (``"1w"``, ``"4w"``).
+    min_onsets
+        Narratives enter the false-discovery correction (get a q-value) only when each actor
+        takes them up at least this often. The filter uses the margins only, so it keeps the
+        correction valid, and drops narratives that could never reach significance.
     method
-        Narrative representation: ``"auto"``, ``"tfidf"`` or ``"concepts"``.
+        Narrative representation: ``"auto"``, ``"phrases"``, ``"tfidf"`` or ``"concepts"``.
     narratives_result
         Narratives already found for these statements (skips that stage).
 
@@ -350,6 +389,21 @@ def synchronisation(
     w = parse_days(window, "window", "synchronisation")
     q = parse_days(quiet, "quiet", "synchronisation")
     check_param(null in NULLS, "null", "synchronisation", f"one of {NULLS}", null)
+    check_param(
+        isinstance(min_onsets, int | np.integer) and min_onsets >= 1,
+        "min_onsets",
+        "synchronisation",
+        "a positive integer",
+        min_onsets,
+    )
+    blk = parse_days(block, "block", "synchronisation")
+    check_param(
+        blk >= 7 and blk % 7 == 0,
+        "block",
+        "synchronisation",
+        "a positive multiple of 7 days such as '1w' or '28d'",
+        block,
+    )
     check_param(
         isinstance(n_perm, int | np.integer) and n_perm >= 19,
         "n_perm",
@@ -370,8 +424,10 @@ def synchronisation(
     labels = nr.narratives.set_index("narrative")["label"]
     summaries, overall, events = [], [], []
     for a, b in combinations(acts, 2):
-        r = permutation_test(onsets[a], onsets[b], w, null=null, n_perm=n_perm, seed=seed)
-        s = _summary(a, b, onsets[a], onsets[b], r, labels)
+        r = permutation_test(
+            onsets[a], onsets[b], w, null=null, n_perm=n_perm, seed=seed, block=blk
+        )
+        s = _summary(a, b, onsets[a], onsets[b], r, labels, min_onsets)
         summaries.append(s)
         overall.append(_overall(a, b, r))
         events.append(_events(a, b, onsets[a], onsets[b], w, lo, s, sel, member))
@@ -396,7 +452,7 @@ def _ratio(obs: np.ndarray, exp: np.ndarray) -> np.ndarray:
 
 
 def _summary(
-    a: str, b: str, A: np.ndarray, B: np.ndarray, r: dict, labels: pd.Series
+    a: str, b: str, A: np.ndarray, B: np.ndarray, r: dict, labels: pd.Series, min_onsets: int
 ) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(r["sd"] > 0, (r["observed"] - r["expected"]) / r["sd"], np.nan)
@@ -415,9 +471,10 @@ def _summary(
             "p_value": r["p_value"],
         }
     )
-    testable = (s["onsets_a"] > 0) & (s["onsets_b"] > 0)
+    testable = (s["onsets_a"] >= min_onsets) & (s["onsets_b"] >= min_onsets)
     s["q_value"] = np.nan
     s.loc[testable, "q_value"] = _bh(s.loc[testable, "p_value"].to_numpy())
+    s = s[(s["onsets_a"] > 0) | (s["onsets_b"] > 0)]
     return s.sort_values(["p_value", "observed"], ascending=[True, False]).reset_index(drop=True)
 
 

@@ -158,3 +158,35 @@ def concept_matrix(texts: Sequence[str], concepts: Sequence[Concept] = CONCEPTS)
         Z[np.flatnonzero(cjk)] = np.column_stack(cols).astype(np.int8)
         C = ((C + Z.tocsr()) > 0).astype(np.int8).tocsr()
     return C.astype(np.int8)
+
+
+def phrase_matrix(
+    texts: Sequence[str],
+    *,
+    ngram_range: tuple[int, int] = (2, 3),
+    min_df: int = 3,
+    max_df: float = 0.05,
+    max_phrases: int = 20_000,
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Binary statement x key-phrase matrix (word n-grams without stop words).
+
+    Phrases seen in fewer than ``min_df`` statements or in more than a ``max_df`` share of
+    them are dropped (too rare to recur, too common to distinguish); of the rest the
+    ``max_phrases`` most frequent are kept.
+    """
+    docs = ["" if t is None else str(t) for t in texts]
+    vec = CountVectorizer(
+        binary=True,
+        ngram_range=ngram_range,
+        stop_words=list(STOP_WORDS),
+        token_pattern=_TOKEN,
+        min_df=min(min_df, max(1, len(docs))),
+        max_df=max_df if len(docs) * max_df >= min_df else 1.0,
+        max_features=max_phrases,
+        dtype=np.int32,
+    )
+    try:
+        X = vec.fit_transform(docs)
+    except ValueError:  # no phrase passes the thresholds
+        return sp.csr_matrix((len(docs), 0), dtype=np.int32), np.array([], dtype=object)
+    return X.tocsr(), vec.get_feature_names_out()

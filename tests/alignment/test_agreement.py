@@ -222,3 +222,23 @@ def test_duplicate_votes_rejected(s46):
     dup = pd.concat([s46, s46.iloc[[0]]])
     with pytest.raises(Exception, match="votes twice"):
         dyadic(dup, "PRK", "USA")
+
+
+@pytest.mark.slow
+def test_bsv_agreement_from_bundled_record(session_store):
+    """The bundled record (R unvotes source, ISO3 codes) reproduces BSV's columns too."""
+    import hedgewatch as hw
+
+    path = DATA.parents[1].parent / ".." / "shared" / "data" / "validation"
+    if not path.exists():
+        pytest.skip("../shared/data is not available")
+    bsv = pd.read_csv(path / "bsv_idealpoints_sessions_1_50.csv")
+    v = hw.votes(sessions=range(1, 51), store=session_store)
+    for col, partner in [("USAgree", "USA"), ("RUSSAgree", "RUS"), ("ChinaAgree", "CHN")]:
+        got = dyadic(v, None, partner, by="session", measure="identical", drop_unanimous=True)
+        j = bsv.assign(country_a=bsv.iso3c, period=bsv.session).merge(
+            got, on=["country_a", "period"]
+        )
+        j = j.dropna(subset=[col])
+        assert len(j) > 3500
+        assert (j[col] - j.value).abs().mean() <= 0.02

@@ -23,6 +23,13 @@ def _by(value: str) -> str | None:
     return _BY[value]
 
 
+def _penalty(value: str) -> str | float:
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
 def _fmt(x: object, digits: int = 3) -> str:
     return "—" if pd.isna(x) else f"{x:.{digits}f}"
 
@@ -82,7 +89,7 @@ def _hedge_table(index: pd.DataFrame, powers: list[str]) -> Table:
 
 
 def _pivot_table(piv: pd.DataFrame, column: str) -> Table:
-    table = Table(title=f"Pivots in {column} (PELT, BIC penalty)")
+    table = Table(title=f"Pivots in {column} (PELT)")
     for c in ("from period", "before", "after", "size", "direction", "stability"):
         table.add_column(c, justify="left" if c in ("from period", "direction") else "right")
     for _, r in piv.iterrows():
@@ -160,6 +167,12 @@ def register(app: typer.Typer) -> None:
         end: str | None = typer.Option(None, "--to", help="Last year or date."),
         measure: str = typer.Option("agreement", "--measure", "-m", help="agreement | identical."),
         by: str = typer.Option("year", "--by", help="year | session | all."),
+        important: bool = typer.Option(False, "--important", help="Important votes only."),
+        drop_unanimous: bool = typer.Option(
+            False, "--drop-unanimous", help="Leave out unanimous roll calls."
+        ),
+        penalty: str = typer.Option("bic", "--penalty", help="Pivot penalty: bic | aic | number."),
+        min_size: int = typer.Option(3, "--min-size", help="Shortest regime, in periods."),
         n_boot: int = typer.Option(200, "--n-boot", help="Bootstrap replicates."),
         seed: int = typer.Option(0, "--seed", help="Random seed."),
         plot: Path | None = typer.Option(None, "--plot", help="Write a PNG plot here."),
@@ -179,10 +192,14 @@ def register(app: typer.Typer) -> None:
             measure=measure,
             n_boot=n_boot,
             seed=seed,
+            important_only=important,
+            drop_unanimous=drop_unanimous,
+            penalty=_penalty(penalty),
+            min_size=min_size,
         )
         console.print(_hedge_table(res.index, list(res.powers)))
         if res.pivots.empty:
-            console.print(f"No pivot in {res.pivot_column} clears the BIC penalty.")
+            console.print(f"No pivot in {res.pivot_column} clears the {penalty} penalty.")
         else:
             console.print(_pivot_table(res.pivots, res.pivot_column))
         if csv is not None:

@@ -278,32 +278,39 @@ def score_events(
     statements: pd.DataFrame,
     membership: pd.DataFrame,
     max_q: float = 0.05,
+    tolerance: int = 5,
 ) -> dict[str, float]:
     """Precision and recall of recovered events (``q_value <= max_q``) against the truth.
 
-    A recovered event is correct when its two onsets are the injected ones: same actors and
-    dates as a truth row, and the recovered narrative contains that injected narrative's
-    statements on that day.
+    A recovered event is correct when both its onsets are statements of one injected
+    narrative (for the right actors) dated within ``tolerance`` days of an injected
+    episode of that narrative: a take-up missed by the narrative stage but caught on a
+    follow-up day still counts, a chance pairing of unrelated statements does not.
     """
-    rec = events[events["q_value"] <= max_q]
+    rec = events[events["q_value"] <= max_q].reset_index(drop=True)
     tag = membership.merge(statements[["statement_id", "injected"]], on="statement_id")
     tag = tag[tag["injected"] != ""][["narrative", "actor", "date", "injected"]]
     tag = tag.drop_duplicates()
-    hit = rec.merge(
+    ev = rec.reset_index().merge(
         tag.rename(columns={"actor": "actor_a", "date": "date_a"}),
         on=["narrative", "actor_a", "date_a"],
     )
-    hit = hit.merge(
-        truth.rename(columns={"narrative": "injected"}),
-        on=["injected", "actor_a", "date_a", "actor_b", "date_b"],
+    ev = ev.merge(
+        tag.rename(columns={"actor": "actor_b", "date": "date_b"}),
+        on=["narrative", "actor_b", "date_b", "injected"],
     )
-    tp_events = hit[["narrative", "actor_a", "date_a", "actor_b", "date_b"]].drop_duplicates()
-    found = hit[["injected", "date_a", "date_b"]].drop_duplicates()
+    tr = truth.rename(columns={"narrative": "injected", "date_a": "ta", "date_b": "tb"})
+    tr = tr.reset_index(names="episode")
+    m = ev.merge(tr, on=["injected", "actor_a", "actor_b"])
+    tol = pd.Timedelta(days=tolerance)
+    ok = ((m["date_a"] - m["ta"]).abs() <= tol) & ((m["date_b"] - m["tb"]).abs() <= tol)
+    m = m[ok]
+    tp = m["index"].nunique()
     return {
         "recovered": len(rec),
-        "true_positives": len(tp_events),
-        "precision": len(tp_events) / len(rec) if len(rec) else float("nan"),
-        "recall": len(found) / len(truth) if len(truth) else float("nan"),
+        "true_positives": tp,
+        "precision": tp / len(rec) if len(rec) else float("nan"),
+        "recall": m["episode"].nunique() / len(truth) if len(truth) else float("nan"),
         "injected": len(truth),
     }
 

@@ -111,3 +111,8 @@ def test_errors(s46, prk_votes):
     )
     with pytest.raises(InsufficientDataError, match="never all voted"):
         hedging_index(split[["rcid", "country", "vote", "year"]], "PRK", ("CHN", "USA"))
+
+
+def test_duplicate_votes_rejected(s46):
+    with pytest.raises(Exception, match="votes twice"):
+        hedging_index(pd.concat([s46, s46.iloc[[0]]]), "CHN", ("PRK", "RUS"))

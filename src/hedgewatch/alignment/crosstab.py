@@ -123,7 +123,7 @@ def vote_codes(votes: pd.DataFrame) -> np.ndarray:
     return table[cats.codes]  # code -1 (NaN) indexes the trailing -1
 
 
-def _check_duplicates(rcid: np.ndarray, country: np.ndarray) -> None:
+def check_duplicates(rcid: np.ndarray, country: np.ndarray) -> None:
     frame = pd.DataFrame({"rcid": rcid, "country": country})
     dup = frame.duplicated(keep=False).to_numpy()
     if dup.any():
@@ -216,7 +216,7 @@ def crosstab(
     rcid = votes["rcid"].to_numpy()[keep]
     country = votes["country"].astype(str).to_numpy()[keep]
     code = code[keep]
-    _check_duplicates(rcid, country)
+    check_duplicates(rcid, country)
     if drop_unanimous:
         unan = np.isin(rcid, unanimous_rcids(rcid, code))
         if unan.all():

@@ -44,7 +44,13 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch.alignment.agreement import DISTANCE
-from hedgewatch.alignment.crosstab import period_key, resolve_in, unanimous_rcids, vote_codes
+from hedgewatch.alignment.crosstab import (
+    check_duplicates,
+    period_key,
+    resolve_in,
+    unanimous_rcids,
+    vote_codes,
+)
 from hedgewatch.errors import InsufficientDataError, check_param
 
 _HEDGE_MEASURES = ("agreement", "identical")
@@ -72,6 +78,7 @@ def _wide(votes: pd.DataFrame, actors: list[str], by: str | None, drop_unanimous
             ~frame["rcid"].isin(unanimous_rcids(frame["rcid"].to_numpy(), frame["code"].to_numpy()))
         ]
     frame = frame[frame["country"].isin(actors)]
+    check_duplicates(frame["rcid"].to_numpy(), frame["country"].to_numpy())
     wide = frame.pivot_table(
         index=["period", "rcid"], columns="country", values="code", aggfunc="first"
     )

@@ -80,3 +80,36 @@ def test_cli_errors_are_one_line(hw_home):
     assert res.exit_code != 0
     res = runner.invoke(app, ["align", "XQZ", "CHN"])
     assert res.exit_code != 0 and "XQZ" in str(res.exception)
+
+
+def test_align_per_issue(session_store):
+    from hedgewatch.alignment import align
+
+    out = align("PRK", ["CHN", "USA"], start=1991, by=None, per_issue=True, store=session_store)
+    assert list(out.columns[:2]) == ["issue", "period"]
+    assert set(out.issue) == {"me", "nu", "di", "hr", "co", "ec"}
+    # nuclear votes are where PRK parts most from China
+    chn = out[out.country_b == "CHN"].set_index("issue").value
+    assert chn.idxmin() == "nu" and chn["me"] > 0.95
+
+
+def test_cli_align_per_issue(hw_home):
+    res = runner.invoke(
+        app,
+        [
+            "align",
+            "PRK",
+            "CHN",
+            "--from",
+            "2015",
+            "--by",
+            "all",
+            "--per-issue",
+            "-i",
+            "nuclear",
+            "-i",
+            "hr",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "nu" in res.output and "hr" in res.output

@@ -35,18 +35,23 @@ def _fmt(x: object, digits: int = 3) -> str:
 
 
 def _align_table(frame: pd.DataFrame, measure: str, title: str) -> Table:
+    keys = ["issue", "period"] if "issue" in frame else ["period"]
+    frame = frame.dropna(subset=["country_b"])
     wide = frame.pivot_table(
-        index="period", columns="country_b", values="value", aggfunc="first", dropna=False
+        index=keys, columns="country_b", values="value", aggfunc="first", dropna=False
     )
-    n = frame.groupby("period")["n_votes"].max()
+    n = frame.groupby(keys)["n_votes"].max()
     partners = list(dict.fromkeys(frame["country_b"]))
     table = Table(title=escape(title))
-    table.add_column("period")
+    for k in keys:
+        table.add_column(k)
     for p in partners:
         table.add_column(escape(p), justify="right")
     table.add_column("votes", justify="right")
-    for period, row in wide.reindex(columns=partners).iterrows():
-        table.add_row(str(period), *(_fmt(row[p]) for p in partners), str(int(n[period])))
+    for key, row in wide.reindex(columns=partners).iterrows():
+        labels = list(key) if isinstance(key, tuple) else [key]
+        values = (_fmt(row[p]) for p in partners)
+        table.add_row(*map(str, labels), *values, str(int(n[key])))
     table.caption = f"measure: {measure}; votes = most roll calls shared with a partner"
     return table
 
@@ -128,6 +133,9 @@ def register(app: typer.Typer) -> None:
         drop_unanimous: bool = typer.Option(
             False, "--drop-unanimous", help="Leave out unanimous roll calls (BSV convention)."
         ),
+        per_issue: bool = typer.Option(
+            False, "--per-issue", help="One block per Voeten issue (those of --issue, or all)."
+        ),
         csv: Path | None = typer.Option(None, "--csv", help="Also write the table here."),
     ) -> None:
         """Whom does a state vote with? Its similarity with each partner per period."""
@@ -148,6 +156,7 @@ def register(app: typer.Typer) -> None:
             by=_by(by),
             measure=measure,
             drop_unanimous=drop_unanimous,
+            per_issue=per_issue,
         )
         if csv is not None:
             frame.to_csv(csv, index=False)

@@ -59,6 +59,7 @@ def align(
     by: str | None = "year",
     measure: str = "agreement",
     drop_unanimous: bool = False,
+    per_issue: bool = False,
     store: Store | str | None = None,
 ) -> pd.DataFrame:
     """Similarity of countries with partners over a window of the stored record.
@@ -71,12 +72,16 @@ def align(
         Window and filters, as in :func:`hedgewatch.votes`.
     by, measure, drop_unanimous
         As in :func:`dyadic`.
+    per_issue
+        One result per Voeten issue (those in ``issues``, default all six), with an
+        ``issue`` column; an issue on which a pair never co-voted gets a NaN row and a note.
     store
         A :class:`~hedgewatch.store.Store` or path; default the user store.
 
     Returns
     -------
-    DataFrame ``period, country_a, country_b, value, n_votes, note`` (see :func:`dyadic`).
+    DataFrame ``period, country_a, country_b, value, n_votes, note`` (see :func:`dyadic`),
+    led by ``issue`` when ``per_issue``.
     """
     countries = [countries] if isinstance(countries, str) else list(countries)
     partners = [partners] if isinstance(partners, str) else partners
@@ -90,7 +95,41 @@ def align(
         drop_unanimous=drop_unanimous,
         store=store,
     )
-    return dyadic(v, countries, partners, by=by, measure=measure, drop_unanimous=drop_unanimous)
+    if not per_issue:
+        return dyadic(v, countries, partners, by=by, measure=measure, drop_unanimous=drop_unanimous)
+    return _per_issue(v, countries, partners, issues, by, measure, drop_unanimous, store)
+
+
+def _per_issue(v, countries, partners, issues, by, measure, drop_unanimous, store):
+    from hedgewatch.unga import ISSUES, issue_code, roll_calls
+
+    codes = (
+        list(ISSUES)
+        if issues is None
+        else [issue_code(i) for i in ([issues] if isinstance(issues, str) else issues)]
+    )
+    tagged = roll_calls(store=store)[["rcid", "issues"]].explode("issues")
+    parts = []
+    for code in codes:
+        sub = v[v["rcid"].isin(tagged.loc[tagged["issues"] == code, "rcid"])]
+        try:
+            part = dyadic(
+                sub, countries, partners, by=by, measure=measure, drop_unanimous=drop_unanimous
+            )
+        except InsufficientDataError as exc:
+            part = pd.DataFrame(
+                {
+                    "period": [None],
+                    "country_a": [countries[0]],
+                    "country_b": [None],
+                    "value": [float("nan")],
+                    "n_votes": [0],
+                    "note": [f"no co-vote on this issue: {exc}"],
+                }
+            )
+        parts.append(part.assign(issue=code))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["issue", *[c for c in out.columns if c != "issue"]]]
 
 
 @dataclass(frozen=True)

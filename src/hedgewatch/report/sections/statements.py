@@ -126,17 +126,12 @@ def _loaded(ctx: Context, st: pd.DataFrame) -> pd.DataFrame:
 
 def _timeline(ev: pd.DataFrame) -> Figure:
     fig, ax = figures.new_axes(height=2.6)
-    for i, (pair, grp) in enumerate(ev.groupby(["actor_a", "actor_b"])):
-        ax.scatter(
-            pd.to_datetime(grp["date_a"]),
-            [i] * len(grp),
-            s=12,
-            color=figures.PALETTE[(i + 1) % len(figures.PALETTE)],
-        )
-    ax.set_yticks(
-        range(ev.groupby(["actor_a", "actor_b"]).ngroups),
-        [f"{a}-{b}" for a, b in ev.groupby(["actor_a", "actor_b"]).groups],
-    )
+    pairs = ev["actor_a"].astype(str) + "-" + ev["actor_b"].astype(str)
+    names = sorted(pairs.unique())
+    for i, name in enumerate(names):
+        days = pd.to_datetime(ev.loc[pairs == name, "date_a"])
+        ax.scatter(days, [i] * len(days), s=12, color=figures.PALETTE[(i + 1) % 6])
+    ax.set_yticks(range(len(names)), names)
     svg = figures.to_svg(fig, "synchronisation")
     return Figure(
         "synchronisation",

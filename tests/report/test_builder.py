@@ -1,0 +1,187 @@
+"""The PRK report built once on the bundled data: sections, values, claims, caching, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import hedgewatch as hw
+from hedgewatch.errors import InsufficientDataError, ParameterError, UnknownCountryError
+from hedgewatch.report import build_report
+from hedgewatch.report.builder import run_section
+from hedgewatch.report.claims import NOT_MEASURABLE, NOT_SUPPORTED, SUPPORTED
+from hedgewatch.report.sections._context import Context
+
+EXPECTED = [
+    "alignment",
+    "hedging",
+    "issues",
+    "idealpoints",
+    "predictability",
+    "rhetoric",
+    "synchronisation",
+    "strategy",
+]
+
+
+def test_every_section_is_present_in_order(prk_report):
+    rep, out, _ = prk_report
+    assert [s.key for s in rep.sections] == EXPECTED
+    assert out.read_text(encoding="utf-8") == rep.html
+    for s in rep.sections:
+        assert f'id="{s.key}"' in rep.html
+        assert s.ok or s.reason, s.key  # a section that failed says why
+
+
+def test_vote_sections_are_computed(prk_report):
+    rep, _, _ = prk_report
+    for key in ("alignment", "hedging", "issues"):
+        assert rep.section(key).ok, rep.section(key).reason
+    figs = [f.key for s in rep.sections for f in s.figures]
+    assert {"alignment", "hedging-position", "hedging-free", "issues"} <= set(figs)
+
+
+def _voeten_agreement(a: pd.Series, b: pd.Series) -> float:
+    score = {"yes": 1.0, "abstain": 0.5, "no": 0.0}
+    return float(np.mean(1 - np.abs(a.map(score) - b.map(score))))
+
+
+def test_agreement_since_2012_matches_a_hand_computation(prk_report, store):
+    """agree_A (CHN) since 2012 = mean over roll calls all three voted on of 1 - |x - y|."""
+    rep, _, _ = prk_report
+    v = hw.votes(["PRK", "CHN", "RUS"], start=2012, store=store)
+    wide = (
+        v.pivot_table(
+            index="rcid", columns="country", values="vote", aggfunc="first", observed=True
+        )
+        .dropna()
+        .astype(str)
+    )
+    m = rep.measurements()
+    assert m["agree_A"].value == pytest.approx(_voeten_agreement(wide["PRK"], wide["CHN"]))
+    assert m["agree_B"].value == pytest.approx(_voeten_agreement(wide["PRK"], wide["RUS"]))
+    d_a, d_b = 1 - m["agree_A"].value, 1 - m["agree_B"].value
+    d_ab = 1 - _voeten_agreement(wide["CHN"], wide["RUS"])
+    assert m["position"].value == pytest.approx((d_a - d_b) / d_ab)
+    assert m["position_lo"].value <= m["position"].value <= m["position_hi"].value
+
+
+def test_claim_verdicts_follow_the_measurements(prk_report):
+    rep, _, _ = prk_report
+    m = rep.measurements()
+    verdict = rep.claims.set_index("id")["verdict"]
+    balanced = m["position_lo"].value >= -0.5 and m["position_hi"].value <= 0.5
+    assert verdict["balancing"] == (SUPPORTED if balanced else NOT_SUPPORTED)
+    assert verdict["issue_hostility"] == (
+        SUPPORTED if m["issue_spread"].value >= 0.2 else NOT_SUPPORTED
+    )
+    assert verdict["moral_hazard"] == NOT_MEASURABLE
+    assert set(verdict.index) == {
+        "rational_actor",
+        "balancing",
+        "pivot_russia",
+        "rhetoric_russia",
+        "issue_hostility",
+        "moral_hazard",
+    }
+    for row in rep.claims.itertuples():
+        assert row.verdict in (SUPPORTED, NOT_SUPPORTED, NOT_MEASURABLE)
+        if row.verdict == NOT_MEASURABLE:
+            assert row.reason  # always says why
+
+
+def test_prk_leans_to_china_since_2012(prk_report):
+    """Published-direction check: PRK votes closer to China than to Russia (position < 0)."""
+    m = prk_report[0].measurements()
+    assert m["position_hi"].value < 0
+    assert 0 <= m["free_agency"].value <= 1
+
+
+def test_progress_reports_every_step(prk_report):
+    _, _, steps = prk_report
+    totals = {t for _, _, t in steps}
+    assert len(totals) == 1
+    done = [d for _, d, _ in steps]
+    assert done == sorted(done) and done[-1] == totals.pop()
+    assert any("Hedging" in s for s, _, _ in steps)
+
+
+def test_second_report_reads_the_cache(store, monkeypatch, fast):
+    from hedgewatch.report.sections import alignment
+
+    first = build_report("PRK", ("CHN", "RUS"), store=store, settings=fast, sections=["alignment"])
+    real = alignment.hedging_index
+
+    def only_window(votes, state, powers, *, by="year", **kw):
+        if by == "year":
+            raise AssertionError("the yearly index should come from the cache")
+        return real(votes, state, powers, by=by, **kw)
+
+    monkeypatch.setattr(alignment, "hedging_index", only_window)
+    second = build_report("PRK", ("CHN", "RUS"), store=store, settings=fast, sections=["alignment"])
+    assert (
+        second.section("alignment")
+        .tables[0]
+        .frame.equals(first.section("alignment").tables[0].frame)
+    )
+
+
+def test_any_state_and_powers(store, fast):
+    rep = build_report(
+        "VNM", ["CHN", "USA"], store=store, settings=fast, sections=["alignment", "hedging"]
+    )
+    assert rep.state == "VNM" and rep.powers == ("CHN", "USA")
+    assert rep.section("hedging").ok
+    assert "Viet" in rep.html
+    assert set(rep.claims["id"]) >= {"balancing", "pivot_A", "pivot_B"}
+
+
+def test_three_powers(store, fast):
+    rep = build_report(
+        "IND", ["USA", "RUS", "CHN"], store=store, settings=fast, sections=["alignment"]
+    )
+    labels = [m.key for m in rep.section("alignment").measurements]
+    assert "pivot_A_size" in labels and "pivot_B_size" in labels
+
+
+@pytest.mark.parametrize(
+    ("state", "powers", "error"),
+    [
+        ("PRK", ["CHN"], ParameterError),
+        ("PRK", "CHN", ParameterError),
+        ("PRK", ["PRK", "CHN"], ParameterError),
+        ("XXQ", ["CHN", "RUS"], UnknownCountryError),
+    ],
+)
+def test_bad_arguments(store, state, powers, error):
+    with pytest.raises(error):
+        build_report(state, powers, store=store)
+
+
+def test_state_without_votes_in_window(store):
+    with pytest.raises(InsufficientDataError, match="TWN"):
+        build_report("TWN", ["CHN", "USA"], store=store, start=1990)
+
+
+def test_a_section_error_becomes_a_reason_but_a_bug_propagates(store):
+    ctx = Context("PRK", ("CHN", "RUS"), store, pd.DataFrame())
+
+    def insufficient(_ctx):
+        raise InsufficientDataError("too few speeches")
+
+    def bug(_ctx):
+        raise ZeroDivisionError
+
+    import sys
+    import types
+
+    mod = types.ModuleType("hedgewatch_test_sections")
+    mod.insufficient, mod.bug = insufficient, bug
+    sys.modules["hedgewatch_test_sections"] = mod
+    s = run_section("x", "X", "hedgewatch_test_sections:insufficient", ctx)
+    assert not s.ok and s.reason == "too few speeches"
+    with pytest.raises(ZeroDivisionError):
+        run_section("x", "X", "hedgewatch_test_sections:bug", ctx)
+    missing = run_section("x", "X", "hedgewatch.no_such_module:f", ctx)
+    assert not missing.ok and "not available" in missing.reason

@@ -242,3 +242,8 @@ def test_bsv_agreement_from_bundled_record(session_store):
         j = j.dropna(subset=[col])
         assert len(j) > 3500
         assert (j[col] - j.value).abs().mean() <= 0.02
+
+
+def test_single_country_without_partners_is_an_error(s46):
+    with pytest.raises(ParameterError, match="at least two countries"):
+        dyadic(s46, "PRK")

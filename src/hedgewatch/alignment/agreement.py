@@ -296,6 +296,13 @@ def dyadic(
     countries = [countries] if isinstance(countries, str) else countries
     partners = [partners] if isinstance(partners, str) else partners
     if partners is None:
+        check_param(
+            countries is None or len(countries) >= 2,
+            "countries",
+            "dyadic",
+            "None or at least two countries when partners is None",
+            countries,
+        )
         mat = agreement_matrix(votes, countries, by=by, measure=m, drop_unanimous=drop_unanimous)
         return mat.to_frame()
     tab = crosstab(votes, countries, partners, by=by, drop_unanimous=drop_unanimous, func="dyadic")

@@ -247,3 +247,8 @@ def test_bsv_agreement_from_bundled_record(session_store):
 def test_single_country_without_partners_is_an_error(s46):
     with pytest.raises(ParameterError, match="at least two countries"):
         dyadic(s46, "PRK")
+
+
+def test_unused_bad_category_is_ignored(s46):
+    votes = s46.assign(vote=pd.Categorical(s46.vote, categories=["yes", "abstain", "no", "??"]))
+    assert len(dyadic(votes, "PRK", "USA", by=None)) == 1

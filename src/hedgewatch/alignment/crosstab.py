@@ -105,15 +105,21 @@ def vote_codes(votes: pd.DataFrame) -> np.ndarray:
     labels = pd.Index(cats.categories).astype(str).str.strip().str.lower()
     labels = labels.str.replace(r"\.0$", "", regex=True)
     table = np.array([_VOTE_CODES.get(s, -1) for s in labels] + [-1], dtype=np.int8)
+    used = np.zeros(len(labels), dtype=bool)
+    used[cats.codes[cats.codes >= 0]] = True  # unused categories cannot be bad rows
     bad = [
-        c
-        for c, s in zip(cats.categories, labels, strict=True)
-        if s not in _VOTE_CODES and s not in _NOT_VOTING
+        i for i, s in enumerate(labels) if used[i] and s not in _VOTE_CODES and s not in _NOT_VOTING
     ]
     if bad:
-        codes = cats.codes
-        first = {c: int(np.flatnonzero(codes == i)[0]) for i, c in enumerate(cats.categories)}
-        problems = [Problem("unknown vote value", first[c] + 1, "vote", c) for c in bad[:10]]
+        problems = [
+            Problem(
+                "unknown vote value",
+                int(np.argmax(cats.codes == i)) + 1,
+                "vote",
+                cats.categories[i],
+            )
+            for i in bad[:10]
+        ]
         raise DataFormatError(
             "votes DataFrame",
             problems,

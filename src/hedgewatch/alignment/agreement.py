@@ -109,6 +109,7 @@ def score_tables(tables: np.ndarray, measure: str) -> tuple[np.ndarray, np.ndarr
         ``reason_code`` is 0 where the value is defined, 1 for no co-vote, 2 for no
         variation (chance-corrected measures only).
     """
+    measure = measure_name(measure, "score_tables")
     flat = tables.reshape(*tables.shape[:-2], 9)
     # Counts are small integers, exact in float32; the weights 0, 0.5, 1 keep them exact.
     n = flat @ np.ones(9, dtype=flat.dtype)

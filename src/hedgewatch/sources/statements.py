@@ -286,7 +286,7 @@ def _read_manifest_dir(d: Path) -> pd.DataFrame:
     if "file" not in df.columns:
         raise DataFormatError(
             manifest,
-            Problem("missing column", 1, "file"),
+            [Problem("missing column", 1, "file")],
             hint=f"Header found: {','.join(df.columns[:-1])}",
         )
     texts, problems = [], []
@@ -366,20 +366,20 @@ def _normalise(
     if len(df) and "date" not in df.columns:
         raise DataFormatError(
             p,
-            Problem("missing column", 1, "date"),
+            [Problem("missing column", 1, "date")],
             hint=f"Header found: {header}. Name the date column 'date'",
         )
     if len(df) and not {"text", "title"} & set(df.columns):
         raise DataFormatError(
             p,
-            Problem("missing column", 1, "text"),
+            [Problem("missing column", 1, "text")],
             hint=f"Header found: {header}. A statement needs 'text' or 'title'",
         )
     default_actor = _countries.resolve(actor, where="--actor") if actor else None
     if len(df) and "actor" not in df.columns and default_actor is None:
         raise DataFormatError(
             p,
-            Problem("missing column", 1, "actor"),
+            [Problem("missing column", 1, "actor")],
             hint="Name the country column 'actor' or pass actor=/--actor",
         )
     out = pd.DataFrame(index=df.index)
@@ -520,7 +520,9 @@ def _finish(df: pd.DataFrame) -> pd.DataFrame:
     df = df.reset_index(drop=True)
     body = df["text"].fillna(df["title"])
     df["detected_language"] = detect_language(body)
-    df["language"] = df["language"].fillna(df["detected_language"])
+    df["language"] = (
+        df["language"].astype(object).where(df["language"].notna(), df["detected_language"])
+    )
     df["statement_id"] = _statement_ids(df) if len(df) else pd.Series(dtype=str)
     df["date"] = df["date"].astype("datetime64[ns]")
     out = df[COLUMNS].copy()

@@ -75,5 +75,5 @@ def test_errors():
         pivots(_step(), penalty="mdl")
     with pytest.raises(ParameterError, match="'stability'"):
         pivots(_step(), stability="jackknife")
-    with pytest.raises(InsufficientDataError, match="column"):
+    with pytest.raises(ParameterError, match="column"):
         pivots(pd.DataFrame({"period": [1, 2], "x": [1, 2]}))

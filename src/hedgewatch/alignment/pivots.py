@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 import ruptures as rpt
 
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch.errors import InsufficientDataError, ParameterError, check_param
 
 _COLUMNS = ["period", "before", "after", "size", "direction", "stability"]
 
@@ -84,7 +84,7 @@ def _as_series(series: pd.Series | pd.DataFrame, column: str | None) -> pd.Serie
     if isinstance(series, pd.DataFrame):
         col = column or ("value" if "value" in series else None)
         if col is None or col not in series or "period" not in series:
-            raise InsufficientDataError(
+            raise ParameterError(
                 "pivots(): a DataFrame needs a 'period' column and the column to scan "
                 f"(column={column!r}); columns are {list(series.columns)}."
             )
@@ -155,7 +155,7 @@ def pivots(
         isinstance(n_boot, int) and n_boot >= 1, "n_boot", "pivots", "a positive integer", n_boot
     )
     check_param(isinstance(tol, int) and tol >= 0, "tol", "pivots", "a non-negative integer", tol)
-    s = _as_series(series, column).dropna()
+    s = _as_series(series, column).dropna().sort_index()
     if len(s) < 2 * min_size:
         raise InsufficientDataError(
             f"pivots(): the series has {len(s)} non-missing period(s); at least "

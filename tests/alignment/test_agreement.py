@@ -252,3 +252,41 @@ def test_single_country_without_partners_is_an_error(s46):
 def test_unused_bad_category_is_ignored(s46):
     votes = s46.assign(vote=pd.Categorical(s46.vote, categories=["yes", "abstain", "no", "??"]))
     assert len(dyadic(votes, "PRK", "USA", by=None)) == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 7),  # roll call
+            st.sampled_from(["FRA", "DEU", "ITA", "ESP"]),
+            st.sampled_from(["yes", "abstain", "no", "absent"]),
+            st.sampled_from([1990, 1991]),
+        ),
+        min_size=1,
+        max_size=60,
+        unique_by=lambda t: (t[0], t[1]),
+    ),
+    st.sampled_from(sorted(MEASURES)),
+)
+def test_matrix_agrees_with_pairs_and_is_symmetric(rows, measure):
+    votes = pd.DataFrame(rows, columns=["rcid", "country", "vote", "year"])
+    votes["year"] = votes.groupby("rcid")["year"].transform("first")  # one year per roll call
+    if not votes.vote.isin(["yes", "abstain", "no"]).any():
+        return
+    mat = agreement_matrix(votes, by="year", measure=measure)
+    assert np.array_equal(mat.n_votes, mat.n_votes.transpose(0, 2, 1))
+    assert np.allclose(mat.values, mat.values.transpose(0, 2, 1), equal_nan=True)
+    frame = mat.to_frame()
+    assert (frame.n_votes > 0).all()
+    code = {"yes": 0, "abstain": 1, "no": 2}
+    for r in frame.itertuples():
+        y = votes[(votes.year == r.period) & votes.vote.isin(list(code))]
+        w = y.pivot(index="rcid", columns="country", values="vote").dropna(
+            subset=[r.country_a, r.country_b]
+        )
+        a = w[r.country_a].map(code).to_numpy()
+        b = w[r.country_b].map(code).to_numpy()
+        assert len(a) == r.n_votes
+        ref = naive_scores(a, b)[measure]
+        assert (np.isnan(ref) and np.isnan(r.value)) or r.value == pytest.approx(ref, abs=1e-12)

@@ -139,7 +139,7 @@ def build_design(votes: pd.DataFrame, bridges: pd.DataFrame | None) -> Design:
         .sort_values("rcid", ignore_index=True)
     )
     notes += _bridge_notes(rcid_item, sessions)
-    return Design(
+    design = Design(
         y,
         item.astype(np.int64),
         unit,
@@ -152,6 +152,16 @@ def build_design(votes: pd.DataFrame, bridges: pd.DataFrame | None) -> Design:
         tied,
         rcid_item,
         notes,
+    )
+    return with_votes(design, y)
+
+
+def with_votes(design: Design, y: np.ndarray) -> Design:
+    """The design with votes ``y`` (in the design's current order), re-sorted by category
+    so that the fit can treat no / abstain / yes votes as contiguous blocks."""
+    order = np.argsort(y, kind="stable")
+    return Design(
+        **{**design.__dict__, "y": y[order], "item": design.item[order], "unit": design.unit[order]}
     )
 
 

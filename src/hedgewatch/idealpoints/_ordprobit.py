@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import log_ndtr
+from scipy.special import log_ndtr, ndtr
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 _TINY = 1e-300
@@ -34,14 +34,53 @@ class VoteTerms:
     laa: np.ndarray
     lbb: np.ndarray
     lab: np.ndarray
+    g: np.ndarray
+    h: np.ndarray
 
-    @property
-    def g(self) -> np.ndarray:
-        return -(self.la + self.lb)
 
-    @property
-    def h(self) -> np.ndarray:
-        return self.laa + 2.0 * self.lab + self.lbb
+def log_ndtr_fast(x: np.ndarray) -> np.ndarray:
+    """``log Phi(x)``: ``log(ndtr(x))`` where that is accurate, ``log_ndtr`` in the far
+    lower tail (about three times faster than ``log_ndtr`` alone)."""
+    out = np.log(ndtr(x))
+    far = x < -5.0
+    if far.any():
+        out[far] = log_ndtr(x[far])
+    return out
+
+
+def vote_terms_sorted(
+    eta: np.ndarray, c_hi: np.ndarray, c_lo: np.ndarray, n0: int, n1: int
+) -> VoteTerms:
+    """Terms for votes sorted by category: ``n0`` no votes, ``n1`` abstentions, then yes.
+
+    ``c_hi`` holds the upper cut-point of the first ``n0 + n1`` votes, ``c_lo`` the lower
+    cut-point of the last ``N - n0`` votes. No and yes votes have one finite bound, so they
+    need one normal log-cdf each; only abstentions need the general interval formula.
+    """
+    n = len(eta)
+    m = n0 + n1
+    logp = np.empty(n)
+    la, lb, laa, lbb, lab = (np.zeros(n) for _ in range(5))
+    b0 = c_hi[:n0] - eta[:n0]  # no: (-inf, c1]
+    logp[:n0] = log_ndtr_fast(b0)
+    ub = np.exp(-0.5 * b0 * b0 - _LOG_SQRT_2PI - logp[:n0])
+    lb[:n0] = ub
+    lbb[:n0] = -b0 * ub - ub * ub
+    a2 = c_lo[n1:] - eta[m:]  # yes: (c2, inf)
+    logp[m:] = log_ndtr_fast(-a2)
+    ua = np.exp(-0.5 * a2 * a2 - _LOG_SQRT_2PI - logp[m:])
+    la[m:] = -ua
+    laa[m:] = a2 * ua - ua * ua
+    if n1:
+        a1 = c_lo[:n1] - eta[n0:m]
+        b1 = c_hi[n0:] - eta[n0:m]
+        mid = vote_terms(a1, b1)
+        logp[n0:m] = mid.logp
+        la[n0:m], lb[n0:m] = mid.la, mid.lb
+        laa[n0:m], lbb[n0:m], lab[n0:m] = mid.laa, mid.lbb, mid.lab
+    g = -(la + lb)
+    h = laa + 2.0 * lab + lbb
+    return VoteTerms(logp, la, lb, laa, lbb, lab, g, h)
 
 
 def log_interval_prob(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -62,14 +101,9 @@ def vote_terms(a: np.ndarray, b: np.ndarray) -> VoteTerms:
         ub = np.exp(-0.5 * b * b - _LOG_SQRT_2PI - logp)
         aua = np.where(np.isfinite(a), a * ua, 0.0)
         bub = np.where(np.isfinite(b), b * ub, 0.0)
-    return VoteTerms(
-        logp=logp,
-        la=-ua,
-        lb=ub,
-        laa=aua - ua * ua,
-        lbb=-bub - ub * ub,
-        lab=ua * ub,
-    )
+    la, lb = -ua, ub
+    laa, lbb, lab = aua - ua * ua, -bub - ub * ub, ua * ub
+    return VoteTerms(logp, la, lb, laa, lbb, lab, -(la + lb), laa + 2.0 * lab + lbb)
 
 
 def category_probs(eta: np.ndarray, cuts: np.ndarray) -> np.ndarray:

@@ -166,7 +166,7 @@ def phrase_matrix(
     ngram_range: tuple[int, int] = (2, 3),
     min_df: int = 3,
     max_df: float = 0.05,
-    max_phrases: int = 20_000,
+    max_phrases: int | None = 20_000,
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Binary statement x key-phrase matrix (word n-grams without stop words).
 

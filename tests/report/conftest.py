@@ -15,7 +15,7 @@ from hedgewatch.store import Store
 
 MALICIOUS_TITLE = "<script>alert(1)</script> KCNA title"
 MALICIOUS_TEXT = '<img src=x onerror=alert(1)> Statement on <b>"sovereignty"</b> & peace'
-FAST = {"n_boot": 40}
+FAST = {"n_boot": 40, "ideal_from": 2014, "rhetoric_from": 2016}
 
 
 FIXTURE = (

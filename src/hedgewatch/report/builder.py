@@ -18,7 +18,7 @@ from hedgewatch.report import render as _render
 from hedgewatch.report.model import Report, Section, unmeasurable
 from hedgewatch.report.sections import provenance
 from hedgewatch.report.sections._context import DEFAULT_SETTINGS, Context
-from hedgewatch.store import Store, get_store
+from hedgewatch.store import Store, bundled_tables, get_store
 
 #: ``progress(step, done, total)``: called before each step and once at the end.
 Progress = Callable[[str, int, int], None]
@@ -146,6 +146,9 @@ def build_report(
     steps = [s for s in _section_list() if sections is None or s[0] in sections]
     total = len(steps) + 3
     report_progress("loading votes", 0, total)
+    # Load every bundled table now: a first load bumps the data version, which would
+    # invalidate cache entries written earlier in this same run.
+    st.ensure(*bundled_tables())
     votes = hedgewatch.votes(start=start, store=st)
     _check_state(votes, code, start)
     ctx = Context(code, powers, st, votes, start, merged, cache=st.cached)

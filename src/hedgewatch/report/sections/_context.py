@@ -18,6 +18,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "reference": "USA",  # the power issue-specific hostility is measured against
     "peers": None,  # states compared for predictability; default: see peers()
     "n_boot": 200,  # bootstrap replicates for intervals
+    "ideal_from": None,  # first year of the ideal-point fit; default the whole record
+    "rhetoric_from": None,  # first year of speeches compared; default the state's first vote
 }
 
 

@@ -1,0 +1,186 @@
+"""Sections on dynamic ideal points: trajectories, predictability, the most surprising votes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from hedgewatch.errors import InsufficientDataError
+from hedgewatch.report import figures
+from hedgewatch.report.model import Figure, Measurement, Section, Table
+from hedgewatch.report.sections._context import Context
+
+REFS = (
+    "Bailey, M. A., Strezhnev, A. and Voeten, E. (2017). Estimating dynamic state preferences "
+    "from United Nations voting data. Journal of Conflict Resolution 61(2): 430-456.",
+    "Imai, K., Lo, J. and Olmsted, J. (2016). Fast estimation of ideal points with massive "
+    "data. American Political Science Review 110(4): 631-656.",
+)
+N_SURPRISING = 12
+
+
+def fitted(ctx: Context):
+    """The ideal-point fit over the sessions analysed (cached in the store by fit_unga)."""
+    from hedgewatch.idealpoints import fit_unga
+
+    return fit_unga(sessions=_sessions(ctx), store=ctx.store)
+
+
+def _sessions(ctx: Context) -> list[int] | None:
+    first = ctx.setting("ideal_from")
+    if first is None and ctx.start is None:
+        return None
+    year = max(int(first or 0), int(ctx.start or 0))
+    return sorted(ctx.votes.loc[ctx.votes["year"] >= year, "session"].unique().tolist())
+
+
+def idealpoints_section(ctx: Context) -> Section:
+    """Trajectories of the state and the powers with their intervals."""
+    from hedgewatch.idealpoints import plot_ideal_points
+
+    res = fitted(ctx)
+    codes = [ctx.state, *ctx.powers]
+    fig = plot_ideal_points(res, codes, title="")
+    svg = figures.to_svg(fig, "idealpoints")
+    pts = res.to_frame()
+    pts = pts[pts["country"].isin(codes)]
+    last = pts[pts["session"] >= pts["session"].max() - 4]
+    wide = last.pivot_table(index="year", columns="country", values="ideal_point")
+    table = last[["country", "year", "ideal_point", "lower", "upper", "n_votes"]].sort_values(
+        ["year", "country"]
+    )
+    text = _gaps(ctx, wide)
+    return Section(
+        "idealpoints",
+        "Ideal-point trajectories",
+        paragraphs=(
+            "Dynamic ordered-probit ideal points (one dimension, a random walk from session to "
+            "session, roll calls repeated across sessions bridged), fitted by maximum a "
+            "posteriori; bands are " + f"{res.info.get('level', 0.95):.0%} intervals "
+            f"({res.info.get('uncertainty', 'laplace')}). Higher = closer to the US-led "
+            "order.",
+            text,
+        ),
+        figures=(
+            Figure(
+                "idealpoints",
+                "Ideal points of the state and the powers",
+                svg,
+                "One line per country; bands: intervals of the fitted positions.",
+            ),
+        ),
+        tables=(Table("Last five sessions", table.round(3)),),
+        references=REFS,
+    )
+
+
+def _gaps(ctx: Context, wide: pd.DataFrame) -> str:
+    if wide.empty or ctx.state not in wide:
+        raise InsufficientDataError(f"the ideal-point fit has no position for {ctx.state}.")
+    row = wide.dropna(subset=[ctx.state]).iloc[-1]
+    parts = [
+        f"{ctx.name(p)} {abs(row[ctx.state] - row[p]):.2f}"
+        for p in ctx.powers
+        if p in row and pd.notna(row[p])
+    ]
+    return (
+        f"In {row.name}, distance of {ctx.name(ctx.state)}'s ideal point from "
+        + ", ".join(parts)
+        + "."
+    )
+
+
+def predictability_section(ctx: Context) -> Section:
+    """How well the ideal-point model predicts the state's votes, against its peers."""
+    from hedgewatch.idealpoints import predictability, rank_predictability, surprising_votes
+    from hedgewatch.unga import roll_calls
+
+    res = fitted(ctx)
+    since = int(ctx.setting("recent_from"))
+    sessions = _sessions(ctx)
+    votes = ctx.votes if sessions is None else ctx.votes[ctx.votes["session"].isin(sessions)]
+    table = ctx.cached(
+        "report:predictability", ("v1", sessions), lambda: predictability(res, votes)
+    )
+    recent = sorted(table.loc[table["year"] >= since, "session"].unique().tolist())
+    peers = _peers(ctx)
+    rank = rank_predictability(table, ctx.state, peers=peers, sessions=recent or None)
+    ranked = rank[rank["rank_peers"].notna()].reset_index(drop=True)
+    target = ranked[ranked["is_target"]]
+    if target.empty:
+        raise InsufficientDataError(f"{ctx.state} has no scored votes since {since}.")
+    n_peers = len(ranked) - 1
+    pos = int(target["rank_peers"].iloc[0])
+    pct = (pos - 1) / n_peers if n_peers else float("nan")
+    svg = figures.bars(
+        list(ranked["country"]),
+        list(ranked["log_loss"]),
+        key="predictability",
+        ylabel="mean log-loss (higher = less predictable)",
+        highlight=ctx.state,
+    )
+    rc = roll_calls(store=ctx.store)
+    surprising = ctx.cached(
+        "report:surprising",
+        ("v1", ctx.state, sessions, N_SURPRISING),
+        lambda: surprising_votes(res, votes, ctx.state, n=N_SURPRISING, roll_calls=rc),
+    )
+    m = Measurement(
+        "predictability_percentile",
+        pct,
+        f"share of peers less predictable than {ctx.name(ctx.state)} since {since} (log-loss)",
+        "predictability",
+    )
+    text = (
+        f"Since {since}, {ctx.name(ctx.state)} ranks {pos} of {len(ranked)} among its peers "
+        f"from least to most predictable (mean log-loss {target['log_loss'].iloc[0]:.3f}, "
+        f"accuracy {target['accuracy'].iloc[0]:.3f}); rank {int(target['rank_all'].iloc[0])}"
+        f" of {len(rank)} among all states."
+    )
+    return Section(
+        "predictability",
+        "Predictability versus peers and the most surprising votes",
+        paragraphs=(
+            "Predictability is how well the fitted ideal-point model predicts a "
+            "state's votes: mean log-loss of the votes cast (lower = more predictable), "
+            "accuracy and the proportional reduction of error against voting with the "
+            "majority.",
+            text,
+        ),
+        figures=(
+            Figure(
+                "predictability",
+                "Predictability of the state and its peers",
+                svg,
+                f"Votes since {since}; the state highlighted.",
+            ),
+        ),
+        tables=(
+            Table(
+                "Ranking (1 = least predictable)",
+                ranked[
+                    ["country", "n_votes", "accuracy", "log_loss", "apre", "rank_peers", "rank_all"]
+                ].round(3),
+            ),
+            Table(
+                "Most surprising votes of the state",
+                _surprising(surprising),
+                "Votes the model found least likely given the state's position.",
+            ),
+        ),
+        measurements=(m,),
+        references=REFS,
+    )
+
+
+def _peers(ctx: Context) -> list[str]:
+    from hedgewatch import countries
+
+    peers = ctx.setting("peers") or [*ctx.powers, ctx.setting("reference")]
+    return [countries.resolve(p) for p in peers if countries.resolve(p) != ctx.state]
+
+
+def _surprising(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d")
+    out["title"] = out["title"].astype("string").str.slice(0, 140)
+    return out[["date", "resolution", "title", "vote", "expected_vote", "probability"]]

@@ -1,0 +1,164 @@
+"""Section: rhetorical convergence in General Debate speeches, and the narratives shared."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from hedgewatch.errors import InsufficientDataError
+from hedgewatch.report import figures
+from hedgewatch.report.model import Figure, Measurement, Section, Table
+from hedgewatch.report.sections._context import Context
+
+REFS = (
+    "Baturo, A., Dasandi, N. and Mikhaylov, S. J. (2017). Understanding state preferences with "
+    "text as data: introducing the UN General Debate corpus. Research & Politics 4(2).",
+    "Monroe, B. L., Colaresi, M. P. and Quinn, K. M. (2008). Fightin' words: lexical feature "
+    "selection and evaluation for identifying the content of political conflict. Political "
+    "Analysis 16(4): 372-403.",
+    "Efron, B. and Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall.",
+)
+N_TERMS = 10
+EXAMPLE_CHARS = 240
+
+
+def rhetoric_section(ctx: Context) -> Section:
+    """Yearly speech similarity of the state with each power, and the terms they share."""
+    from hedgewatch.rhetoric.corpus import speeches
+
+    first = _first_year(ctx)
+    sp = speeches(start=first, store=ctx.store)
+    if not (sp["country"] == ctx.state).any():
+        raise InsufficientDataError(f"no General Debate speech of {ctx.state} from {first} on.")
+    n_boot = min(int(ctx.setting("n_boot")), 100)
+    stamp = (len(sp), int(sp["year"].max()), first, n_boot)
+    conv = {p: _convergence(ctx, sp, p, stamp, n_boot) for p in ctx.powers}
+    frame = _merge(conv)
+    since = int(ctx.setting("recent_from"))
+    svg = figures.band_lines(
+        frame,
+        [(f"sim_{p}", f"with {ctx.name(p)}") for p in ctx.powers],
+        ylabel="speech similarity (TF-IDF cosine)",
+        marks={},
+        key="rhetoric",
+    )
+    measures = _measures(ctx, frame, since)
+    tables = tuple(_narratives(ctx, sp, p, since, stamp) for p in ctx.powers[:2])
+    return Section(
+        "rhetoric",
+        "Rhetorical convergence and shared narratives",
+        paragraphs=(
+            "Similarity of the state's General Debate speech with each power's in the same "
+            "year: cosine of TF-IDF vectors weighted within that year's debate, with a "
+            "paragraph-bootstrap interval. Shared narratives: the terms that contribute most "
+            "to the similarity with one power and least to the similarity with the other, "
+            f"since {since}, with an example sentence from each speech.",
+            _lead(ctx, frame, since),
+        ),
+        figures=(
+            Figure(
+                "rhetoric",
+                "Speech similarity with each power",
+                svg,
+                "Yearly cosine similarity with 95% bootstrap bands.",
+            ),
+        ),
+        tables=tables,
+        measurements=tuple(measures),
+        references=REFS,
+    )
+
+
+def _first_year(ctx: Context) -> int:
+    own = ctx.votes.loc[ctx.votes["country"] == ctx.state, "year"]
+    first = int(own.min()) if len(own) else 1946
+    return max(int(ctx.start or 0), int(ctx.setting("rhetoric_from") or 0), first)
+
+
+def _convergence(
+    ctx: Context, sp: pd.DataFrame, power: str, stamp: tuple, n_boot: int
+) -> pd.DataFrame:
+    from hedgewatch.rhetoric.convergence import convergence
+
+    def compute() -> pd.DataFrame:
+        out = convergence(sp, ctx.state, power, n_boot=n_boot)
+        out.attrs = {}  # the trend object in attrs is not serialisable
+        return out
+
+    return ctx.cached("report:convergence", ("v1", ctx.state, power, *stamp), compute)
+
+
+def _merge(conv: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    parts = []
+    for p, c in conv.items():
+        parts.append(
+            c.set_index("year")[["similarity", "lower", "upper"]].rename(
+                columns={"similarity": f"sim_{p}", "lower": f"sim_{p}_lo", "upper": f"sim_{p}_hi"}
+            )
+        )
+    frame = pd.concat(parts, axis=1).sort_index().reset_index()
+    return frame.rename(columns={"year": "period"})
+
+
+def _measures(ctx: Context, frame: pd.DataFrame, since: int) -> list[Measurement]:
+    recent = frame[frame["period"] >= since]
+    earlier = frame[frame["period"] < since]
+    out = []
+    a, b = ctx.powers[:2]
+    for p, other in ((a, b), (b, a)):
+        role = ctx.role(p)
+        change = recent[f"sim_{p}"].mean() - earlier[f"sim_{p}"].mean()
+        diff = recent[f"sim_{p}"].mean() - recent[f"sim_{other}"].mean()
+        out.append(
+            Measurement(
+                f"speech_convergence_{role}",
+                _finite(change),
+                f"speech similarity with {ctx.name(p)}: mean since {since} minus mean before",
+                "rhetoric",
+            )
+        )
+        out.append(
+            Measurement(
+                f"speech_{role}_minus_other",
+                _finite(diff),
+                f"speech similarity since {since}: with {ctx.name(p)} minus with {ctx.name(other)}",
+                "rhetoric",
+            )
+        )
+    return out
+
+
+def _finite(x: float) -> float:
+    return float(x) if np.isfinite(x) else float("nan")
+
+
+def _lead(ctx: Context, frame: pd.DataFrame, since: int) -> str:
+    recent = frame[frame["period"] >= since]
+    parts = [f"{ctx.name(p)} {recent[f'sim_{p}'].mean():.3f}" for p in ctx.powers]
+    return f"Mean similarity since {since} ({len(recent)} debates): " + ", ".join(parts) + "."
+
+
+def _narratives(ctx: Context, sp: pd.DataFrame, power: str, since: int, stamp: tuple) -> Table:
+    from hedgewatch.rhetoric.narratives import shared_narratives
+
+    other = next(p for p in ctx.powers if p != power)
+    t = ctx.cached(
+        "report:narratives",
+        ("v1", ctx.state, power, other, since, *stamp),
+        lambda: shared_narratives(
+            sp, ctx.state, power, contrast=other, start=since, n_terms=N_TERMS
+        ),
+    )
+    shown = pd.DataFrame(
+        {
+            "term": t["term"],
+            "score": t["score"].round(5),
+            f"{ctx.state} says": t["example_a"].astype("string").str.slice(0, EXAMPLE_CHARS),
+            f"{power} says": t["example_b"].astype("string").str.slice(0, EXAMPLE_CHARS),
+        }
+    )
+    return Table(
+        f"Narratives shared with {ctx.name(power)} more than with {ctx.name(other)}",
+        shown,
+        "Examples are quoted from the speeches as they are in the corpus.",
+    )

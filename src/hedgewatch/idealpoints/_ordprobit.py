@@ -41,7 +41,8 @@ class VoteTerms:
 def log_ndtr_fast(x: np.ndarray) -> np.ndarray:
     """``log Phi(x)``: ``log(ndtr(x))`` where that is accurate, ``log_ndtr`` in the far
     lower tail (about three times faster than ``log_ndtr`` alone)."""
-    out = np.log(ndtr(x))
+    with np.errstate(divide="ignore"):
+        out = np.log(ndtr(x))
     far = x < -5.0
     if far.any():
         out[far] = log_ndtr(x[far])

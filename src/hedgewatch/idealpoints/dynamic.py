@@ -102,6 +102,8 @@ class IdealPointResult:
         info = json.loads(table.loc[table["table"] == "info", "info_json"].iloc[0])
         points = points.drop(columns="table").reset_index(drop=True)
         items = items.drop(columns="table").reset_index(drop=True)
+        disc = sorted(c for c in items.columns if c.startswith("discrimination"))
+        items = items[["rcid", "session", "item", *disc, "cut_1", "cut_2"]]
         for col in ("session", "year", "n_votes"):
             points[col] = points[col].astype("int64")
         for col in ("rcid", "session", "item"):

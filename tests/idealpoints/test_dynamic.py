@@ -1,0 +1,202 @@
+"""DynamicIdealPoints: recovery of simulated positions, agreement with BSV, degenerate input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hedgewatch.errors import DataFormatError, InsufficientDataError, ParameterError
+from hedgewatch.idealpoints import DynamicIdealPoints, IdealPointResult
+
+from .conftest import simulate
+
+
+@pytest.fixture(scope="module")
+def sim():
+    votes, truth = simulate()
+    return votes, truth, DynamicIdealPoints(drift=0.05).fit(votes)
+
+
+def test_recovers_simulated_positions_with_anchor_positive(sim):
+    votes, truth, res = sim
+    m = res.to_frame().merge(truth, on=["country", "session"])
+    assert len(m) == len(truth)
+    assert np.corrcoef(m["ideal_point"], m["theta"])[0, 1] > 0.9
+    assert m.loc[m["country"] == "USA", "ideal_point"].mean() > 0
+    assert res.info["converged"]
+
+
+def test_intervals_are_finite_ordered_and_mostly_cover_truth(sim):
+    votes, truth, res = sim
+    f = res.to_frame()
+    assert np.isfinite(f[["ideal_point", "lower", "upper", "se"]].to_numpy()).all()
+    assert (f["lower"] < f["ideal_point"]).all() and (f["ideal_point"] < f["upper"]).all()
+    # The scale is only identified up to the priors: compare after a linear fit.
+    m = f.merge(truth, on=["country", "session"])
+    slope, icpt = np.polyfit(m["theta"], m["ideal_point"], 1)
+    pred = slope * m["theta"] + icpt
+    cover = ((m["lower"] <= pred) & (pred <= m["upper"])).mean()
+    assert cover > 0.6
+
+
+def test_fit_is_deterministic(sim):
+    votes, _, res = sim
+    again = DynamicIdealPoints(drift=0.05).fit(votes)
+    pd.testing.assert_frame_equal(res.to_frame(), again.to_frame())
+
+
+def test_log_posterior_never_decreases():
+    votes, _ = simulate(n_states=25, n_sessions=3, n_rc=15, seed=3)
+    seen: list[float] = []
+    DynamicIdealPoints(tol=1e-10, max_iter=15).fit(votes, callback=lambda i, lp: seen.append(lp))
+    assert len(seen) >= 3
+    assert np.all(np.diff(seen) >= -1e-8 * np.abs(seen[:-1]))
+
+
+def test_agrees_with_bsv_on_real_sessions_44_50(real_fit, bsv):
+    m = real_fit.to_frame().merge(
+        bsv, left_on=["country", "session"], right_on=["iso3c", "session"]
+    )
+    assert len(m) > 1100
+    assert (m["n_votes"] == m["NVotesAll"]).mean() > 0.99  # same votes as BSV counted
+    assert np.corrcoef(m["ideal_point"], m["IdealPointAll"])[0, 1] > 0.98
+    usa = m[m["country"] == "USA"]["ideal_point"]
+    prk = m[m["country"] == "PRK"]["ideal_point"]
+    assert usa.min() > 1.0 > -1.0 > prk.max()
+
+
+def test_roundtrip_through_one_table(real_fit):
+    back = IdealPointResult.from_table(real_fit.to_table())
+    pd.testing.assert_frame_equal(back.to_frame(), real_fit.to_frame())
+    pd.testing.assert_frame_equal(back.items, real_fit.items, check_dtype=False)
+    assert back.info["n_iter"] == real_fit.info["n_iter"]
+
+
+def test_to_frame_has_the_contract_columns(real_fit):
+    cols = list(real_fit.to_frame().columns)
+    assert cols[:7] == ["country", "session", "year", "ideal_point", "lower", "upper", "n_votes"]
+
+
+def test_two_dimensions():
+    votes, truth = simulate(n_states=30, n_sessions=3, n_rc=25, seed=5, n_dims=2)
+    res = DynamicIdealPoints(n_dims=2).fit(votes)
+    f = res.to_frame()
+    for c in ("ideal_point_2", "lower_2", "upper_2", "se_2"):
+        assert c in f and np.isfinite(f[c]).all()
+    assert {"discrimination", "discrimination_2"} <= set(res.items.columns)
+    probs = res.vote_probabilities(votes)
+    assert np.allclose(probs.sum(axis=1), 1.0)
+
+
+def test_degenerate_input_is_explained_not_nan():
+    votes, _ = simulate(n_states=20, n_sessions=3, n_rc=12, seed=7)
+    lone = pd.DataFrame([(1, 1, 1990, "LON", "yes")], columns=votes.columns)  # one vote
+    unanimous = pd.DataFrame(
+        [(999, 2, 1991, c, "yes") for c in votes["country"].unique()], columns=votes.columns
+    )
+    res = DynamicIdealPoints().fit(pd.concat([votes, lone, unanimous], ignore_index=True))
+    f = res.to_frame()
+    row = f[f["country"] == "LON"].iloc[0]
+    assert np.isfinite(row["ideal_point"]) and row["n_votes"] == 1
+    assert row["se"] > f[f["country"] != "LON"]["se"].median() * 2  # wide: one vote says little
+    assert 999 not in set(res.items["rcid"])
+    notes = " ".join(res.info["notes"])
+    assert "1 roll call(s) dropped" in notes
+    assert "no roll call bridged" in notes  # no bridges were given
+    assert np.isfinite(f[["ideal_point", "lower", "upper"]].to_numpy()).all()
+
+
+def test_bridged_roll_calls_share_parameters():
+    votes, _ = simulate(n_states=20, n_sessions=3, n_rc=10, seed=11)
+    res = DynamicIdealPoints().fit(votes, pd.DataFrame({"rcid1": [1, 11], "rcid2": [11, 21]}))
+    it = res.items.set_index("rcid")
+    assert it.loc[1, "item"] == it.loc[11, "item"] == it.loc[21, "item"]
+    assert it.loc[1, "cut_1"] == it.loc[21, "cut_1"]
+    assert "no roll call bridged" not in " ".join(res.info["notes"])
+
+
+def test_bad_votes_raise_one_clear_error():
+    good = pd.DataFrame(
+        {"rcid": [1, 1], "session": [1, 1], "country": ["A", "B"], "vote": ["yes", "no"]}
+    )
+    with pytest.raises(DataFormatError, match="missing column 'vote'"):
+        DynamicIdealPoints().fit(good.drop(columns="vote"))
+    bad = good.assign(vote=["yes", "maybe"])
+    with pytest.raises(DataFormatError, match=r"line 2, column 'vote'.*'maybe'"):
+        DynamicIdealPoints().fit(bad)
+    dup = pd.concat([good, good.iloc[:1]], ignore_index=True)
+    with pytest.raises(DataFormatError, match="second vote of A"):
+        DynamicIdealPoints().fit(dup)
+    with pytest.raises(InsufficientDataError):
+        DynamicIdealPoints().fit(good.iloc[:0])
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "msg"),
+    [("n_dims", 3, "1 or 2"), ("drift", -1.0, "positive"), ("uncertainty", "mcmc", "laplace")],
+)
+def test_bad_parameters(param, value, msg):
+    votes, _ = simulate(n_states=5, n_sessions=1, n_rc=3)
+    with pytest.raises(
+        ParameterError,
+        match=rf"The '{param}' parameter of "
+        rf"DynamicIdealPoints\(\) must be .*{msg}",
+    ):
+        DynamicIdealPoints(**{param: value}).fit(votes)
+
+
+def test_bootstrap_intervals_are_seeded():
+    votes, _ = simulate(n_states=15, n_sessions=2, n_rc=12, seed=2)
+    a = DynamicIdealPoints(uncertainty="bootstrap", n_boot=4, seed=1).fit(votes).to_frame()
+    b = DynamicIdealPoints(uncertainty="bootstrap", n_boot=4, seed=1).fit(votes).to_frame()
+    pd.testing.assert_frame_equal(a, b)
+    assert (a["se"] > 0).all()
+
+
+def test_numba_and_numpy_passes_agree(real_votes, real_bridges):
+    pytest.importorskip("numba")
+    from hedgewatch.idealpoints import _kernels
+    from hedgewatch.idealpoints._design import build_design
+    from hedgewatch.idealpoints._fit import Priors, _Model, initial_state
+
+    dz = build_design(real_votes[real_votes["session"] == 48], real_bridges)
+    model = _Model(dz, Priors(), 1)
+    st = initial_state(dz, 1)
+    st.beta[:] = np.random.default_rng(0).normal(size=st.beta.shape)
+    a = _kernels._evaluate_numba(model, st.theta, st.beta, st.cuts)
+    b = _kernels._evaluate_numpy(model, st.theta, st.beta, st.cuts)
+    for name in a.__dict__:
+        np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-9, atol=1e-9)
+
+
+def test_pass_gradient_matches_finite_differences():
+    from hedgewatch.idealpoints._design import build_design
+    from hedgewatch.idealpoints._fit import Priors, _Model, initial_state
+
+    votes, _ = simulate(n_states=8, n_sessions=2, n_rc=6, seed=4)
+    dz = build_design(votes, None)
+    model = _Model(dz, Priors(), 1)
+    st = initial_state(dz, 1)
+    st.beta[:] = 0.7
+    ev = model.evaluate(st)
+    eps = 1e-6
+    for idx in [(0, 0, 0), (3, 1, 0)]:
+        up, dn = st.theta.copy(), st.theta.copy()
+        up[idx] += eps
+        dn[idx] -= eps
+        f_up = model.evaluate(type(st)(up, st.beta, st.cuts)).ll_state.sum()
+        f_dn = model.evaluate(type(st)(dn, st.beta, st.cuts)).ll_state.sum()
+        unit = idx[0] * model.shape[1] + idx[1]
+        assert np.isclose(ev.g_theta[unit, 0], (f_up - f_dn) / (2 * eps), rtol=1e-5)
+    for j, p in [(0, 0), (2, 1), (4, 2)]:
+        beta, cuts = st.beta.copy(), st.cuts.copy()
+        arr = beta if p == 0 else cuts
+        col = 0 if p == 0 else p - 1
+        if p > 0 and dz.tied[j]:
+            continue
+        arr[j, col] += eps
+        f_up = model.evaluate(type(st)(st.theta, beta, cuts)).ll_item.sum()
+        arr[j, col] -= 2 * eps
+        f_dn = model.evaluate(type(st)(st.theta, beta, cuts)).ll_item.sum()
+        assert np.isclose(ev.g_item[j, p], (f_up - f_dn) / (2 * eps), rtol=1e-5, atol=1e-7)

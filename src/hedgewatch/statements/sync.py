@@ -120,31 +120,42 @@ def shift_null(A: np.ndarray, B: np.ndarray, window: int, shifts: np.ndarray) ->
 
 
 def shuffle_null(
-    A: np.ndarray, B: np.ndarray, window: int, n_perm: int, rng: np.random.Generator, block: int = 7
+    A: np.ndarray,
+    B: np.ndarray,
+    window: int,
+    n_perm: int,
+    rng: np.random.Generator,
+    block: int = 7,
 ) -> np.ndarray:
-    """Counts when blocks of ``block`` days of B are permuted: array (n_perm, narratives).
+    """Counts when whole blocks of ``block`` days of B are permuted: (n_perm, narratives).
 
-    Permutations are processed in batches, each vectorised over permutations x narratives x
-    days (about 20 million cells at a time).
+    The last ``T mod block`` days stay in place (padding them into a full block would move
+    empty days into the period and bias the null downwards). Permutations are processed in
+    batches, each vectorised over permutations x narratives x days (about 20 million cells).
     """
     K, T = B.shape
-    n_blocks = -(-T // block)
-    pad = n_blocks * block - T
-    Tp = n_blocks * block
-    Bp = np.pad(B, ((0, 0), (0, pad))).reshape(K, n_blocks, block)
-    Ap = np.pad(A, ((0, 0), (0, pad)))[:, None, :]
+    n_blocks = T // block
+    full = n_blocks * block
+    head = B[:, :full].reshape(K, n_blocks, block)
+    tail = B[:, full:]
     perms = np.argsort(rng.random((n_perm, n_blocks)), axis=1)
     out = np.empty((n_perm, K), dtype=np.int64)
-    batch = max(1, 20_000_000 // max(1, K * Tp))
-    t = np.arange(Tp)
-    hi, lo = np.minimum(t + window + 1, Tp), np.maximum(t - window, 0)
+    batch = max(1, 20_000_000 // max(1, K * T))
+    t = np.arange(T)
+    hi, lo = np.minimum(t + window + 1, T), np.maximum(t - window, 0)
+    Ab = A[:, None, :]
     for s in range(0, n_perm, batch):
         P = perms[s : s + batch]
-        Bs = Bp[:, P, :].reshape(K, len(P), Tp)
-        c = np.zeros((K, len(P), Tp + 1), dtype=np.int32)
+        Bs = np.concatenate(
+            [
+                head[:, P, :].reshape(K, len(P), full),
+                np.broadcast_to(tail[:, None, :], (K, len(P), T - full)),
+            ],
+            axis=2,
+        )
+        c = np.zeros((K, len(P), T + 1), dtype=np.int32)
         np.cumsum(Bs, axis=2, out=c[:, :, 1:])
-        win = c[:, :, hi] - c[:, :, lo]
-        out[s : s + batch] = (Ap * win).sum(axis=2).T
+        out[s : s + batch] = (Ab * (c[:, :, hi] - c[:, :, lo])).sum(axis=2).T
     return out
 
 

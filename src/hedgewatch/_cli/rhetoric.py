@@ -1,9 +1,162 @@
-"""CLI commands for rhetoric (filled in by its issue)."""
+"""CLI command for rhetoric: ``hedgewatch rhetoric PRK RUS CHN``."""
 
 from __future__ import annotations
 
+import html
+import itertools
+from pathlib import Path
+
+import pandas as pd
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from hedgewatch.errors import InsufficientDataError, ParameterError
+
+console = Console()
+
+
+def _safe(text: object) -> str:
+    """Corpus text is data: HTML-escaped, and rich markup escaped, before it is shown."""
+    return escape(html.escape("" if text is None or pd.isna(text) else str(text)))
+
+
+def _convergence_table(results: list[pd.DataFrame], last: int) -> Table:
+    table = Table(title="Speech similarity per year (TF-IDF cosine unless stated)")
+    table.add_column("year")
+    for r in results:
+        table.add_column(f"{r['a'].iloc[0]}-{r['b'].iloc[0]}", justify="right")
+    years = sorted(set().union(*(set(r["year"]) for r in results)))[-last:]
+    for y in years:
+        cells = []
+        for r in results:
+            row = r[r["year"] == y]
+            cells.append(
+                "—"
+                if row.empty
+                else f"{row['similarity'].iloc[0]:.3f} "
+                f"[{row['lower'].iloc[0]:.3f}, {row['upper'].iloc[0]:.3f}]"
+            )
+        table.add_row(str(y), *cells)
+    return table
+
+
+def _trend_table(results: list[pd.DataFrame]) -> Table:
+    table = Table(title="Trend (OLS slope per decade, 95% CI) and change points (PELT)")
+    for col in ("pair", "years", "mean", "slope/decade", "95% CI", "Kendall tau", "change points"):
+        table.add_column(col, justify="left" if col == "pair" else "right")
+    for r in results:
+        tr = r.attrs.get("trend")
+        pair = f"{r['a'].iloc[0]}-{r['b'].iloc[0]}"
+        span = f"{r['year'].min()}-{r['year'].max()}"
+        if tr is None:
+            table.add_row(pair, span, f"{r['similarity'].mean():.3f}", "—", "—", "—", "—")
+            continue
+        table.add_row(
+            pair,
+            span,
+            f"{r['similarity'].mean():.3f}",
+            f"{tr.slope_per_decade:+.4f}",
+            f"[{tr.slope_lower:+.4f}, {tr.slope_upper:+.4f}]",
+            f"{tr.kendall_tau:+.2f}",
+            ", ".join(map(str, tr.change_points)) or "none",
+        )
+    return table
+
+
+def _neighbours_table(nn: pd.DataFrame, code: str, year: int) -> Table:
+    table = Table(title=f"Nearest rhetorical neighbours of {code} in {year}")
+    for col in ("rank", "country", "name", "similarity"):
+        table.add_column(col, justify="right" if col in ("rank", "similarity") else "left")
+    for row in nn.itertuples():
+        table.add_row(str(row.rank), _safe(row.country), _safe(row.name), f"{row.similarity:.3f}")
+    return table
+
+
+def _narratives_table(nar: pd.DataFrame, a: str, b: str, c: str | None) -> Table:
+    title = f"What {a} shares with {b}" + (f" but not with {c}" if c else "")
+    table = Table(title=title, show_lines=True)
+    for col in ("term", "score", f"{a} says", f"{b} says"):
+        table.add_column(col, overflow="fold")
+    for row in nar.itertuples():
+        ex_a = f"({row.example_a_year}) {_safe(row.example_a)}" if row.example_a else "—"
+        ex_b = f"({row.example_b_year}) {_safe(row.example_b)}" if row.example_b else "—"
+        table.add_row(_safe(row.term), f"{row.score * 1000:.2f}", ex_a, ex_b)
+    table.caption = "score: contribution to the yearly cosine x 1000, mean over years"
+    return table
 
 
 def register(app: typer.Typer) -> None:
     """Add this topic's commands to the main app."""
+
+    @app.command("rhetoric")
+    def rhetoric_cmd(
+        countries: list[str] = typer.Argument(  # noqa: B008
+            ..., help="Two or three states, the focal one first (e.g. PRK RUS CHN)."
+        ),
+        start: int = typer.Option(2000, "--from", help="First year."),
+        end: int | None = typer.Option(None, "--to", help="Last year (default: latest)."),
+        backend: str = typer.Option(
+            "tfidf",
+            "--backend",
+            help="tfidf, or embeddings (pip install 'hedgewatch[embeddings]').",
+        ),
+        n_boot: int = typer.Option(200, "--boot", help="Bootstrap replicates per year."),
+        terms: int = typer.Option(10, "--terms", help="Shared-narrative terms to show."),
+        last: int = typer.Option(10, "--last", help="Years shown in the yearly table."),
+        plot: Path | None = typer.Option(
+            None,
+            "--plot",  # noqa: B008
+            help="Save the convergence figure (PNG, SVG, PDF).",
+        ),
+    ) -> None:
+        """Rhetorical convergence of states in the UN General Debate: similarity per year
+        with bootstrap intervals, trend, change points, nearest neighbours and shared
+        narratives."""
+        from hedgewatch import countries as _countries
+        from hedgewatch import rhetoric as rh
+
+        if not 2 <= len(countries) <= 3:
+            raise ParameterError(
+                "The 'countries' argument of rhetoric must be two or three states; got "
+                f"{len(countries)}. Example: hedgewatch rhetoric PRK RUS CHN --from 2000"
+            )
+        if backend not in ("tfidf", "embeddings"):
+            raise ParameterError(
+                f"The '--backend' option must be tfidf or embeddings; got {backend!r}. "
+                "Omit --backend to use tfidf."
+            )
+        codes = [_countries.resolve(c, where="rhetoric") for c in countries]
+        corpus = rh.speeches(start=start, end=end)
+        if corpus.empty:
+            raise InsufficientDataError(
+                f"No General Debate speeches between {start} and {end or 'now'}; "
+                "the bundled corpus covers 1946-2024."
+            )
+        with console.status("Comparing speeches..."):
+            results = [
+                rh.convergence(corpus, a, b, backend=backend, n_boot=n_boot)
+                for a, b in itertools.combinations(codes, 2)
+            ]
+            latest = int(corpus.loc[corpus["country"] == codes[0], "year"].max())
+            nn = rh.nearest_neighbours(corpus, codes[0], latest, backend=backend)
+            nar = rh.shared_narratives(
+                corpus,
+                codes[0],
+                codes[1],
+                contrast=codes[2] if len(codes) == 3 else None,
+                n_terms=terms,
+            )
+        console.print(_convergence_table(results, last))
+        console.print(_trend_table(results))
+        console.print(_neighbours_table(nn, codes[0], latest))
+        console.print(
+            _narratives_table(nar, codes[0], codes[1], codes[2] if len(codes) == 3 else None)
+        )
+        if backend != "tfidf":
+            console.print("Shared narratives use TF-IDF terms whatever the backend.")
+        if plot is not None:
+            fig = rh.plot_convergence(*results)
+            fig.savefig(plot, dpi=150)
+            console.print(f"Figure saved to {escape(str(plot))}")

@@ -1,0 +1,37 @@
+"""Rhetoric: what states say in the UN General Debate, and who sounds like whom.
+
+* :func:`speeches` - the corpus (bundled, 1946-2024) from the store.
+* :func:`similarity`, :func:`similarity_matrix`, :func:`nearest_neighbours` - pairwise speech
+  similarity within each year (TF-IDF by default; sentence embeddings with the
+  ``[embeddings]`` extra).
+* :func:`convergence`, :func:`convergence_trend` - two states over time with paragraph-
+  bootstrap intervals, trend and change points; :func:`plot_convergence`.
+* :func:`shared_narratives` - the terms that make two states close (contrasted with a third).
+* :func:`speech_positions` - speeches projected onto vote-based positions.
+"""
+
+from __future__ import annotations
+
+from hedgewatch.rhetoric.backends import EmbeddingBackend, TfidfBackend
+from hedgewatch.rhetoric.convergence import TrendResult, convergence, convergence_trend
+from hedgewatch.rhetoric.corpus import speeches
+from hedgewatch.rhetoric.narratives import shared_narratives
+from hedgewatch.rhetoric.plot import plot_convergence
+from hedgewatch.rhetoric.positions import SpeechPositionResult, speech_positions
+from hedgewatch.rhetoric.similarity import nearest_neighbours, similarity, similarity_matrix
+
+__all__ = [
+    "EmbeddingBackend",
+    "SpeechPositionResult",
+    "TfidfBackend",
+    "TrendResult",
+    "convergence",
+    "convergence_trend",
+    "nearest_neighbours",
+    "plot_convergence",
+    "shared_narratives",
+    "similarity",
+    "similarity_matrix",
+    "speech_positions",
+    "speeches",
+]

@@ -1,0 +1,83 @@
+"""The ``speeches`` table: UN General Debate statements in the store.
+
+Columns: ``country`` (continuing identity, ISO3), ``state`` (the state that spoke: ``SUN``
+for the USSR, ``TWN`` for the Republic of China up to 1971), ``code`` (as filed in the
+corpus), ``session``, ``year``, ``name`` and ``post`` of the speaker where known, ``text``.
+See :mod:`hedgewatch.sources.ungdc` for the identity rules. The table is loaded from the
+bundled snapshot (sessions 1-79, 1946-2024) on first use; import a newer corpus with
+``Store().write_tables({"speeches": hedgewatch.sources.ungdc.load_ungdc(path)})``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from hedgewatch import countries as _countries
+from hedgewatch.errors import check_param
+from hedgewatch.store import Store, get_store
+
+TABLE = "speeches"
+
+
+def speeches(
+    countries: Sequence[str] | str | None = None,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    store: Store | str | None = None,
+) -> pd.DataFrame:
+    """General Debate speeches, one row per state and year.
+
+    Parameters
+    ----------
+    countries
+        ISO3 codes (or names, ISO2 codes) of the continuing countries to keep (``"RUS"``
+        includes the Soviet speeches, whose ``state`` is ``SUN``); ``"EU"`` selects the
+        European Union. Default: all.
+    start, end
+        First and last year, inclusive.
+    store
+        A :class:`~hedgewatch.store.Store` or path; default the user store.
+
+    Returns
+    -------
+    DataFrame with ``country, state, code, session, year, name, post, text`` ordered by
+    year and country.
+
+    References
+    ----------
+    Jankin, S., Baturo, A. and Dasandi, N. (2025) "Words to unite nations: The complete UN
+    General Debate Corpus, 1946-present", Journal of Peace Research.
+    """
+    for label, value in (("start", start), ("end", end)):
+        check_param(
+            value is None or str(value).lstrip("-").isdigit(),
+            label,
+            "speeches",
+            "a year such as 1991",
+            value,
+        )
+    where, params = [], []
+    if start is not None:
+        where.append("year >= ?")
+        params.append(int(start))
+    if end is not None:
+        where.append("year <= ?")
+        params.append(int(end))
+    if countries is not None:
+        codes = _codes([countries] if isinstance(countries, str) else countries)
+        where.append(f"country in ({','.join('?' * len(codes))})" if codes else "false")
+        params.extend(codes)
+    sql = f"select * from {TABLE}" + (" where " + " and ".join(where) if where else "")
+    df = get_store(store).query(sql + " order by year, country", params, tables=(TABLE,))
+    for col in ("session", "year"):
+        df[col] = df[col].astype("int64")
+    return df
+
+
+def _codes(values: Sequence[str]) -> list[str]:
+    return [
+        v.strip().upper() if v.strip().upper() == "EU" else _countries.resolve(v) for v in values
+    ]

@@ -176,7 +176,7 @@ class DynamicIdealPoints:
         Sd of a shrinkage prior ``N(0, scale_sd^2)`` on every position, on top of the random
         walk (BSV standardise positions at every sampler iteration instead; ``inf`` turns it
         off). It keeps the most extreme states from running away and makes the fit
-        converge in a few cycles. The defaults (``drift=0.1, scale_sd=1.5, beta_sd=0.6``)
+        converge in a few cycles. The defaults (``drift=0.15, scale_sd=1.5, beta_sd=0.6``)
         were chosen by agreement with BSV's published estimates for sessions 1-50 only.
     max_iter, tol
         At most ``max_iter`` accelerated cycles; stop when the log-posterior changes by
@@ -212,7 +212,7 @@ class DynamicIdealPoints:
         self,
         n_dims: int = 1,
         *,
-        drift: float = 0.1,
+        drift: float = 0.15,
         first_sd: float = 1.0,
         scale_sd: float = 1.5,
         beta_sd: float = 0.6,

@@ -1,0 +1,174 @@
+"""Benchmark: full-record dynamic ideal-point fit, against py-irt fitting a static model.
+
+Run:  python benchmarks/bench_idealpoints.py [--pyirt-epochs 500] [--skip-pyirt]
+
+Prints what was measured, on what data and machine, wall time, iterations, peak memory, the
+agreement with Bailey, Strezhnev & Voeten's published estimates (sessions 1-50), vote
+classification accuracy and APRE, and py-irt's time on the same votes as a ratio. py-irt
+(PyPI) is imported optionally and is not a hedgewatch dependency; it fits a *static* binary
+2PL model (yes vs. not yes), the closest model it offers. If it cannot be imported, the
+comparison falls back to ``scipy.optimize`` (L-BFGS) on the joint static likelihood and the
+output says why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT / ".." / "shared" / "data"
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    return (
+        f"{platform.platform()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f}"
+    )
+
+
+def load():
+    import hedgewatch as hw
+    from hedgewatch.sources.bridges import read_bridges
+
+    votes = hw.votes()
+    bridges = read_bridges(SHARED / "unga" / "bsv_matches.csv")
+    return votes, bridges
+
+
+def bench_hedgewatch(votes, bridges):
+    from hedgewatch.idealpoints import DynamicIdealPoints, overall_fit
+
+    t0 = time.perf_counter()
+    res = DynamicIdealPoints().fit(votes, bridges)
+    seconds = time.perf_counter() - t0
+    print(
+        f"hedgewatch DynamicIdealPoints (1-D, MAP + Laplace intervals): {seconds:.2f} s wall, "
+        f"{res.info['n_iter']} SQUAREM cycles, converged={res.info['converged']}, "
+        f"peak RSS so far {peak_mb():.0f} MB"
+    )
+    bsv = pd.read_csv(SHARED / "validation" / "bsv_idealpoints_sessions_1_50.csv")
+    m = res.to_frame().merge(bsv, left_on=["country", "session"], right_on=["iso3c", "session"])
+    r = np.corrcoef(m["ideal_point"], m["IdealPointAll"])[0, 1]
+    per = {
+        c: np.corrcoef(g["ideal_point"], g["IdealPointAll"])[0, 1]
+        for c, g in m.groupby("country")
+        if c in ("USA", "RUS", "CHN", "PRK")
+    }
+    print(
+        f"  agreement with BSV (sessions 1-50, {len(m)} state-sessions): Pearson r = {r:.4f}; "
+        + ", ".join(f"{c} {v:.3f}" for c, v in per.items())
+    )
+    fit = overall_fit(res, votes)
+    print(
+        f"  vote classification on the full record ({fit['n_votes']:,} votes scored): "
+        f"accuracy {fit['accuracy']:.4f} (majority-vote null {fit['null_accuracy']:.4f}), "
+        f"APRE {fit['apre']:.4f}, log-loss {fit['log_loss']:.4f}"
+    )
+    return seconds, res
+
+
+def bench_pyirt(votes, epochs: int):
+    """py-irt 2PL, subjects = countries, items = roll calls, yes = 1."""
+    from py_irt.config import IrtConfig
+    from py_irt.dataset import Dataset
+    from py_irt.training import IrtModelTrainer
+
+    wide = votes.assign(y=(votes["vote"] == "yes").astype(float)).pivot_table(
+        index="country", columns="rcid", values="y", aggfunc="first"
+    )
+    wide.columns = [f"rc{c}" for c in wide.columns]
+    items = list(wide.columns)
+    wide = wide.reset_index()
+    t0 = time.perf_counter()
+    data = Dataset.from_pandas(wide, subject_column="country", item_columns=items)
+    cfg = IrtConfig(model_type="2pl", epochs=epochs, log_every=10**9, seed=0)
+    trainer = IrtModelTrainer(data_path=None, config=cfg, dataset=data, verbose=False)
+    trainer.train(epochs=epochs, device="cpu")
+    seconds = time.perf_counter() - t0
+    n_obs = len(data.observation_subjects)
+    print(
+        f"py-irt 2PL (static, binary yes/not-yes; pyro SVI, {epochs} epochs, CPU): "
+        f"{seconds:.2f} s wall on {n_obs:,} responses, peak RSS so far {peak_mb():.0f} MB"
+    )
+    abil = trainer.last_params["ability"]
+    ids = trainer.last_params["subject_ids"]
+    return seconds, pd.Series(np.asarray(abil), index=[ids[i] for i in range(len(ids))])
+
+
+def bench_scipy(votes):
+    """Fallback peer: L-BFGS on the joint static binary probit likelihood."""
+    from scipy.optimize import minimize
+    from scipy.special import log_ndtr
+
+    c, ci = np.unique(votes["country"], return_inverse=True)
+    r, ri = np.unique(votes["rcid"], return_inverse=True)
+    y = np.where(votes["vote"].to_numpy() == "yes", 1.0, -1.0)
+    n_c, n_r = len(c), len(r)
+
+    def f(x):
+        th, a, b = x[:n_c], x[n_c : n_c + n_r], x[n_c + n_r :]
+        z = y * (a[ri] + b[ri] * th[ci])
+        lp = log_ndtr(z)
+        w = y * np.exp(-0.5 * z * z - 0.5 * np.log(2 * np.pi) - lp)
+        g_th = np.bincount(ci, w * b[ri], minlength=n_c) - th
+        g_a = np.bincount(ri, w, minlength=n_r) - a / 25
+        g_b = np.bincount(ri, w * th[ci], minlength=n_r) - b / 4
+        val = lp.sum() - 0.5 * (th @ th) - (a @ a) / 50 - (b @ b) / 8
+        return -val, -np.concatenate([g_th, g_a, g_b])
+
+    x0 = np.concatenate([np.zeros(n_c), np.zeros(n_r), np.full(n_r, 0.1)])
+    t0 = time.perf_counter()
+    out = minimize(f, x0, jac=True, method="L-BFGS-B", options={"maxiter": 2000})
+    seconds = time.perf_counter() - t0
+    print(f"scipy.optimize L-BFGS, static binary probit ({out.nit} iterations): {seconds:.2f} s")
+    return seconds
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pyirt-epochs", type=int, default=500)
+    ap.add_argument("--skip-pyirt", action="store_true")
+    args = ap.parse_args()
+    print(f"machine: {machine()}")
+    t0 = time.perf_counter()
+    votes, bridges = load()
+    print(
+        f"data: hedgewatch.votes() — {len(votes):,} yes/abstain/no votes, "
+        f"{votes['rcid'].nunique():,} roll calls, sessions {votes['session'].min()}-"
+        f"{votes['session'].max()}, {votes['country'].nunique()} states; "
+        f"{len(bridges)} BSV bridge pairs (loaded in {time.perf_counter() - t0:.1f} s)"
+    )
+    ours, res = bench_hedgewatch(votes, bridges)
+    if args.skip_pyirt:
+        return
+    try:
+        theirs, abil = bench_pyirt(votes, args.pyirt_epochs)
+        mean_ip = res.to_frame().groupby("country")["ideal_point"].mean()
+        common = mean_ip.index.intersection(abil.index)
+        r = abs(np.corrcoef(mean_ip[common], abil[common])[0, 1])
+        print(f"  |r| between py-irt static abilities and mean hedgewatch positions: {r:.3f}")
+        peer = "py-irt"
+    except Exception as exc:  # py-irt missing or broken: say why, compare with scipy
+        print(f"py-irt unavailable ({type(exc).__name__}: {exc}); comparing with scipy.optimize")
+        theirs, peer = bench_scipy(votes), "scipy.optimize"
+    print(
+        f"ratio: {peer} time / hedgewatch time = {theirs / ours:.1f}x "
+        f"(hedgewatch fits the dynamic ordinal model; the peer a static binary one)"
+    )
+    print(f"peak memory (whole process): {peak_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""`hedgewatch idealpoints fit | show | wildcard` against the bundled store (sessions 46-50)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from hedgewatch.cli import app
+
+from .conftest import DATA
+
+runner = CliRunner()
+BRIDGES = str(DATA / "bsv_matches_s44_50.csv")
+
+
+def test_fit_show_wildcard(hw_home, tmp_path):
+    out = tmp_path / "fit.parquet"
+    res = runner.invoke(
+        app, ["idealpoints", "fit", "--sessions", "46-50", "--bridges", BRIDGES, "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    assert "converged=True" in res.output and "APRE" in res.output
+    assert out.exists() and len(pd.read_parquet(out)) > 500
+
+    png = tmp_path / "ip.png"
+    res = runner.invoke(
+        app,
+        [
+            "idealpoints",
+            "show",
+            "PRK",
+            "CHN",
+            "RUS",
+            "USA",
+            "--result",
+            str(out),
+            "--png",
+            str(png),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "PRK" in res.output and "1995" in res.output
+    assert png.exists() and png.stat().st_size > 10_000
+
+    res = runner.invoke(
+        app,
+        ["idealpoints", "wildcard", "PRK", "--result", str(out), "--sessions", "46-50", "--n", "3"],
+    )
+    assert res.exit_code == 0, res.output
+    assert "1 = least predictable" in res.output and "least expected" in res.output
+
+
+def test_unknown_country_is_one_clear_error(hw_home, tmp_path, real_fit):
+    out = tmp_path / "fit.parquet"
+    real_fit.to_table().to_parquet(out)
+    res = runner.invoke(app, ["idealpoints", "show", "XXX", "--result", str(out)])
+    assert res.exit_code != 0
+    assert "Countries in the fit" in str(res.exception)
+
+
+def test_bad_sessions_option(hw_home):
+    res = runner.invoke(app, ["idealpoints", "fit", "--sessions", "one-five"])
+    assert res.exit_code != 0 and "'--sessions' option" in str(res.exception)

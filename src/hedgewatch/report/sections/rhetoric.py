@@ -24,14 +24,10 @@ EXAMPLE_CHARS = 240
 
 def rhetoric_section(ctx: Context) -> Section:
     """Yearly speech similarity of the state with each power, and the terms they share."""
-    from hedgewatch.rhetoric.corpus import speeches
-
     first = _first_year(ctx)
-    sp = speeches(start=first, store=ctx.store)
-    if not (sp["country"] == ctx.state).any():
-        raise InsufficientDataError(f"no General Debate speech of {ctx.state} from {first} on.")
+    sp = _Speeches(ctx, first)
     n_boot = min(int(ctx.setting("n_boot")), 100)
-    stamp = (len(sp), int(sp["year"].max()), first, n_boot)
+    stamp = (*sp.stamp(), first, n_boot)
     conv = {p: _convergence(ctx, sp, p, stamp, n_boot) for p in ctx.powers}
     frame = _merge(conv)
     since = int(ctx.setting("recent_from"))
@@ -69,6 +65,34 @@ def rhetoric_section(ctx: Context) -> Section:
     )
 
 
+class _Speeches:
+    """The speeches from ``first`` on, read from the store only when a result is not cached
+    (the corpus is large; a warm report never loads it)."""
+
+    def __init__(self, ctx: Context, first: int) -> None:
+        self.ctx, self.first, self._frame = ctx, first, None
+
+    def stamp(self) -> tuple[int, int, int]:
+        row = self.ctx.store.query(
+            "select count(*) as n, max(year) as last, "
+            "count(*) filter (where country = ?) as own from speeches where year >= ?",
+            [self.ctx.state, self.first],
+            tables=("speeches",),
+        ).iloc[0]
+        if int(row["own"]) == 0:
+            raise InsufficientDataError(
+                f"no General Debate speech of {self.ctx.state} from {self.first} on."
+            )
+        return int(row["n"]), int(row["last"]), int(row["own"])
+
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            from hedgewatch.rhetoric.corpus import speeches
+
+            self._frame = speeches(start=self.first, store=self.ctx.store)
+        return self._frame
+
+
 def _first_year(ctx: Context) -> int:
     own = ctx.votes.loc[ctx.votes["country"] == ctx.state, "year"]
     first = int(own.min()) if len(own) else 1946
@@ -76,12 +100,12 @@ def _first_year(ctx: Context) -> int:
 
 
 def _convergence(
-    ctx: Context, sp: pd.DataFrame, power: str, stamp: tuple, n_boot: int
+    ctx: Context, sp: _Speeches, power: str, stamp: tuple, n_boot: int
 ) -> pd.DataFrame:
     from hedgewatch.rhetoric.convergence import convergence
 
     def compute() -> pd.DataFrame:
-        out = convergence(sp, ctx.state, power, n_boot=n_boot)
+        out = convergence(sp.frame(), ctx.state, power, n_boot=n_boot)
         out.attrs = {}  # the trend object in attrs is not serialisable
         return out
 
@@ -138,7 +162,7 @@ def _lead(ctx: Context, frame: pd.DataFrame, since: int) -> str:
     return f"Mean similarity since {since} ({len(recent)} debates): " + ", ".join(parts) + "."
 
 
-def _narratives(ctx: Context, sp: pd.DataFrame, power: str, since: int, stamp: tuple) -> Table:
+def _narratives(ctx: Context, sp: _Speeches, power: str, since: int, stamp: tuple) -> Table:
     from hedgewatch.rhetoric.narratives import shared_narratives
 
     other = next(p for p in ctx.powers if p != power)
@@ -146,7 +170,7 @@ def _narratives(ctx: Context, sp: pd.DataFrame, power: str, since: int, stamp: t
         "report:narratives",
         ("v1", ctx.state, power, other, since, *stamp),
         lambda: shared_narratives(
-            sp, ctx.state, power, contrast=other, start=since, n_terms=N_TERMS
+            sp.frame(), ctx.state, power, contrast=other, start=since, n_terms=N_TERMS
         ),
     )
     shown = pd.DataFrame(

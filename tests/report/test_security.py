@@ -102,3 +102,15 @@ def test_unexpected_svg_markup_is_refused(monkeypatch):
 def test_figure_model_is_plain_data():
     f = Figure("k", "title", "<svg></svg>")
     assert f.caption == ""
+
+
+def test_cells_render_missing_values_plainly():
+    import numpy as np
+    import pandas as pd
+
+    from hedgewatch.report.render import cell
+
+    assert cell(pd.NA) == "" and cell(None) == "" and cell(pd.NaT) == ""
+    assert cell(np.nan) == "n/a"
+    assert cell(0.123456) == "0.123"
+    assert cell(pd.Timestamp("2015-06-11")) == "2015-06-11"

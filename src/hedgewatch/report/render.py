@@ -33,7 +33,7 @@ _env = jinja2.Environment(
 
 def cell(value: Any) -> str:
     """Plain-text form of a table cell (numbers rounded, NaN shown as 'n/a')."""
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, float | np.floating):
         if not math.isfinite(value):

@@ -164,7 +164,8 @@ def predictability_section(ctx: Context) -> Section:
             Table(
                 "Most surprising votes of the state",
                 _surprising(surprising),
-                "Votes the model found least likely given the state's position.",
+                "Votes over the whole period fitted that the model found least likely given "
+                "the state's position that session.",
             ),
         ),
         measurements=(m,),

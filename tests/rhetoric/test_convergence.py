@@ -1,0 +1,82 @@
+"""Convergence: bootstrap intervals, determinism, trend and change points."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hedgewatch.errors import InsufficientDataError, ParameterError
+from hedgewatch.rhetoric import convergence, convergence_trend, similarity
+
+
+def test_series_matches_similarity_and_intervals_cover(extract):
+    c = convergence(extract, "PRK", "RUS", n_boot=100)
+    assert list(c["year"]) == [2017, 2021, 2023]
+    s = similarity(extract, countries=["PRK", "RUS"])
+    ref = s[s["a"] == "PRK"].set_index("year")["similarity"]
+    np.testing.assert_allclose(c.set_index("year")["similarity"], ref, rtol=1e-6)
+    assert (c["lower"] < c["similarity"]).all() and (c["similarity"] < c["upper"]).all()
+    assert (c["upper"] - c["lower"] < 0.2).all()
+    assert (c["n_paragraphs_a"] > 5).all()
+    assert "trend" in c.attrs
+
+
+def test_seeded_bootstrap_is_reproducible(extract):
+    a = convergence(extract, "PRK", "CHN", n_boot=50, seed=3)
+    b = convergence(extract, "PRK", "CHN", n_boot=50, seed=3)
+    c = convergence(extract, "PRK", "CHN", n_boot=50, seed=4)
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a["lower"], c["lower"])
+
+
+def test_no_bootstrap_gives_nan_interval(extract):
+    c = convergence(extract, "USA", "GBR", n_boot=0, start=2021)
+    assert list(c["year"]) == [2021, 2023]
+    assert c["lower"].isna().all() and "trend" not in c.attrs
+
+
+def test_errors(extract):
+    with pytest.raises(InsufficientDataError, match="never both spoke"):
+        convergence(extract, "PRK", "RUS", start=2024)
+    with pytest.raises(ParameterError, match="'n_boot' parameter of convergence"):
+        convergence(extract, "PRK", "RUS", n_boot=-1)
+    with pytest.raises(ParameterError, match="'b' parameter"):
+        convergence(extract, "PRK", "North Korea")
+
+
+def test_trend_of_a_line_is_exact():
+    years = np.arange(2000, 2012)
+    line = 0.1 + 0.002 * (years - 2000)
+    tr = convergence_trend(pd.DataFrame({"year": years, "similarity": line}))
+    assert tr.slope_per_decade == pytest.approx(0.02)
+    assert tr.slope_lower == pytest.approx(0.02) and tr.slope_upper == pytest.approx(0.02)
+    assert tr.kendall_tau == pytest.approx(1.0)
+    np.testing.assert_allclose(tr.to_frame()["trend"], line)
+
+
+def test_no_change_point_in_noise():
+    rng = np.random.default_rng(1)
+    years = np.arange(1992, 2025)
+    y = 0.12 + rng.normal(0, 0.01, len(years))
+    assert convergence_trend(pd.DataFrame({"year": years, "similarity": y})).change_points == ()
+    # a known sampling noise larger than the step hides it
+    y2 = np.where(years < 2010, 0.10, 0.11) + rng.normal(0, 0.001, len(years))
+    df = pd.DataFrame({"year": years, "similarity": y2})
+    assert convergence_trend(df).change_points == (2010,)
+    assert convergence_trend(df, noise=0.05).change_points == ()
+
+
+def test_change_point_found_at_a_step():
+    rng = np.random.default_rng(0)
+    years = np.arange(1992, 2025)
+    y = np.where(years < 2014, 0.10, 0.16) + rng.normal(0, 0.005, len(years))
+    tr = convergence_trend(pd.DataFrame({"year": years, "similarity": y}))
+    assert tr.change_points == (2014,)
+    seg = tr.to_frame()
+    assert seg.loc[seg["year"] >= 2014, "segment_mean"].iloc[0] == pytest.approx(0.16, abs=0.005)
+
+
+def test_trend_needs_three_years():
+    with pytest.raises(InsufficientDataError, match="at least 3 years"):
+        convergence_trend(pd.DataFrame({"year": [2000, 2001], "similarity": [0.1, 0.2]}))

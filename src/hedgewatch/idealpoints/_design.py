@@ -56,7 +56,14 @@ def check_votes(votes: pd.DataFrame) -> pd.DataFrame:
             hint="Pass the output of hedgewatch.votes() (columns rcid, session, country, vote)",
         )
     v = votes.loc[:, [c for c in (*_REQUIRED, "year") if c in votes.columns]].copy()
-    v["vote"] = v["vote"].astype(str).str.lower()
+    if isinstance(v["vote"].dtype, pd.CategoricalDtype):  # hedgewatch.votes(): map categories
+        v["vote"] = (
+            v["vote"]
+            .cat.rename_categories([str(c).lower() for c in v["vote"].cat.categories])
+            .astype(object)
+        )
+    else:
+        v["vote"] = v["vote"].astype(str).str.lower()
     v = v[v["vote"] != "absent"]
     problems: list[Problem] = []
     bad = ~v["vote"].isin(list(VOTE_CODES))
@@ -111,7 +118,7 @@ def build_design(votes: pd.DataFrame, bridges: pd.DataFrame | None) -> Design:
     notes: list[str] = []
     y = v["vote"].map(VOTE_CODES).to_numpy(np.int8)
     rc = v["rcid"].to_numpy(np.int64)
-    rcids, rc_pos = np.unique(rc, return_inverse=True)
+    rcids, rc_pos = _codes(rc)
     group = item_groups(rcids, bridges)[rc_pos]
     keep, tied_by_group = _informative(group, y)
     if (~keep).any():
@@ -121,11 +128,11 @@ def build_design(votes: pd.DataFrame, bridges: pd.DataFrame | None) -> Design:
             "them) was the same, so they say nothing about positions"
         )
     v, y, group = v[keep], y[keep], group[keep]
-    groups, item = np.unique(group, return_inverse=True)
+    groups, item = _codes(group)
     tied = tied_by_group[groups]
-    countries, state = np.unique(v["country"].astype(str).to_numpy(), return_inverse=True)
+    countries, state = _codes(v["country"].astype(str).to_numpy())
     sess = v["session"].to_numpy(np.int64)
-    sessions, t = np.unique(sess, return_inverse=True)
+    sessions, t = _codes(sess)
     s_n, t_n = len(countries), len(sessions)
     unit = state.astype(np.int64) * t_n + t
     n_votes = np.bincount(unit, minlength=s_n * t_n).reshape(s_n, t_n)
@@ -159,10 +166,25 @@ def build_design(votes: pd.DataFrame, bridges: pd.DataFrame | None) -> Design:
 def with_votes(design: Design, y: np.ndarray) -> Design:
     """The design with votes ``y`` (in the design's current order), re-sorted by category
     so that the fit can treat no / abstain / yes votes as contiguous blocks."""
-    order = np.argsort(y, kind="stable")
+    counts = np.bincount(y.astype(np.int64), minlength=3)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    # A counting sort by category (stable, linear time).
+    order = np.empty(len(y), np.int64)
+    for k in range(3):
+        order[starts[k] : starts[k] + counts[k]] = np.flatnonzero(y == k)
     return Design(
         **{**design.__dict__, "y": y[order], "item": design.item[order], "unit": design.unit[order]}
     )
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique values and each value's position among them (hash-based, like
+    ``np.unique(..., return_inverse=True)`` but without sorting every row)."""
+    codes, uniques = pd.factorize(values)
+    order = np.argsort(uniques)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return np.asarray(uniques)[order], rank[codes].astype(np.int64)
 
 
 def _informative(group: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -70,8 +70,8 @@ class _Model:
             [np.zeros((s, 1), bool), design.active[:, :-1]], axis=1
         )
 
-    def evaluate(self, st: State) -> Eval:
-        return evaluate(self, st.theta, st.beta, st.cuts)
+    def evaluate(self, st: State, need: str = "all") -> Eval:
+        return evaluate(self, st.theta, st.beta, st.cuts, need)
 
     # -- priors -----------------------------------------------------------------------
     def chain_logprior(self, theta: np.ndarray) -> np.ndarray:
@@ -183,8 +183,9 @@ def initial_state(design: Design, n_dims: int) -> State:
     m = np.divide(m, c, out=np.zeros_like(m), where=seen)
     col_mean = m.sum(0) / np.maximum(seen.sum(0), 1)
     m = np.where(seen, m - col_mean, 0.0)
-    u, sv, _ = np.linalg.svd(m, full_matrices=False)
-    x = u[:, :n_dims] * sv[:n_dims]
+    # Leading eigenvectors of the small state x state Gram matrix = left singular vectors.
+    vals, vecs = np.linalg.eigh(m @ m.T)
+    x = vecs[:, ::-1][:, :n_dims] * np.sqrt(np.maximum(vals[::-1][:n_dims], 0.0))
     x = (x - x.mean(0)) / np.where(x.std(0) > 0, x.std(0), 1.0)
     theta = np.where(design.active[..., None], x[:, None, :], 0.0)
     counts = np.stack([np.bincount(design.item[design.y == k], minlength=k_n) for k in range(3)], 1)
@@ -206,7 +207,7 @@ def fit_map(
     """Block Newton ascent to the posterior mode, accelerated by SQUAREM."""
     model = _Model(design, priors, n_dims)
     st = start if start is not None else initial_state(design, n_dims)
-    ev = model.evaluate(st)
+    ev = model.evaluate(st, need="items")
     st.log_posterior = model.log_posterior(st, ev)
     for it in range(1, max_iter + 1):
         lp_old = st.log_posterior
@@ -245,7 +246,7 @@ def _squarem_cycle(model: _Model, x0: State, ev0: Eval) -> tuple[State, Eval]:
         cand = _unpack(p0 - 2 * alpha * r + alpha * alpha * v, x0)
         if np.all((cand.cuts[:, 1] - cand.cuts[:, 0] > 1e-8) | tied):
             cand.cuts[tied, 1] = cand.cuts[tied, 0]
-            x3, ev3 = _ascent(model, cand, model.evaluate(cand))
+            x3, ev3 = _ascent(model, cand, model.evaluate(cand, need="items"))
             if x3.log_posterior >= x2.log_posterior:
                 return x3, ev3
         alpha = (alpha - 1.0) / 2.0
@@ -280,7 +281,7 @@ def _items_update(model: _Model, st: State, ev: Eval) -> tuple[State, Eval]:
         scale[bad] *= 0.5
     for _ in range(30):
         new = State(st.theta, st.beta + scale[:, None] * db, st.cuts + scale[:, None] * dc)
-        ev_new = model.evaluate(new)
+        ev_new = model.evaluate(new, need="theta")
         worse = model.item_objective(new, ev_new) < old - 1e-9 * np.abs(old)
         if not worse.any():
             break
@@ -294,7 +295,7 @@ def _theta_update(model: _Model, st: State, ev: Eval) -> tuple[State, Eval]:
     scale = np.ones(model.shape[0])
     for _ in range(30):
         new = State(st.theta + scale[:, None, None] * step, st.beta, st.cuts)
-        ev_new = model.evaluate(new)
+        ev_new = model.evaluate(new, need="items")
         worse = model.state_objective(new, ev_new) < old - 1e-9 * np.abs(old)
         if not worse.any():
             break

@@ -34,21 +34,26 @@ class Eval:
 
     ll_state: np.ndarray  # (S,)
     ll_item: np.ndarray  # (K,)
-    g_theta: np.ndarray  # (U, d)
-    h_theta: np.ndarray  # (U, d, d) information
-    g_item: np.ndarray  # (K, d + 2)
-    h_item: np.ndarray  # (K, d + 2, d + 2) information
+    g_theta: np.ndarray | None  # (U, d)
+    h_theta: np.ndarray | None  # (U, d, d) information
+    g_item: np.ndarray | None  # (K, d + 2)
+    h_item: np.ndarray | None  # (K, d + 2, d + 2) information
 
 
-def evaluate(model, theta: np.ndarray, beta: np.ndarray, cuts: np.ndarray) -> Eval:
-    """The pass (numpy, or numba when opted in)."""
+def evaluate(
+    model, theta: np.ndarray, beta: np.ndarray, cuts: np.ndarray, need: str = "all"
+) -> Eval:
+    """The pass (numpy, or numba when opted in). ``need`` is ``"theta"``, ``"items"`` or
+    ``"all"``: whose Newton terms to compute (the log-likelihood sums always are)."""
     if USE_NUMBA:
         return _evaluate_numba(model, theta, beta, cuts)
-    return _evaluate_numpy(model, theta, beta, cuts)
+    return _evaluate_numpy(model, theta, beta, cuts, need)
 
 
 # -- numpy path --------------------------------------------------------------------------
-def _evaluate_numpy(model, theta: np.ndarray, beta: np.ndarray, cuts: np.ndarray) -> Eval:
+def _evaluate_numpy(
+    model, theta: np.ndarray, beta: np.ndarray, cuts: np.ndarray, need: str = "all"
+) -> Eval:
     dz, d = model.dz, model.d
     s, t = model.shape
     u_n, k_n, p = s * t, len(cuts), d + 2
@@ -59,21 +64,26 @@ def _evaluate_numpy(model, theta: np.ndarray, beta: np.ndarray, cuts: np.ndarray
     vt = vote_terms_sorted(eta, flat[model.hi_cut], flat[model.lo_cut], model.n0, model.n1)
     ll_state = np.bincount(dz.state, vt.logp, minlength=s)
     ll_item = np.bincount(dz.item, vt.logp, minlength=k_n)
-    g_theta = np.empty((u_n, d))
-    h_theta = np.empty((u_n, d, d))
-    g_item = np.zeros((k_n, p))
-    h_item = np.zeros((k_n, p, p))
-    for k in range(d):
-        g_theta[:, k] = np.bincount(dz.unit, vt.g * b[:, k], minlength=u_n)
-        g_item[:, k] = np.bincount(dz.item, vt.g * th[:, k], minlength=k_n)
-        for m in range(k, d):
-            h_theta[:, k, m] = h_theta[:, m, k] = -np.bincount(
-                dz.unit, vt.h * b[:, k] * b[:, m], minlength=u_n
-            )
-            h_item[:, k, m] = h_item[:, m, k] = -np.bincount(
-                dz.item, vt.h * th[:, k] * th[:, m], minlength=k_n
-            )
-    _cut_terms_numpy(model, vt, th, g_item, h_item)
+    g_theta = h_theta = g_item = h_item = None
+    if need in ("theta", "all"):
+        g_theta = np.empty((u_n, d))
+        h_theta = np.empty((u_n, d, d))
+        for k in range(d):
+            g_theta[:, k] = np.bincount(dz.unit, vt.g * b[:, k], minlength=u_n)
+            for m in range(k, d):
+                h_theta[:, k, m] = h_theta[:, m, k] = -np.bincount(
+                    dz.unit, vt.h * b[:, k] * b[:, m], minlength=u_n
+                )
+    if need in ("items", "all"):
+        g_item = np.zeros((k_n, p))
+        h_item = np.zeros((k_n, p, p))
+        for k in range(d):
+            g_item[:, k] = np.bincount(dz.item, vt.g * th[:, k], minlength=k_n)
+            for m in range(k, d):
+                h_item[:, k, m] = h_item[:, m, k] = -np.bincount(
+                    dz.item, vt.h * th[:, k] * th[:, m], minlength=k_n
+                )
+        _cut_terms_numpy(model, vt, th, g_item, h_item)
     return Eval(ll_state, ll_item, g_theta, h_theta, g_item, h_item)
 
 

@@ -218,7 +218,7 @@ class DynamicIdealPoints:
         beta_sd: float = 0.6,
         cut_sd: float = 5.0,
         max_iter: int = 500,
-        tol: float = 1e-7,
+        tol: float = 1e-6,
         level: float = 0.95,
         uncertainty: str = "laplace",
         n_boot: int = 20,
@@ -311,7 +311,9 @@ class DynamicIdealPoints:
         if self.uncertainty == "none":
             return None
         if self.uncertainty == "laplace":
-            return _tridiag.marginal_cov(model.precision(st, model.evaluate(st)), model.w)
+            return _tridiag.marginal_cov(
+                model.precision(st, model.evaluate(st, need="theta")), model.w
+            )
         return _bootstrap_cov(design, st, priors, self.n_dims, self.n_boot, self.seed, notes)
 
 

@@ -1,7 +1,8 @@
 """One report built per test session, on the bundled data, in a temporary store.
 
-The store also holds a few statements whose titles and texts carry HTML/JS markup, so the
-security tests can check that data reaches the page as text only.
+The store also holds real statements and speeches (small cuts under tests/data/report), with
+one statement and one speech carrying HTML/JS markup, so the security tests can check that
+data reaches the page as text only.
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ MALICIOUS_TEXT = '<img src=x onerror=alert(1)> Statement on <b>"sovereignty"</b>
 FAST = {"n_boot": 40, "ideal_from": 2014, "rhetoric_from": 2016}
 
 
-FIXTURE = (
-    Path(__file__).resolve().parents[1] / "data" / "report" / "statements_kcna_2024_08.parquet"
+DATA = Path(__file__).resolve().parents[1] / "data" / "report"
+FIXTURE = DATA / "statements_kcna_2024_08.parquet"
+SPEECHES = DATA / "speeches_2015_2019_40states.parquet"
+MALICIOUS_SPEECH = (
+    "<script>alert(1)</script> The military threats to the sovereignty of states, nuclear "
+    "weapons and the peninsula <img src=x onerror=alert(1)> concern world peace."
 )
 
 
@@ -47,6 +52,20 @@ def _statements() -> pd.DataFrame:
     return df
 
 
+def _speeches() -> pd.DataFrame:
+    """General Debate speeches 2015-2019 of 40 states (first 6,000 characters of each), with
+    a hostile sentence at the start of North Korea's 2019 speech."""
+    sp = pd.read_parquet(SPEECHES)
+    last = (sp["country"] == "PRK") & (sp["year"] == 2019)
+    sp.loc[last, "text"] = MALICIOUS_SPEECH + "\n" + sp.loc[last, "text"]
+    return sp.assign(state=sp["country"], code=sp["country"], name="", post="")
+
+
+@pytest.fixture(scope="session")
+def malicious_speech() -> str:
+    return MALICIOUS_SPEECH
+
+
 @pytest.fixture(scope="session")
 def fast() -> dict[str, int]:
     """Fewer bootstrap draws: the tests check structure and values, not interval precision."""
@@ -67,7 +86,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def store(home: Path) -> Store:
     st = Store(home / "hedgewatch.duckdb")
     st.ensure("votes", "roll_calls")
-    st.write_tables({"statements": _statements()})
+    st.write_tables({"statements": _statements(), "speeches": _speeches()})
     return st
 
 

@@ -52,3 +52,34 @@ def test_strategy_section_is_calibrated_on_the_latest_position(prk_report):
     assert statics["guarantee"].tolist() == pytest.approx([i / 10 for i in range(11)])
     assert statics["provocation"].between(0, 1).all()
     assert "not a measurement" in " ".join(s.paragraphs)
+
+
+def test_rhetoric_measurements_follow_the_yearly_similarity(prk_report):
+    rep = prk_report[0]
+    s = rep.section("rhetoric")
+    assert s.ok, s.reason
+    yearly = s.tables[0].frame
+    assert yearly["year"].tolist() == [2016, 2017, 2018, 2019]  # rhetoric_from = 2016
+    assert (
+        (yearly["sim_RUS_lo"] <= yearly["sim_RUS"]) & (yearly["sim_RUS"] <= yearly["sim_RUS_hi"])
+    ).all()
+    m = rep.measurements()
+    recent = yearly[yearly["year"] >= 2012]
+    expected = recent["sim_RUS"].mean() - recent["sim_CHN"].mean()
+    assert m["speech_B_minus_other"].value == pytest.approx(expected, abs=2e-4)  # rounded table
+    assert not m["speech_convergence_B"].measured  # no speech before 2012 loaded
+    claim = rep.claims.set_index("id").loc["rhetoric_russia"]
+    if expected <= 0:
+        assert claim["verdict"] == "not supported"
+    else:
+        assert claim["verdict"] == "not measurable with loaded data"
+
+
+def test_speech_markup_reaches_the_report_as_text(prk_report, malicious_speech):
+    rep = prk_report[0]
+    examples = " ".join(
+        " ".join(t.frame.astype(str).to_numpy().ravel()) for t in rep.section("rhetoric").tables[1:]
+    )
+    assert "<script>alert(1)</script>" in examples  # the hostile sentence was quoted
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rep.html
+    assert "<script" not in rep.html and "<img" not in rep.html

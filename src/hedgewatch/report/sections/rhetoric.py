@@ -39,7 +39,12 @@ def rhetoric_section(ctx: Context) -> Section:
         key="rhetoric",
     )
     measures = _measures(ctx, frame, since)
-    tables = tuple(_narratives(ctx, sp, p, since, stamp) for p in ctx.powers[:2])
+    yearly = Table(
+        "Yearly similarity",
+        frame.rename(columns={"period": "year"}).round(4),
+        "sim_P: similarity with P; _lo/_hi: 95% interval.",
+    )
+    tables = (yearly, *(_narratives(ctx, sp, p, since, stamp) for p in ctx.powers[:2]))
     return Section(
         "rhetoric",
         "Rhetorical convergence and shared narratives",
@@ -87,7 +92,7 @@ class _Speeches:
 
     def frame(self) -> pd.DataFrame:
         if self._frame is None:
-            from hedgewatch.rhetoric.corpus import speeches
+            from hedgewatch.rhetoric import speeches
 
             self._frame = speeches(start=self.first, store=self.ctx.store)
         return self._frame
@@ -102,7 +107,7 @@ def _first_year(ctx: Context) -> int:
 def _convergence(
     ctx: Context, sp: _Speeches, power: str, stamp: tuple, n_boot: int
 ) -> pd.DataFrame:
-    from hedgewatch.rhetoric.convergence import convergence
+    from hedgewatch.rhetoric import convergence
 
     def compute() -> pd.DataFrame:
         out = convergence(sp.frame(), ctx.state, power, n_boot=n_boot)
@@ -163,7 +168,7 @@ def _lead(ctx: Context, frame: pd.DataFrame, since: int) -> str:
 
 
 def _narratives(ctx: Context, sp: _Speeches, power: str, since: int, stamp: tuple) -> Table:
-    from hedgewatch.rhetoric.narratives import shared_narratives
+    from hedgewatch.rhetoric import shared_narratives
 
     other = next(p for p in ctx.powers if p != power)
     t = ctx.cached(

@@ -5,8 +5,8 @@ against Channel One in Russian) use this hand-written concept space instead: eac
 an id, an English label and patterns in each language. A statement carries a concept when one
 of its words or word pairs matches a pattern.
 
-Patterns are regular expressions matched against whole *terms* of the text (a lower-cased word
-or a pair of adjacent words, as produced by :func:`hedgewatch.statements.vectorize.term_matrix`);
+Patterns are regular expressions matched against whole lower-cased words, or a pair of
+adjacent words (see :func:`hedgewatch.statements.vectorize.concept_matrix`);
 Russian patterns use stems (``оруж\\w*``) to absorb case endings. Chinese patterns are matched as
 substrings, since Chinese text has no spaces.
 

@@ -80,55 +80,52 @@ def tfidf_matrix(
     return X.tocsr(), vec.get_feature_names_out()
 
 
-def term_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Binary statement x term matrix over lower-cased words and adjacent word pairs."""
-    vec = CountVectorizer(binary=True, ngram_range=(1, 2), token_pattern=_TOKEN, dtype=np.int8)
-    docs = ["" if t is None else str(t) for t in texts]
-    try:
-        X = vec.fit_transform(docs)
-    except ValueError:  # every text empty
-        return sp.csr_matrix((len(docs), 0), dtype=np.int8), np.array([], dtype=object)
-    return X.tocsr(), vec.get_feature_names_out()
+_META = re.compile(r"[\\.^$*+?{}\[\]|()]")
 
 
-def _pattern_hits(first: pd.Series, second: pd.Series, patterns: Sequence[str]) -> np.ndarray:
-    """Boolean mask over terms matching any of the patterns (whole-word match)."""
-    hit = np.zeros(len(first), dtype=bool)
-    is_uni = second.eq("").to_numpy()
-    uni = first[is_uni]
-    uni_idx = np.flatnonzero(is_uni)
+def _word_hits(X: sp.csc_matrix, vocab: np.ndarray, pattern: str) -> np.ndarray:
+    """Statements containing a word that fully matches ``pattern``.
+
+    ``vocab`` is sorted, so only the words starting with the pattern's literal prefix (e.g.
+    ``биологическ`` in ``биологическ\\w*``) are tested with the regular expression.
+    """
+    m = _META.search(pattern)
+    prefix = pattern[: m.start()] if m else pattern
+    lo = np.searchsorted(vocab, prefix, side="left")
+    hi = np.searchsorted(vocab, prefix + "\U0010ffff", side="left") if prefix else len(vocab)
+    cand = pd.Series(vocab[lo:hi], dtype="object")
+    cols = lo + np.flatnonzero(cand.str.fullmatch(pattern).to_numpy())
+    if len(cols) == 0:
+        return np.zeros(X.shape[0], dtype=bool)
+    return np.asarray(X[:, cols].sum(axis=1)).ravel() > 0
+
+
+def _concept_hits(
+    X: sp.csr_matrix, vocab: pd.Series, low: pd.Series, patterns: Sequence[str]
+) -> np.ndarray:
+    """Statements matching any pattern: words via the vocabulary; word pairs via the
+    vocabulary (both words present) and then a regex on those candidate texts only."""
+    hit = np.zeros(X.shape[0], dtype=bool)
     for pat in patterns:
-        parts = pat.split(" ")
+        parts = pat.split(" ", 1)
         if len(parts) == 1:
-            hit[uni_idx[uni.str.fullmatch(pat).to_numpy()]] = True
-        else:  # match each word among unigrams, then pick pairs made of matching words
-            a = set(uni[uni.str.fullmatch(parts[0])])
-            b = set(uni[uni.str.fullmatch(" ".join(parts[1:]))])
-            hit |= (first.isin(a) & second.isin(b)).to_numpy()
+            hit |= _word_hits(X, vocab, pat)
+            continue
+        cand = _word_hits(X, vocab, parts[0]) & _word_hits(X, vocab, parts[1]) & ~hit
+        if cand.any():
+            rx = rf"(?<![\w-])(?:{parts[0]})[^\w-]+(?:{parts[1]})(?![\w-])"
+            idx = np.flatnonzero(cand)
+            hit[idx[low.iloc[idx].str.contains(rx, regex=True).to_numpy()]] = True
     return hit
-
-
-def concept_mapping(terms: np.ndarray, concepts: Sequence[Concept] = CONCEPTS) -> sp.csr_matrix:
-    """Sparse ``n_terms x n_concepts`` 0/1 matrix: which term signals which concept."""
-    t = pd.Series(terms, dtype="object").astype(str)
-    split = t.str.partition(" ")
-    first, second = split[0], split[2]
-    rows, cols = [], []
-    for j, c in enumerate(concepts):
-        idx = np.flatnonzero(_pattern_hits(first, second, c.en + c.ru))
-        rows.append(idx)
-        cols.append(np.full(len(idx), j))
-    r = np.concatenate(rows) if rows else np.array([], dtype=int)
-    k = np.concatenate(cols) if cols else np.array([], dtype=int)
-    return sp.csr_matrix((np.ones(len(r), dtype=np.int8), (r, k)), shape=(len(t), len(concepts)))
 
 
 def concept_matrix(texts: Sequence[str], concepts: Sequence[Concept] = CONCEPTS) -> sp.csr_matrix:
     """Binary statement x concept matrix from the bilingual lexicon.
 
-    Words and word pairs are matched against each concept's English and Russian patterns
-    (one pass over the vocabulary, not over statements); Chinese patterns are searched as
-    substrings in texts containing CJK characters.
+    Words are matched against each concept's English and Russian patterns through the
+    vocabulary (not statement by statement); a two-word pattern is checked with a regular
+    expression only in the statements that contain both words. Chinese patterns are
+    searched as substrings in texts containing CJK characters.
 
     Parameters
     ----------
@@ -141,9 +138,20 @@ def concept_matrix(texts: Sequence[str], concepts: Sequence[Concept] = CONCEPTS)
     -------
     CSR matrix ``len(texts) x len(concepts)`` of 0/1.
     """
-    X, terms = term_matrix(texts)
-    C = (X.astype(np.int32) @ concept_mapping(terms, concepts).astype(np.int32)).tocsr()
-    C.data[:] = 1
+    docs = ["" if t is None else str(t) for t in texts]
+    vec = CountVectorizer(binary=True, token_pattern=_TOKEN, dtype=np.int8)
+    try:
+        X = vec.fit_transform(docs).tocsc()
+        vocab = vec.get_feature_names_out().astype(str)  # sorted, as CountVectorizer keeps it
+    except ValueError:  # no words at all
+        X, vocab = sp.csc_matrix((len(docs), 0), dtype=np.int8), np.array([], dtype=str)
+    low = pd.Series(docs, dtype="object").str.lower()
+    hits = (
+        np.column_stack([_concept_hits(X, vocab, low, c.en + c.ru) for c in concepts])
+        if len(concepts)
+        else np.zeros((len(docs), 0), dtype=bool)
+    )
+    C = sp.csr_matrix(hits.astype(np.int8))
     s = pd.Series(["" if t is None else str(t) for t in texts], dtype="object")
     cjk = s.str.contains(r"[\u4E00-\u9FFF]", regex=True).to_numpy()
     if cjk.any():

@@ -42,9 +42,12 @@ def load():
     import hedgewatch as hw
     from hedgewatch.sources.bridges import read_bridges
 
+    from hedgewatch.idealpoints import title_bridges
+
     votes = hw.votes()
-    bridges = read_bridges(SHARED / "unga" / "bsv_matches.csv")
-    return votes, bridges
+    bsv = read_bridges(SHARED / "unga" / "bsv_matches.csv")
+    titles = title_bridges(hw.roll_calls())
+    return votes, pd.concat([bsv, titles], ignore_index=True), len(bsv), len(titles)
 
 
 def bench_hedgewatch(votes, bridges):
@@ -143,12 +146,13 @@ def main() -> None:
     args = ap.parse_args()
     print(f"machine: {machine()}")
     t0 = time.perf_counter()
-    votes, bridges = load()
+    votes, bridges, n_bsv, n_titles = load()
     print(
         f"data: hedgewatch.votes() — {len(votes):,} yes/abstain/no votes, "
         f"{votes['rcid'].nunique():,} roll calls, sessions {votes['session'].min()}-"
         f"{votes['session'].max()}, {votes['country'].nunique()} states; "
-        f"{len(bridges)} BSV bridge pairs (loaded in {time.perf_counter() - t0:.1f} s)"
+        f"{n_bsv} BSV bridge pairs + {n_titles} identical-title pairs "
+        f"(loaded in {time.perf_counter() - t0:.1f} s)"
     )
     ours, res = bench_hedgewatch(votes, bridges)
     if args.skip_pyirt:

@@ -49,6 +49,7 @@ def _fit(
     store: str | None,
     max_iter: int,
     quiet: bool,
+    titles: bool = True,
 ):
     from hedgewatch.idealpoints import fit_unga
 
@@ -70,6 +71,7 @@ def _fit(
             sessions=_sessions(sessions),
             bridges=_bridges(bridges),
             store=store,
+            title_bridging=titles,
             callback=progress,
             n_dims=dims,
             max_iter=max_iter,
@@ -134,13 +136,18 @@ def register(app: typer.Typer) -> None:
         store: str = _STORE,
         max_iter: int = typer.Option(500, "--max-iter", help="Most accelerated cycles."),
         out: Path = typer.Option(None, "--out", help="Also write the fit to this Parquet file."),
+        titles: bool = typer.Option(
+            True,
+            "--title-bridges/--no-title-bridges",
+            help="Also bridge roll calls with identical titles.",
+        ),
     ) -> None:
         """Fit the model to the votes in the store (cached there) and print its fit."""
         from hedgewatch.idealpoints import overall_fit
         from hedgewatch.unga import votes
 
         t0 = time.perf_counter()
-        res = _fit(sessions, dims, bridges, store, max_iter, quiet=False)
+        res = _fit(sessions, dims, bridges, store, max_iter, quiet=False, titles=titles)
         fit = overall_fit(res, votes(sessions=_sessions(sessions), store=store))
         info = res.info
         console.print(

@@ -40,9 +40,8 @@ def machine() -> str:
 
 def load():
     import hedgewatch as hw
-    from hedgewatch.sources.bridges import read_bridges
-
     from hedgewatch.idealpoints import title_bridges
+    from hedgewatch.sources.bridges import read_bridges
 
     votes = hw.votes()
     bsv = read_bridges(SHARED / "unga" / "bsv_matches.csv")

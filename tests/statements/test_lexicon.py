@@ -27,6 +27,23 @@ def test_same_concept_across_languages():
     assert C[4].sum() == 0
 
 
+def test_optional_characters_in_patterns():
+    C = concept_matrix(
+        [
+            "Underground Nuclear Test",
+            "nuclear tests",
+            "nuclear testing",
+            "ядерными испытаниями",
+            "a nuclear power test",
+        ]
+    ).toarray()
+    assert C[:, _col("nuclear_test")].tolist() == [1, 1, 1, 1, 0]
+    assert concept_matrix(["sanction", "sanctions"]).toarray()[:, _col("sanctions")].tolist() == [
+        1,
+        1,
+    ]
+
+
 def test_two_word_patterns_need_adjacent_words():
     C = concept_matrix(["special military operation", "a special report on military"])
     assert C.toarray()[:, _col("smo")].tolist() == [1, 0]

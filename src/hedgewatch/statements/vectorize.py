@@ -90,7 +90,10 @@ def _word_hits(X: sp.csc_matrix, vocab: np.ndarray, pattern: str) -> np.ndarray:
     ``биологическ`` in ``биологическ\\w*``) are tested with the regular expression.
     """
     m = _META.search(pattern)
-    prefix = pattern[: m.start()] if m else pattern
+    end = m.start() if m else len(pattern)
+    if m and pattern[end] in "?*{":  # the character before an optional quantifier may be absent
+        end -= 1
+    prefix = pattern[:end]
     lo = np.searchsorted(vocab, prefix, side="left")
     hi = np.searchsorted(vocab, prefix + "\U0010ffff", side="left") if prefix else len(vocab)
     cand = pd.Series(vocab[lo:hi], dtype="object")

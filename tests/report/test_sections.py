@@ -83,3 +83,31 @@ def test_speech_markup_reaches_the_report_as_text(prk_report, malicious_speech):
     assert "<script>alert(1)</script>" in examples  # the hostile sentence was quoted
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rep.html
     assert "<script" not in rep.html and "<img" not in rep.html
+
+
+def test_pivot_measures_on_a_constructed_step(store):
+    """Agreement with RUS steps from 0.6 to 0.8 in 2012 while CHN stays at 0.9: the pivot
+    toward B is +0.2 in 2012 and China's lead shrinks by 0.2 (0.3 -> 0.1)."""
+    import numpy as np
+    import pandas as pd
+
+    from hedgewatch.report.sections._context import Context
+    from hedgewatch.report.sections.alignment import _pivot_measures, _pivots
+
+    years = np.arange(1991, 2021)
+    wiggle = np.where(years % 2 == 0, 0.004, -0.004)
+    h = pd.DataFrame(
+        {
+            "period": years,
+            "agree_CHN": 0.9 + wiggle,
+            "agree_RUS": np.where(years >= 2012, 0.8, 0.6) + wiggle,
+        }
+    )
+    ctx = Context("PRK", ("CHN", "RUS"), store, pd.DataFrame())
+    found = _pivots(h, "agree_RUS")
+    m = {x.key: x.value for x in _pivot_measures(ctx, h, found, "RUS")}
+    assert m["pivot_B_year"] == 2012
+    assert m["pivot_B_size"] == pytest.approx(0.2, abs=1e-3)
+    assert m["pivot_B_gap_change"] == pytest.approx(-0.2, abs=1e-3)
+    flat = {x.key: x.value for x in _pivot_measures(ctx, h, _pivots(h, "agree_CHN"), "CHN")}
+    assert flat == {"pivot_A_size": 0.0}  # no change point: size 0, nothing else claimed

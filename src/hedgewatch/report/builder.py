@@ -151,9 +151,15 @@ def build_report(
     st.ensure(*bundled_tables())
     votes = hedgewatch.votes(start=start, store=st)
     _check_state(votes, code, start)
-    ctx = Context(code, powers, st, votes, start, merged, cache=st.cached)
+    current = {"title": "", "done": 0}
+
+    def status(text: str) -> None:
+        report_progress(f"{current['title']} ({text})", current["done"], total)
+
+    ctx = Context(code, powers, st, votes, start, merged, cache=st.cached, status=status)
     computed, timings = [], {}
     for i, (key, title, target) in enumerate(steps, start=1):
+        current.update(title=title, done=i)
         report_progress(title, i, total)
         t0 = time.perf_counter()
         computed.append(run_section(key, title, target, ctx))

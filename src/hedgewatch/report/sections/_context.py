@@ -36,6 +36,12 @@ class Context:
     cache: Callable[[str, tuple[object, ...], Callable[[], pd.DataFrame]], pd.DataFrame] | None = (
         None
     )
+    status: Callable[[str], None] | None = None
+
+    def say(self, text: str) -> None:
+        """Report progress inside a long section (shown beside the section's title)."""
+        if self.status is not None:
+            self.status(text)
 
     def setting(self, name: str) -> Any:
         return self.settings.get(name, DEFAULT_SETTINGS[name])

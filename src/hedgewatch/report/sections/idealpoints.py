@@ -22,7 +22,10 @@ def fitted(ctx: Context):
     """The ideal-point fit over the sessions analysed (cached in the store by fit_unga)."""
     from hedgewatch.idealpoints import fit_unga
 
-    return fit_unga(sessions=_sessions(ctx), store=ctx.store)
+    def tick(cycle: int, _log_posterior: float) -> None:
+        ctx.say(f"fitting, cycle {cycle}; cached for the next report")
+
+    return fit_unga(sessions=_sessions(ctx), store=ctx.store, callback=tick)
 
 
 def _sessions(ctx: Context) -> list[int] | None:

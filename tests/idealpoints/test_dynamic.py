@@ -73,6 +73,14 @@ def test_roundtrip_through_one_table(real_fit):
     assert back.info["n_iter"] == real_fit.info["n_iter"]
 
 
+def test_roundtrip_without_intervals():
+    votes, _ = simulate(n_states=10, n_sessions=2, n_rc=8, seed=9)
+    res = DynamicIdealPoints(uncertainty="none").fit(votes)
+    back = IdealPointResult.from_table(res.to_table())
+    assert back.to_frame()["se"].isna().all()
+    pd.testing.assert_frame_equal(back.to_frame(), res.to_frame())
+
+
 def test_to_frame_has_the_contract_columns(real_fit):
     cols = list(real_fit.to_frame().columns)
     assert cols[:7] == ["country", "session", "year", "ideal_point", "lower", "upper", "n_votes"]

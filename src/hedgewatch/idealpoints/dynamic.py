@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from hedgewatch.errors import ParameterError, check_param
+from hedgewatch.errors import ParameterError, UnknownCountryError, check_param
 from hedgewatch.idealpoints import _fit, _tridiag
 from hedgewatch.idealpoints._design import (
     VOTE_LABELS,
@@ -91,19 +91,19 @@ class IdealPointResult:
         """Everything in one DataFrame (for :meth:`Store.cached` or Parquet)."""
         p = self.points.assign(table="points")
         it = self.items.assign(table="items")
-        meta = pd.DataFrame({"table": ["info"], "info_json": [json.dumps(dict(self.info))]})
+        info = dict(self.info) | {
+            "columns": {"points": list(self.points.columns), "items": list(self.items.columns)}
+        }
+        meta = pd.DataFrame({"table": ["info"], "info_json": [json.dumps(info)]})
         return pd.concat([p, it, meta], ignore_index=True)
 
     @classmethod
     def from_table(cls, table: pd.DataFrame) -> IdealPointResult:
         """Rebuild a result written by :meth:`to_table`."""
-        points = table[table["table"] == "points"].dropna(axis=1, how="all")
-        items = table[table["table"] == "items"].dropna(axis=1, how="all")
         info = json.loads(table.loc[table["table"] == "info", "info_json"].iloc[0])
-        points = points.drop(columns="table").reset_index(drop=True)
-        items = items.drop(columns="table").reset_index(drop=True)
-        disc = sorted(c for c in items.columns if c.startswith("discrimination"))
-        items = items[["rcid", "session", "item", *disc, "cut_1", "cut_2"]]
+        cols = info.pop("columns")
+        points = table.loc[table["table"] == "points", cols["points"]].reset_index(drop=True)
+        items = table.loc[table["table"] == "items", cols["items"]].reset_index(drop=True)
         for col in ("session", "year", "n_votes"):
             points[col] = points[col].astype("int64")
         for col in ("rcid", "session", "item"):
@@ -414,7 +414,7 @@ def check_countries(result: IdealPointResult, countries: Sequence[str], func: st
     for c in countries:
         try:
             code = _countries.resolve(c)
-        except Exception:  # an unresolvable name: report it against the fit's codes
+        except UnknownCountryError:  # report it against the fit's codes instead
             code = str(c)
         if code not in known:
             raise ParameterError(

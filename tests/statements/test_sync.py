@@ -159,5 +159,10 @@ def test_parameter_and_data_errors():
         synchronisation(df, ["RUS", "RUS"])
     with pytest.raises(InsufficientDataError, match="No statements for CHN"):
         synchronisation(df, ["RUS", "CHN"])
+    with pytest.raises(ParameterError, match="must have columns actor, date and text"):
+        synchronisation(df.drop(columns=["text", "title"]), ["RUS", "PRK"])
+    minimal = df[["actor", "date", "text", "language"]].assign(date=df["date"].astype(str))
+    r = synchronisation(minimal, ["RUS", "PRK"], n_perm=99)
+    assert r.method == "concepts" and len(r.events) >= 3
     with pytest.raises(InsufficientDataError, match="two weeks"):
         synchronisation(df, ["RUS", "PRK"], start="2015-06-01", end="2015-06-05")

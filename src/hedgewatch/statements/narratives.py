@@ -34,7 +34,7 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch.errors import InsufficientDataError, ParameterError, check_param
 from hedgewatch.statements.lexicon import CONCEPTS
 from hedgewatch.statements.vectorize import concept_matrix, phrase_matrix, tfidf_matrix
 
@@ -71,7 +71,28 @@ class NarrativeResult:
 
 
 def _body(df: pd.DataFrame) -> list[str]:
-    return (df["title"].fillna("") + ". " + df["text"].fillna("")).tolist()
+    title = df["title"] if "title" in df else pd.Series("", index=df.index)
+    text = df["text"] if "text" in df else pd.Series("", index=df.index)
+    return (title.fillna("").astype(str) + ". " + text.fillna("").astype(str)).tolist()
+
+
+def prepare(statements: pd.DataFrame, func: str) -> pd.DataFrame:
+    """Check the columns an analysis needs; add ``statement_id`` (row number) if absent."""
+    missing = [c for c in ("actor", "date") if c not in statements]
+    if not {"text", "title"} & set(statements.columns):
+        missing.append("text")
+    if missing:
+        raise ParameterError(
+            f"The 'statements' parameter of {func}() must have columns actor, date and text "
+            f"(or title); missing {missing}. Use hedgewatch.statements.statements() or "
+            "hedgewatch.sources.statements.read_statements() to build it."
+        )
+    out = statements
+    if "statement_id" not in out:
+        out = out.assign(statement_id=np.arange(len(out)).astype(str))
+    if not pd.api.types.is_datetime64_any_dtype(out["date"]):
+        out = out.assign(date=pd.to_datetime(out["date"]))
+    return out
 
 
 def choose_method(statements: pd.DataFrame, method: str = "auto") -> str:
@@ -79,8 +100,9 @@ def choose_method(statements: pd.DataFrame, method: str = "auto") -> str:
     check_param(method in METHODS, "method", "narratives", f"one of {METHODS}", method)
     if method != "auto":
         return method
-    lang = statements.get("detected_language", pd.Series(dtype=object))
-    lang = lang.fillna(statements.get("language")) if "language" in statements else lang
+    empty = pd.Series(None, index=statements.index, dtype=object)
+    lang = statements.get("detected_language", empty)
+    lang = lang.where(lang.notna(), statements.get("language", empty))
     return "concepts" if lang.dropna().nunique() > 1 else "phrases"
 
 
@@ -264,6 +286,7 @@ def narratives(
     Grimmer, J. & Stewart, B. M. (2013). Text as data: the promise and pitfalls of automatic
     content analysis methods for political texts. Political Analysis 21(3), 267-297.
     """
+    statements = prepare(statements, "narratives")
     method = choose_method(statements, method)
     if len(statements) == 0:
         raise InsufficientDataError("narratives() got no statements; widen the selection.")

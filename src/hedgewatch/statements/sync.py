@@ -45,7 +45,7 @@ import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import InsufficientDataError, check_param
-from hedgewatch.statements.narratives import NarrativeResult, narratives
+from hedgewatch.statements.narratives import NarrativeResult, narratives, prepare
 
 NULLS = ("shift", "shuffle")
 
@@ -441,6 +441,7 @@ def synchronisation(
     )
     acts = [_countries.resolve(a, where="actors") for a in actors]
     check_param(len(set(acts)) >= 2, "actors", "synchronisation", "two or more countries", actors)
+    statements = prepare(statements, "synchronisation")
     df = statements[statements["actor"].isin(acts)]
     lo, hi = _bounds(df, acts, start, end)
     firsts = df.groupby("actor")["date"].min()
@@ -544,7 +545,7 @@ def _events(
     )
     ev = ev.merge(s[["narrative", "label", "p_value", "q_value"]], on="narrative")
     titles = (
-        member.merge(sel[["statement_id", "title", "text"]], on="statement_id")
+        member.merge(sel.reindex(columns=["statement_id", "title", "text"]), on="statement_id")
         .assign(title=lambda d: d["title"].fillna(d["text"].str.slice(0, 80)))
         .sort_values("date")
         .drop_duplicates(["narrative", "actor", "date"])

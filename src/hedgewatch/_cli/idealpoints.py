@@ -222,13 +222,17 @@ def register(app: typer.Typer) -> None:
         for _, r in sv.iterrows():
             t.add_row(
                 str(r["date"])[:10],
-                escape(str(r["resolution"])),
-                escape(str(r["title"])[:80]),
+                escape(_text(r["resolution"])),
+                escape(_text(r["title"])[:80]),
                 r["vote"],
                 r["expected_vote"],
-                f"{r['probability']:.3f}",
+                f"{r['probability']:.2g}",
             )
         console.print(t)
+
+
+def _text(value: object) -> str:
+    return "—" if pd.isna(value) else str(value)
 
 
 def _print_ranks(ranks: pd.DataFrame, country: str) -> None:

@@ -183,21 +183,28 @@ def surprising_votes(
 
 
 def _titles(roll_calls: pd.DataFrame | None, rcids: pd.Series) -> pd.DataFrame:
+    """Resolution symbol and title of each rcid; an empty title falls back to the
+    roll call's description (store names, or the R ``unvotes`` names)."""
+    n = len(rcids)
     if roll_calls is None:
-        return pd.DataFrame(
-            {
-                "resolution": pd.array([pd.NA] * len(rcids), dtype="string"),
-                "title": pd.array([pd.NA] * len(rcids), dtype="string"),
-            }
-        )
-    rc = roll_calls.drop_duplicates("rcid").set_index("rcid")
-    cols = {"resolution": ("resolution", "unres"), "title": ("title", "short", "descr")}
-    out = {}
-    for name, candidates in cols.items():
-        col = next((c for c in candidates if c in rc.columns), None)
-        vals = rc[col].reindex(rcids.to_numpy()) if col else pd.Series([pd.NA] * len(rcids))
-        out[name] = pd.array(vals.to_numpy(), dtype="string")
-    return pd.DataFrame(out)
+        na = pd.array([pd.NA] * n, dtype="string")
+        return pd.DataFrame({"resolution": na, "title": na.copy()})
+    rc = roll_calls.drop_duplicates("rcid").set_index("rcid").reindex(rcids.to_numpy())
+
+    def first(*names: str) -> pd.Series:
+        out = pd.Series(pd.array([pd.NA] * n, dtype="string"), index=rc.index)
+        for name in names:
+            if name in rc.columns:
+                vals = rc[name].astype("string").str.strip().replace("", pd.NA)
+                out = out.fillna(vals)
+        return out
+
+    return pd.DataFrame(
+        {
+            "resolution": first("resolution", "unres").to_numpy(),
+            "title": first("title", "short", "description", "descr").to_numpy(),
+        }
+    )
 
 
 def rank_predictability(

@@ -164,3 +164,17 @@ def test_unmeasurable_claim_keeps_its_reason(tmp_path):
     table = evaluate(load_claims(p), ())
     assert table.loc[0, "verdict"] == NOT_MEASURABLE
     assert table.loc[0, "reason"] == "not observed"
+
+
+def test_claims_must_fit_the_state_and_powers(store, tmp_path):
+    from hedgewatch.errors import ParameterError
+    from hedgewatch.report.builder import _claim_set
+
+    prk = _claim_set(None, "PRK", ("CHN", "RUS"))
+    assert prk.path.endswith("PRK.yaml")
+    other = _claim_set(None, "PRK", ("CHN", "USA"))  # flagship roles would name Russia
+    assert other.path.endswith("default.yaml")
+    with pytest.raises(ParameterError, match="CHN and RUS"):
+        _claim_set(bundled_claims("PRK"), "PRK", ("USA", "RUS"))
+    with pytest.raises(ParameterError, match="PRK"):
+        _claim_set(bundled_claims("PRK"), "VNM", ("CHN", "RUS"))

@@ -12,7 +12,7 @@ import pandas as pd
 
 import hedgewatch
 from hedgewatch import countries
-from hedgewatch.errors import HedgewatchError, InsufficientDataError, check_param
+from hedgewatch.errors import HedgewatchError, InsufficientDataError, ParameterError, check_param
 from hedgewatch.report import claims as _claims
 from hedgewatch.report import render as _render
 from hedgewatch.report.model import Report, Section, unmeasurable
@@ -140,7 +140,7 @@ def build_report(
         start,
     )
     st = get_store(store)
-    claim_set = _claim_set(claims, code)
+    claim_set = _claim_set(claims, code, powers)
     merged = {**DEFAULT_SETTINGS, **(claim_set.settings or {}), **(settings or {})}
     report_progress = progress or (lambda step, done, total: None)
     steps = [s for s in _section_list() if sections is None or s[0] in sections]
@@ -206,10 +206,32 @@ def run_section(key: str, title: str, target: str, ctx: Context) -> Section:
     return section
 
 
-def _claim_set(claims: str | Path | _claims.ClaimSet | None, code: str) -> _claims.ClaimSet:
-    if isinstance(claims, _claims.ClaimSet):
-        return claims
-    return _claims.load_claims(claims if claims is not None else _claims.bundled_claims(code))
+def _claim_set(
+    claims: str | Path | _claims.ClaimSet | None, code: str, powers: tuple[str, ...]
+) -> _claims.ClaimSet:
+    """The claims to judge: the given file, else the state's bundled one when it is written
+    for these powers, else the generic file. A given file written for another state or other
+    powers is refused (its roles A and B would name the wrong countries)."""
+    if claims is None:
+        own = _claims.load_claims(_claims.bundled_claims(code))
+        if _fits(own, code, powers):
+            return own
+        return _claims.load_claims(_claims.bundled_claims("default"))
+    cs = claims if isinstance(claims, _claims.ClaimSet) else _claims.load_claims(claims)
+    if not _fits(cs, code, powers):
+        raise ParameterError(
+            f"{cs.path}: the claims are written for {cs.state or 'any state'} between "
+            f"{' and '.join(cs.powers) or 'any powers'}; the report is on {code} between "
+            f"{' and '.join(powers)}. Edit 'state:'/'powers:' in the file, or change the "
+            "report's state or --between."
+        )
+    return cs
+
+
+def _fits(cs: _claims.ClaimSet, code: str, powers: tuple[str, ...]) -> bool:
+    state_ok = cs.state is None or countries.resolve(cs.state) == code
+    powers_ok = not cs.powers or tuple(countries.resolve(p) for p in cs.powers) == powers[:2]
+    return state_ok and powers_ok
 
 
 def _claims_source(cs: _claims.ClaimSet) -> str:

@@ -139,7 +139,10 @@ def build_design(votes: pd.DataFrame, bridges: pd.DataFrame | None) -> Design:
     active = _active(n_votes > 0)
     gaps = np.diff(sessions).astype(float)[None, :] * (active[:, 1:] & active[:, :-1])
     year = v["year"].to_numpy() if "year" in v else sess + 1945
-    session_year = pd.Series(year).groupby(t).min().to_numpy()
+    by_session = pd.Series(year).groupby(t)
+    session_year = _opening_year(
+        sessions, by_session.median().to_numpy(), by_session.min().to_numpy()
+    )
     rcid_item = (
         pd.DataFrame({"rcid": v["rcid"].to_numpy(), "item": item, "session": sess})
         .drop_duplicates("rcid")
@@ -175,6 +178,17 @@ def with_votes(design: Design, y: np.ndarray) -> Design:
     return Design(
         **{**design.__dict__, "y": y[order], "item": design.item[order], "unit": design.unit[order]}
     )
+
+
+def _opening_year(
+    sessions: np.ndarray, median_year: np.ndarray, first_vote_year: np.ndarray
+) -> np.ndarray:
+    """Year each session opened: regular GA session n opens in 1945 + n (most of its votes
+    fall in that year or early the next; session 19's only votes were in 1965). Where the
+    votes' years do not fit that calendar (other data), the year of the first vote."""
+    opening = sessions + 1945
+    fits = (median_year >= opening) & (median_year <= opening + 1)
+    return np.where(fits, opening, first_vote_year).astype(np.int64)
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

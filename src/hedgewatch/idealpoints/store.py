@@ -78,5 +78,5 @@ def fit_unga(
     if not cache:
         return IdealPointResult.from_table(compute())
     n_br = 0 if br is None else len(br)
-    parts = ("idealpoints-v2", sess, n_br, title_bridging, sorted(model.get_params().items()))
+    parts = ("idealpoints-v4", sess, n_br, title_bridging, sorted(model.get_params().items()))
     return IdealPointResult.from_table(st.cached("idealpoints", parts, compute))

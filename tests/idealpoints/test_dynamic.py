@@ -208,3 +208,20 @@ def test_pass_gradient_matches_finite_differences():
         arr[j, col] -= 2 * eps
         f_dn = model.evaluate(type(st)(st.theta, beta, cuts)).ll_item.sum()
         assert np.isclose(ev.g_item[j, p], (f_up - f_dn) / (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+def test_session_years_are_opening_years(real_fit):
+    f = real_fit.to_frame()
+    assert (f["year"] == f["session"] + 1945).all()
+
+
+def test_absent_votes_are_ignored():
+    votes, _ = simulate(n_states=12, n_sessions=2, n_rc=10, seed=6)
+    absent = votes.iloc[:5].assign(country=[f"X{i}" for i in range(5)], vote="absent")
+    with_absent = pd.concat([votes, absent], ignore_index=True)
+    with_absent["vote"] = pd.Categorical(
+        with_absent["vote"], categories=["yes", "abstain", "no", "absent"]
+    )
+    a = DynamicIdealPoints().fit(votes).to_frame()
+    b = DynamicIdealPoints().fit(with_absent).to_frame()
+    pd.testing.assert_frame_equal(a, b)

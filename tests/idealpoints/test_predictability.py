@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import norm
 
 from hedgewatch.errors import ParameterError
@@ -123,3 +125,36 @@ def test_plot_returns_a_figure(real_fit):
         "RUS",
         "USA",
     ]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(list("ABCDEF")),
+            st.integers(1, 4),
+            st.integers(1, 60),
+            st.floats(0, 1),
+            st.floats(0.01, 3),
+            st.floats(0, 1),
+        ),
+        min_size=1,
+        max_size=25,
+        unique_by=lambda r: (r[0], r[1]),
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_ranking_is_order_invariant_and_bounded(rows, rnd):
+    t = pd.DataFrame(
+        rows, columns=["country", "session", "n_votes", "accuracy", "log_loss", "null_accuracy"]
+    )
+    t["apre"] = np.nan
+    a = rank_predictability(t, "A", min_votes=1)
+    shuffled = t.sample(frac=1.0, random_state=rnd.randint(0, 10**6))
+    b = rank_predictability(shuffled, "A", min_votes=1)
+    pd.testing.assert_frame_equal(
+        a.sort_values("country", ignore_index=True), b.sort_values("country", ignore_index=True)
+    )
+    assert a["accuracy"].between(0, 1).all()
+    assert a["rank_all"].min() == 1 and a["rank_all"].max() <= len(a)
+    assert (a["log_loss"].diff().dropna() <= 1e-12).all()  # least predictable first

@@ -51,7 +51,7 @@ def _sync(
         str, typer.Option("--quiet", help="Silence before a mention counts as taking it up.")
     ] = "14d",
     method: Annotated[
-        str, typer.Option("--method", help="Narratives: auto | tfidf | concepts.")
+        str, typer.Option("--method", help="Narratives: auto | phrases | tfidf | concepts.")
     ] = "auto",
     null: Annotated[str, typer.Option("--null", help="Null model: shuffle | shift.")] = "shuffle",
     block: Annotated[

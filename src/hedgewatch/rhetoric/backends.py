@@ -1,18 +1,19 @@
 """Text representations of speeches: TF-IDF (default) and sentence embeddings (extra).
 
-Both backends work on the same units, the paragraphs of the speeches of one debate (year),
-and return
+Both backends see the speeches of one debate (year) as lists of paragraphs and return
 
-* ``units``: one row per paragraph (term counts, or embeddings),
-* ``combine(rows)``: the map from summed unit rows to L2-normalised speech vectors.
+* ``vectors``: one L2-normalised vector per speech (cosine similarity is a dot product),
+* ``paragraph_units(i)``: one row per paragraph of speech ``i`` (term counts, or
+  embeddings), computed on demand,
+* ``combine(rows)``: the map from summed paragraph rows to normalised vectors.
 
-A speech vector is ``combine(sum of its paragraphs)``; a bootstrap replicate resamples
-paragraphs with replacement and combines their sum the same way. Cosine similarity is then a
-dot product.
+A bootstrap replicate resamples a speech's paragraphs with replacement and combines their
+sum; a speech vector is (up to bigrams that straddle a line break) the combination of all
+its paragraphs.
 
 TF-IDF follows scikit-learn's ``TfidfVectorizer`` exactly, split into its two documented
-halves (``CountVectorizer`` then ``TfidfTransformer``) so that the counts of paragraphs can be
-resampled before weighting. The inverse document frequency is that of the year's debate: a
+halves (``CountVectorizer`` then ``TfidfTransformer``) so that resampled paragraph counts can
+be weighted with the year's IDF. The inverse document frequency is that of the year's debate: a
 term is distinctive when few speakers of that year use it.
 
 References
@@ -44,26 +45,24 @@ BACKENDS = ("tfidf", "embeddings")
 
 @dataclass(frozen=True)
 class UnitVectors:
-    """Paragraph-level representation of one year's speeches.
+    """One year's speeches as vectors, with their paragraphs on demand.
 
     Attributes
     ----------
-    units
-        One row per paragraph (sparse counts or dense embeddings).
-    owner
-        For each unit, the row of its speech.
     vectors
         One L2-normalised row per speech.
+    paragraph_units
+        Function of a speech's row returning one row per paragraph (term counts in the
+        year's vocabulary, or embeddings), computed on demand: only the bootstrap needs them.
     combine
-        Map from summed unit rows to normalised vectors.
+        Map from summed paragraph rows to normalised vectors.
     vocabulary
         Function returning the terms aligned with the columns (TF-IDF only; computed on
         demand because sorting the vocabulary costs as much as counting it).
     """
 
-    units: Any
-    owner: np.ndarray
     vectors: Any
+    paragraph_units: Callable[[int], Any]
     combine: Callable[[Any], Any]
     vocabulary: Callable[[], np.ndarray] | None = None
 
@@ -78,7 +77,7 @@ class Backend(Protocol):
 
     def cache_key(self) -> tuple[object, ...]: ...
 
-    def fit_units(self, paragraphs: Sequence[str], owner: np.ndarray, n: int) -> UnitVectors: ...
+    def fit_units(self, paragraphs: Sequence[Sequence[str]]) -> UnitVectors: ...
 
 
 def _grouping(owner: np.ndarray, n: int) -> sparse.csr_matrix:
@@ -111,7 +110,7 @@ class TfidfBackend:
     def cache_key(self) -> tuple[object, ...]:
         return (self.name, tuple(self.ngram_range), self.min_df, self.sublinear_tf)
 
-    def fit_units(self, paragraphs: Sequence[str], owner: np.ndarray, n: int) -> UnitVectors:
+    def fit_units(self, paragraphs: Sequence[Sequence[str]]) -> UnitVectors:
         check_param(
             isinstance(self.min_df, int) and self.min_df >= 1,
             "min_df",
@@ -119,35 +118,32 @@ class TfidfBackend:
             "a positive integer",
             self.min_df,
         )
+        n = len(paragraphs)
+        min_df = min(self.min_df, n)
         cv = CountVectorizer(
             lowercase=False,
             token_pattern=TOKEN_PATTERN,
             stop_words=sorted(STOP_WORDS),
             ngram_range=self.ngram_range,
-            min_df=min(self.min_df, len(paragraphs)),
+            min_df=min_df,
             dtype=np.float32,
         )
         try:
-            units = cv.fit_transform(paragraphs).tocsr()
+            counts = cv.fit_transform(["\n".join(p) for p in paragraphs]).tocsr()
         except ValueError as exc:  # only stop words, or nothing left after min_df
             raise InsufficientDataError(
                 f"The speeches given have no terms left for TF-IDF ({exc}); give more "
                 "speeches of the year or lower min_df."
             ) from exc
-        counts = (_grouping(owner, n) @ units).tocsc()
-        doc_freq = np.diff(counts.indptr)
-        keep = np.flatnonzero(doc_freq >= min(self.min_df, n))
-        units = units[:, keep]
-        counts = counts[:, keep].tocsr()
         tt = TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(counts)
 
         def combine(rows: Any) -> sparse.csr_matrix:
             return tt.transform(sparse.csr_matrix(rows)).astype(np.float32)
 
-        def vocabulary() -> np.ndarray:
-            return cv.get_feature_names_out()[keep]
+        def paragraph_units(row: int) -> sparse.csr_matrix:
+            return cv.transform(paragraphs[row]).tocsr()
 
-        return UnitVectors(units, owner, combine(counts), combine, vocabulary)
+        return UnitVectors(combine(counts), paragraph_units, combine, cv.get_feature_names_out)
 
 
 class EmbeddingBackend:
@@ -209,13 +205,19 @@ class EmbeddingBackend:
             show_progress_bar=False,
         )
 
-    def fit_units(self, paragraphs: Sequence[str], owner: np.ndarray, n: int) -> UnitVectors:
-        units = self.encode(paragraphs).astype(np.float32)
+    def fit_units(self, paragraphs: Sequence[Sequence[str]]) -> UnitVectors:
+        owner = np.repeat(np.arange(len(paragraphs)), [len(p) for p in paragraphs])
+        units = self.encode([p for ps in paragraphs for p in ps]).astype(np.float32)
 
         def combine(rows: Any) -> np.ndarray:
             return normalize(np.asarray(rows, dtype=np.float32))
 
-        return UnitVectors(units, owner, combine(_grouping(owner, n) @ units), combine)
+        def paragraph_units(row: int) -> np.ndarray:
+            return units[owner == row]
+
+        return UnitVectors(
+            combine(_grouping(owner, len(paragraphs)) @ units), paragraph_units, combine
+        )
 
 
 def get_backend(backend: str | Backend) -> Backend:

@@ -175,8 +175,8 @@ def _year_row(
     ia, ib = yv.row(a), yv.row(b)
     va, vb = yv.units.vectors[ia], yv.units.vectors[ib]
     point = float(_rowdot(va, vb)[0])
-    ua = yv.units.units[yv.units.owner == ia]
-    ub = yv.units.units[yv.units.owner == ib]
+    ua = yv.units.paragraph_units(ia)
+    ub = yv.units.paragraph_units(ib)
     lo = hi = np.nan
     if n_boot > 1:
         sims = _rowdot(_resample(ua, n_boot, rng, yv), _resample(ub, n_boot, rng, yv))

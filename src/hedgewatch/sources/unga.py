@@ -475,6 +475,8 @@ def detect_format(path: str | Path) -> str:
 
     head = read_text(p).split("\n", 1)[0].strip().lower()
     cols = [c.strip().strip('"') for c in head.split(",")]
+    if {"rcid1", "rcid2"} <= set(cols):
+        return "bridges"
     if cols[:1] == ["undl_id"] or "ms_vote" in cols:
         return "undl"
     if {"rcid", "ccode", "vote"} <= set(cols):
@@ -482,7 +484,7 @@ def detect_format(path: str | Path) -> str:
     raise DataFormatError(
         p,
         [Problem(f"unrecognised header {head[:200]!r}", line=1)],
-        hint="Pass --format voeten|unvotes|undl.",
+        hint="Pass --format voeten|unvotes|undl|bridges.",
     )
 
 

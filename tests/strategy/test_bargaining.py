@@ -31,7 +31,9 @@ def test_replication_example_baselines():
     assert result.median_voter == 7.0
     assert result.mean_voter == pytest.approx(500.3 / 67.7, abs=1e-9)
     assert result.mean_voter == pytest.approx(7.38996, abs=1e-5)
-    assert result.outcomes.loc[0, ["median", "mean"]].tolist() == pytest.approx([7.0, 7.38996], abs=1e-5)
+    assert result.outcomes.loc[0, ["median", "mean"]].tolist() == pytest.approx(
+        [7.0, 7.38996], abs=1e-5
+    )
 
 
 def test_replication_example_path_is_sane():
@@ -90,7 +92,10 @@ def test_dominant_actor_position_wins():
 
 
 def test_consensus_is_a_fixed_point():
-    recs = [{"name": n, "capability": c, "position": 42, "salience": 70} for n, c in [("a", 1), ("b", 3)]]
+    recs = [
+        {"name": n, "capability": c, "position": 42, "salience": 70}
+        for n, c in [("a", 1), ("b", 3)]
+    ]
     result = forecast(Scenario.from_records(recs))
     assert result.forecast == 42 and result.converged and result.moves.empty
 
@@ -109,9 +114,7 @@ def test_bad_parameters():
 
 
 actors = st.lists(
-    st.tuples(
-        st.floats(0.01, 10), st.integers(0, 100), st.floats(1, 100)
-    ),
+    st.tuples(st.floats(0.01, 10), st.integers(0, 100), st.floats(1, 100)),
     min_size=2,
     max_size=9,
 )

@@ -59,7 +59,9 @@ def test_position_out_of_range_names_file_line_actor_field_value(tmp_path):
 
 def test_negative_capability_rejected():
     bad = [GOOD[0], {**GOOD[1], "capability": -3}]
-    with pytest.raises(ScenarioError, match=r"actor 'B': field 'capability' must be a non-negative number; got -3"):
+    with pytest.raises(
+        ScenarioError, match=r"actor 'B': field 'capability' must be a non-negative number; got -3"
+    ):
         Scenario.from_records(bad)
 
 
@@ -95,8 +97,11 @@ def test_unknown_field_and_missing_field(tmp_path):
 
 
 def test_non_numeric_value(tmp_path):
-    path = _yaml(tmp_path, "actors:\n  - {name: A, capability: lots, position: 1, salience: 5}\n"
-                 "  - {name: B, capability: 1, position: 2, salience: 5}\n")
+    path = _yaml(
+        tmp_path,
+        "actors:\n  - {name: A, capability: lots, position: 1, salience: 5}\n"
+        "  - {name: B, capability: 1, position: 2, salience: 5}\n",
+    )
     with pytest.raises(ScenarioError, match="field 'capability' must be a number; got 'lots'"):
         read_scenario(path)
 

@@ -106,6 +106,23 @@ class OutbiddingEquilibrium:
         )
 
 
+def _is_equilibrium(
+    pay_a: np.ndarray, pay_b: np.ndarray, sigma_a: np.ndarray, sigma_b: np.ndarray
+) -> bool:
+    """Whether each mixed strategy only uses best replies to the other (to 1e-9)."""
+    if not (np.all(np.isfinite(sigma_a)) and np.all(np.isfinite(sigma_b))):
+        return False
+    row_values, col_values = pay_a @ sigma_b, sigma_a @ pay_b
+    tol = 1e-9 * max(1.0, float(np.abs(pay_a).max()), float(np.abs(pay_b).max()))
+    used_a, used_b = sigma_a > 1e-12, sigma_b > 1e-12
+    return bool(
+        np.all(row_values[used_a] >= row_values.max() - tol)
+        and np.all(col_values[used_b] >= col_values.max() - tol)
+        and abs(sigma_a.sum() - 1) < 1e-9
+        and abs(sigma_b.sum() - 1) < 1e-9
+    )
+
+
 #: Parameter -> (check, requirement); one table, as in scikit-learn's _parameter_constraints.
 _CONSTRAINTS: dict[str, tuple[Any, str]] = {
     "ideal_alignment": (lambda v: 0 <= v <= 1, "a number in [0, 1]"),
@@ -154,7 +171,7 @@ class OutbiddingModel:
     united_front : float, default 0.0
         ``u``: how much a united front of the client's adversaries (Japan and South Korea)
         raises that cost: it becomes ``(1 + u) c``.
-    support_levels : sequence of float, default 0, 0.025, ..., 1
+    support_levels : sequence of float, default 0, 0.05, ..., 1
         The pledges patrons choose from.
     provocation_levels : sequence of float, default 0, 0.01, ..., 1
         The provocation levels the client chooses from.
@@ -221,7 +238,7 @@ class OutbiddingModel:
             v = getattr(self, name)
             good = isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v)
             check_param(good and ok(v), name, "OutbiddingModel", requirement, v)
-        s_levels = _grid(self.support_levels, 41, "support_levels", upper=None)
+        s_levels = _grid(self.support_levels, 21, "support_levels", upper=None)
         p_levels = _grid(self.provocation_levels, 101, "provocation_levels", upper=1.0)
         check_param(
             isinstance(self.labels, tuple | list) and len(self.labels) == 3,
@@ -378,40 +395,115 @@ def _pledge_equilibrium(
     """Mixed strategies of a Nash equilibrium of the pledge game and the number of pure ones.
 
     Pure equilibria are found exactly (each pledge a best reply to the other, to 1e-12).
-    Among several, the highest joint payoff is chosen, then the most symmetric, then the
-    least total support. Without a pure one, nashpy's Lemke-Howson gives a mixed one.
+    Without one, every pair of two-pledge supports is enumerated exactly (the indifference
+    conditions solved in closed form, vectorised, then verified). Among several equilibria
+    the highest joint patron payoff is chosen, then the most symmetric, then the least total
+    support. Failing both, nashpy's Lemke-Howson pivoting is run from each starting label,
+    with a cap on pivots because it can cycle on these degenerate games, and its answer is
+    kept only if it verifies as an equilibrium.
     """
+    m = len(levels)
+    found = _pure_equilibria(pay_a, pay_b, m)
+    n_pure = len(found)
+    if not found:
+        found = _two_by_two_equilibria(pay_a, pay_b, m)
+    if not found:
+        found = _lemke_howson(pay_a, pay_b, m)
+    if not found:
+        raise ParameterError(
+            "The pledge game has no equilibrium with at most two pledges per patron on this "
+            "grid; use fewer 'support_levels' (e.g. 0, 0.1, ..., 1) and try again."
+        )
+    return (*_select(found, pay_a, pay_b, levels), n_pure)
+
+
+def _pure_equilibria(pay_a: np.ndarray, pay_b: np.ndarray, m: int) -> list[tuple[Any, Any]]:
     tol = 1e-12
     best_a = pay_a >= pay_a.max(axis=0, keepdims=True) - tol
     best_b = pay_b >= pay_b.max(axis=1, keepdims=True) - tol
-    rows, cols = np.nonzero(best_a & best_b)
-    m = len(levels)
-    if rows.size:
-        key = np.lexsort(
-            (
-                levels[rows] + levels[cols],
-                np.abs(levels[rows] - levels[cols]),
-                -(pay_a[rows, cols] + pay_b[rows, cols]),
-            )
-        )
-        i, j = rows[key[0]], cols[key[0]]
-        return np.eye(m)[i], np.eye(m)[j], int(rows.size)
-    import nashpy
+    eye = np.eye(m)
+    return [(eye[i], eye[j]) for i, j in zip(*np.nonzero(best_a & best_b), strict=True)]
 
-    game = nashpy.Game(pay_a, pay_b)
+
+def _two_by_two_equilibria(
+    pay_a: np.ndarray, pay_b: np.ndarray, m: int, chunk: int = 20000
+) -> list[tuple[Any, Any]]:
+    i1, i2 = np.triu_indices(m, 1)
+    r, c = (g.ravel() for g in np.meshgrid(np.arange(i1.size), np.arange(i1.size), indexing="ij"))
+    a1, a2, b1, b2 = i1[r], i2[r], i1[c], i2[c]  # rows (a1, a2) of A, columns (b1, b2) of B
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # q: B's weight on b1 that leaves A indifferent between a1 and a2; p likewise for A.
+        q = (pay_a[a2, b2] - pay_a[a1, b2]) / (
+            pay_a[a1, b1] - pay_a[a1, b2] - pay_a[a2, b1] + pay_a[a2, b2]
+        )
+        p = (pay_b[a2, b2] - pay_b[a2, b1]) / (
+            pay_b[a1, b1] - pay_b[a2, b1] - pay_b[a1, b2] + pay_b[a2, b2]
+        )
+    ok = np.flatnonzero((q > 1e-12) & (q < 1 - 1e-12) & (p > 1e-12) & (p < 1 - 1e-12))
+    found = []
+    tol = 1e-9 * max(1.0, float(np.abs(pay_a).max()), float(np.abs(pay_b).max()))
+    for start in range(0, ok.size, chunk):
+        k = ok[start : start + chunk]
+        rows = pay_a[:, b1[k]] * q[k] + pay_a[:, b2[k]] * (1 - q[k])  # (m, K)
+        cols = pay_b[a1[k], :] * p[k, None] + pay_b[a2[k], :] * (1 - p[k, None])  # (K, m)
+        good = (rows[a1[k], np.arange(k.size)] >= rows.max(axis=0) - tol) & (
+            cols[np.arange(k.size), b1[k]] >= cols.max(axis=1) - tol
+        )
+        for g in k[good]:
+            sa, sb = np.zeros(m), np.zeros(m)
+            sa[a1[g]], sa[a2[g]] = p[g], 1 - p[g]
+            sb[b1[g]], sb[b2[g]] = q[g], 1 - q[g]
+            found.append((sa, sb))
+    return found
+
+
+def _lemke_howson(
+    pay_a: np.ndarray, pay_b: np.ndarray, m: int, max_pivots: int = 2000
+) -> list[tuple[Any, Any]]:
+    """nashpy's Lemke-Howson (Nisan et al. 2007, Alg. 3.6) with a cap on pivots."""
+    import warnings
+
+    from nashpy.linalg import create_col_tableau, create_row_tableau
+
+    # Positive payoffs are required; an affine rescaling leaves equilibria unchanged.
+    a = 1.0 + (pay_a - pay_a.min()) / max(float(np.ptp(pay_a)), 1e-300)
+    b = 1.0 + (pay_b - pay_b.min()) / max(float(np.ptp(pay_b)), 1e-300)
     for label in range(2 * m):
-        sigma_a, sigma_b = game.lemke_howson(initial_dropped_label=label)
-        if (
-            np.all(np.isfinite(sigma_a))
-            and sigma_a.shape == (m,)
-            and sigma_b.shape == (m,)
-            and game.is_best_response(sigma_a, sigma_b) == (True, True)
-        ):
-            return np.clip(sigma_a, 0, None), np.clip(sigma_b, 0, None), 0
-    raise ParameterError(  # pragma: no cover - Lemke-Howson failing on every label is degenerate
-        "The pledge game is degenerate and Lemke-Howson found no equilibrium; "
-        "change 'support_levels' (e.g. an odd number of levels) and try again."
-    )
+        col, row = create_col_tableau(a, True), create_row_tableau(b, True)
+        order = (row, col) if label in row.non_basic_variables else (col, row)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            try:
+                found = _pivot(col, row, order, label, m, max_pivots)
+            except (ValueError, IndexError, ZeroDivisionError):  # a degenerate pivot
+                found = None
+        if found is not None and _is_equilibrium(pay_a, pay_b, *found):
+            return [(np.clip(found[0], 0, None), np.clip(found[1], 0, None))]
+    return []
+
+
+def _pivot(col: Any, row: Any, order: Any, label: int, m: int, max_pivots: int) -> Any:
+    entering, full = label, col.labels
+    for step in range(max_pivots):
+        entering = order[step % 2].pivot_and_drop_label(entering)
+        if col.non_basic_variables.union(row.non_basic_variables) == full:
+            sa = row.to_strategy(col.non_basic_variables)
+            sb = col.to_strategy(row.non_basic_variables)
+            return (sa, sb) if sa.shape == (m,) and sb.shape == (m,) else None
+    return None
+
+
+def _select(
+    found: list[tuple[Any, Any]], pay_a: np.ndarray, pay_b: np.ndarray, levels: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    def key(pair: tuple[Any, Any]) -> tuple[float, float, float]:
+        sa, sb = pair
+        joint = float(sa @ pay_a @ sb + sa @ pay_b @ sb)
+        ea, eb = float(sa @ levels), float(sb @ levels)
+        return (-round(joint, 12), round(abs(ea - eb), 12), round(ea + eb, 12))
+
+    sa, sb = min(found, key=key)
+    return np.asarray(sa, float), np.asarray(sb, float)
 
 
 def comparative_statics(

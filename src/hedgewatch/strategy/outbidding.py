@@ -182,7 +182,7 @@ class OutbiddingModel:
     --------
     >>> eq = OutbiddingModel(guarantee=0.8, labels=("PRK", "CHN", "RUS")).solve()
     >>> round(eq.alignment, 2), round(eq.provocation, 2)
-    (0.5, 0.64)
+    (0.5, 0.69)
     """
 
     def __init__(

@@ -74,6 +74,8 @@ class UnitVectors:
 
 class Backend(Protocol):
     name: str
+    #: True when a speech's vector does not depend on the other speeches of the year.
+    context_free: bool
 
     def cache_key(self) -> tuple[object, ...]: ...
 
@@ -99,6 +101,7 @@ class TfidfBackend:
     """
 
     name = "tfidf"
+    context_free = False
 
     def __init__(
         self, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2, sublinear_tf: bool = True
@@ -161,6 +164,7 @@ class EmbeddingBackend:
     """
 
     name = "embeddings"
+    context_free = True
 
     def __init__(self, model: Any = None, *, batch_size: int = 64, device: str = "cpu") -> None:
         self.model = model

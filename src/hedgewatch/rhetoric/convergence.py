@@ -37,7 +37,7 @@ from scipy import sparse, stats
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import InsufficientDataError, check_param
-from hedgewatch.rhetoric.backends import Backend
+from hedgewatch.rhetoric.backends import Backend, get_backend
 from hedgewatch.rhetoric.similarity import YearVectors, _years, check_speeches, year_vectors
 
 _MIN_CHANGE_SEGMENT = 3
@@ -132,8 +132,11 @@ def convergence(
     ca, cb = _countries.resolve(a), _countries.resolve(b)
     check_param(ca != cb, "b", "convergence", "a state other than 'a'", b)
     both = _shared_years(speeches, ca, cb, start, end)
+    be = get_backend(backend)
+    if be.context_free:  # embeddings: no need to encode the other speakers
+        speeches = speeches[speeches["country"].isin([ca, cb])]
     rng = np.random.default_rng(seed)
-    rows = [_year_row(year_vectors(speeches, y, backend), ca, cb, n_boot, level, rng) for y in both]
+    rows = [_year_row(year_vectors(speeches, y, be), ca, cb, n_boot, level, rng) for y in both]
     out = pd.DataFrame(
         rows,
         columns=[

@@ -338,7 +338,7 @@ def load_ungdc(path: str | Path, speakers: str | Path | None = None) -> pd.DataF
 
 
 def write_bundle(
-    speeches: pd.DataFrame, path: str | Path, *, level: int = 19, page_mb: int = 32
+    speeches: pd.DataFrame, path: str | Path, *, level: int = 19, page_mb: int = 8
 ) -> Path:
     """Write the ``speeches`` table as the compact Parquet file shipped with hedgewatch.
 

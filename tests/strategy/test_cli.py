@@ -104,3 +104,15 @@ def test_outbidding_calibrated_from_votes(hw_home):
         pytest.skip(f"no store: {result.exception}")
     assert result.exit_code == 0, result.output
     assert "Calibrated from" in result.output and "2015" in result.output
+
+
+def test_outbidding_measure_choice(hw_home):
+    result = runner.invoke(
+        app, ["strategy", "outbidding", "--year", "2015", "--measure", "agreement"]
+    )
+    if result.exit_code != 0 and "store" in str(result.exception).lower():
+        pytest.skip(f"no store: {result.exception}")
+    assert result.exit_code == 0, result.output
+    assert "Calibrated from agreement shares, 2015" in result.output
+    bad = runner.invoke(app, ["strategy", "outbidding", "--year", "2015", "--measure", "vibes"])
+    assert bad.exit_code != 0 and "Unknown --measure 'vibes'" in str(bad.exception)

@@ -85,6 +85,14 @@ def outbidding_cmd(
         float,
         typer.Option("--united-front", min=0.0, help="Rise in patrons' cost of provocations."),
     ] = 0.0,
+    measure: Annotated[
+        str,
+        typer.Option(
+            "--measure",
+            help="Alignment measure: auto (hedging index, else agreement), hedging, "
+            "agreement or ideal-points.",
+        ),
+    ] = "auto",
     statics: Annotated[
         str | None,
         typer.Option("--statics", help="Also vary one parameter, e.g. guarantee or united_front."),
@@ -109,10 +117,10 @@ def outbidding_cmd(
         model = OutbiddingModel(labels=(client, pa, pb), **params)
         typer.echo("Alignment not calibrated (no --year): ideal alignment 0.5.")
     else:
-        data, measure = _alignment_data(client, (pa, pb), year)
+        data, used = _alignment_data(client, (pa, pb), year, measure)
         model = calibrate_outbidding(data, year, client=client, patrons=(pa, pb), **params)
         typer.echo(
-            f"Calibrated from {measure}, {year}: ideal alignment "
+            f"Calibrated from {used}, {year}: ideal alignment "
             f"{model.ideal_alignment:.3f} (0 = {pa}, 1 = {pb})."
         )
     eq = model.solve()
@@ -128,14 +136,29 @@ def outbidding_cmd(
             typer.echo(f"Wrote {plot}")
 
 
-def _alignment_data(client: str, patrons: tuple[str, str], year: int) -> tuple[pd.DataFrame, str]:
-    """The hedging index if its module is there, else the simple agreement measure."""
+def _alignment_data(
+    client: str, patrons: tuple[str, str], year: int, measure: str
+) -> tuple[pd.DataFrame, str]:
+    """The measured stance the outbidding model is calibrated from."""
     import hedgewatch as hw
+    from hedgewatch.errors import ParameterError
     from hedgewatch.strategy import agreement_position
 
+    choices = ("auto", "hedging", "agreement", "ideal-points")
+    if measure not in choices:
+        raise ParameterError(f"Unknown --measure {measure!r}; use one of {', '.join(choices)}.")
     votes = hw.votes([client, *patrons], start=year, end=year)
-    try:
-        from hedgewatch.alignment.hedging import hedging_index
-    except ImportError:
-        return agreement_position(votes, client, patrons, year), "agreement shares (fallback)"
-    return hedging_index(votes, client, patrons, n_boot=0), "the hedging index"
+    if measure == "ideal-points":
+        from hedgewatch.idealpoints import fit_unga
+
+        sessions = sorted(int(x) for x in votes["session"].unique())
+        return fit_unga(sessions=sessions).to_frame(), f"ideal points (sessions {sessions})"
+    if measure in ("auto", "hedging"):
+        try:
+            from hedgewatch.alignment.hedging import hedging_index
+        except ImportError:
+            if measure == "hedging":
+                raise
+        else:
+            return hedging_index(votes, client, patrons, n_boot=0), "the hedging index"
+    return agreement_position(votes, client, patrons, year), "agreement shares"

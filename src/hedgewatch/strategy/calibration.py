@@ -201,7 +201,7 @@ def scenario_from_ideal_points(
     Parameters
     ----------
     ideal_points : DataFrame
-        ``country, year, ideal_point``.
+        ``country, year, ideal_point`` (a country's points within the year are averaged).
     year : int
     actors : DataFrame or mapping
         Capability and salience of each actor: a DataFrame ``actor, capability, salience``
@@ -248,7 +248,9 @@ def _ideal_point_map(frame: pd.DataFrame, year: int, func: str) -> dict[str, flo
         list(frame.columns),
     )
     rows = _year_rows(frame, year, func).dropna(subset=["ideal_point"])
-    return dict(zip(rows["country"].astype(str), rows["ideal_point"].astype(float), strict=True))
+    # Two sessions can fall in one year: average a country's points within the year.
+    means = rows.groupby(rows["country"].astype(str))["ideal_point"].mean()
+    return {str(k): float(v) for k, v in means.items()}
 
 
 def _require_actors(names: Sequence[str], theta: Mapping[str, float], year: int) -> None:

@@ -161,3 +161,19 @@ def test_risk_exponents_bounded(values):
     np.fill_diagonal(eu, 0.0)
     r = risk_exponents(eu)
     assert ((r >= 0.5 - 1e-12) & (r <= 2.0 + 1e-12)).all()
+
+
+def test_rescaled_csv_example_gives_the_same_path():
+    """examples/eu_emissions_0_100.csv is Table 1 with years 4-10 mapped to 0-100: every
+    quantity is measured relative to the scale, so the path maps back exactly."""
+    years = forecast(read_scenario(EXAMPLE), max_rounds=6)
+    pct = forecast(read_scenario(EXAMPLE.with_name("eu_emissions_0_100.csv")), max_rounds=6)
+    back = 4 + 6 * pct.outcomes[["median", "mean"]] / 100
+    assert back.to_numpy() == pytest.approx(years.outcomes[["median", "mean"]].to_numpy())
+    assert pct.mean_voter == pytest.approx(100 * (500.3 / 67.7 - 4) / 6)
+
+
+def test_illustrative_six_party_example_reads():
+    s = read_scenario(EXAMPLE.with_name("six_parties_2015.yaml"))
+    assert s.names == ["USA", "CHN", "RUS", "JPN", "KOR", "PRK"]
+    assert 0 <= forecast(s).forecast <= 100

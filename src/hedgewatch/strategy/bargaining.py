@@ -280,7 +280,7 @@ def forecast(
     B. Bueno de Mesquita & F. Stokman (eds.), *European Community Decision Making*, Yale
     University Press, 71-104.
     Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De Mesquita's group
-    decision model. *Journal of Theoretical Politics*, 23(4), 510-531.
+    decision model. *Journal of Theoretical Politics*, 23(4), 510ff.
     """
     check_param(
         isinstance(scenario, Scenario), "scenario", "forecast", "a Scenario", type(scenario)

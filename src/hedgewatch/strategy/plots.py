@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import pandas as pd
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
-from hedgewatch.strategy.bargaining import ForecastResult
+import pandas as pd
+
+if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
+    from matplotlib.figure import Figure
+
+    from hedgewatch.strategy.bargaining import ForecastResult
 
 
 def plot_forecast(result: ForecastResult) -> Figure:
     """Each actor's position by round, with the weighted median (the forecast) and mean."""
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(7, 4.2))
     ax = fig.subplots()
     pos = result.positions()
@@ -33,6 +39,8 @@ def plot_comparative_statics(frame: pd.DataFrame) -> Figure:
 
     ``frame`` is the output of :func:`comparative_statics`.
     """
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(7, 4.2))
     ax = fig.subplots()
     x = frame["value"]

@@ -111,3 +111,27 @@ def test_pivot_measures_on_a_constructed_step(store):
     assert m["pivot_B_gap_change"] == pytest.approx(-0.2, abs=1e-3)
     flat = {x.key: x.value for x in _pivot_measures(ctx, h, _pivots(h, "agree_CHN"), "CHN")}
     assert flat == {"pivot_A_size": 0.0}  # no change point: size 0, nothing else claimed
+
+
+def test_percentile_among_all_states_without_peers(store):
+    import pandas as pd
+
+    from hedgewatch.report.sections._context import DEFAULT_SETTINGS, Context
+    from hedgewatch.report.sections.idealpoints import _percentile
+
+    rank = pd.DataFrame(
+        {
+            "country": ["A", "VNM", "B", "C", "D"],
+            "rank_all": [1, 2, 3, 4, 5],
+            "rank_peers": [pd.NA, 1, 2, pd.NA, pd.NA],
+            "is_target": [False, True, False, False, False],
+        }
+    )
+    ranked = rank[rank["rank_peers"].notna()]
+    target = ranked[ranked["is_target"]]
+    ctx = Context("VNM", ("CHN", "USA"), store, pd.DataFrame(), settings=DEFAULT_SETTINGS)
+    assert _percentile(ctx, rank, ranked, target) == (0.25, "all states")  # 1 of 4 others
+    with_peers = Context(
+        "VNM", ("CHN", "USA"), store, pd.DataFrame(), settings={**DEFAULT_SETTINGS, "peers": ["B"]}
+    )
+    assert _percentile(with_peers, rank, ranked, target) == (0.0, "peers")

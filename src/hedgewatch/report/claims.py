@@ -70,8 +70,8 @@ MEASURES: dict[str, str] = {
     "free_agency_hi": "upper end of the 95% interval of free_agency",
     "issue_spread": "max - min over Voeten issues of agreement with the reference power",
     "issue_min": "lowest agreement with the reference power over Voeten issues",
-    "predictability_percentile": "share of peers whose votes the ideal-point model predicts "
-    "less well than the state's (0..1)",
+    "predictability_percentile": "share of peers (the settings' peers, else all states) whose "
+    "votes the ideal-point model predicts less well than the state's (0..1)",
     "speech_convergence_P": "change in General Debate speech similarity with P, recent window "
     "minus the earlier one",
     "speech_P_minus_other": "speech similarity with P minus with the other power, recent window",

@@ -111,9 +111,8 @@ def predictability_section(ctx: Context) -> Section:
     target = ranked[ranked["is_target"]]
     if target.empty:
         raise InsufficientDataError(f"{ctx.state} has no scored votes since {since}.")
-    n_peers = len(ranked) - 1
+    pct, among = _percentile(ctx, rank, ranked, target)
     pos = int(target["rank_peers"].iloc[0])
-    pct = (pos - 1) / n_peers if n_peers else float("nan")
     svg = figures.bars(
         list(ranked["country"]),
         list(ranked["log_loss"]),
@@ -130,7 +129,7 @@ def predictability_section(ctx: Context) -> Section:
     m = Measurement(
         "predictability_percentile",
         pct,
-        f"share of peers less predictable than {ctx.name(ctx.state)} since {since} (log-loss)",
+        f"share of {among} less predictable than {ctx.name(ctx.state)} since {since} (log-loss)",
         "predictability",
     )
     text = (
@@ -174,6 +173,20 @@ def predictability_section(ctx: Context) -> Section:
         measurements=(m,),
         references=REFS,
     )
+
+
+def _percentile(
+    ctx: Context, rank: pd.DataFrame, ranked: pd.DataFrame, target: pd.DataFrame
+) -> tuple[float, str]:
+    """Share of the comparison set less predictable than the state (rank 1 = least): the
+    peers named in the settings, or every ranked state when none are named."""
+    if ctx.setting("peers"):
+        n, pos = len(ranked) - 1, int(target["rank_peers"].iloc[0])
+        among = "peers"
+    else:
+        n, pos = len(rank) - 1, int(target["rank_all"].iloc[0])
+        among = "all states"
+    return ((pos - 1) / n if n else float("nan")), among
 
 
 def _peers(ctx: Context) -> list[str]:

@@ -1,15 +1,25 @@
 """hedgewatch: where does a state stand between great powers, and is it moving?
 
 The public API is what this module exports. Data access returns tidy pandas DataFrames;
-estimators follow the scikit-learn shape (configure, ``fit``, read results).
+estimators follow the scikit-learn shape (configure, ``fit``, read results). Analysis
+functions are loaded on first use, so ``import hedgewatch`` stays fast.
+
+Topics: :mod:`hedgewatch.unga` (votes), :mod:`hedgewatch.alignment`,
+:mod:`hedgewatch.idealpoints`, :mod:`hedgewatch.rhetoric` (speeches),
+:mod:`hedgewatch.statements` (dated statements), :mod:`hedgewatch.strategy`,
+:mod:`hedgewatch.report`.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from hedgewatch.errors import (
     DataFormatError,
     HedgewatchError,
     InsufficientDataError,
+    MissingExtraError,
     ParameterError,
     ScenarioError,
     StoreError,
@@ -20,17 +30,121 @@ from hedgewatch.unga import ISSUES, roll_calls, votes
 
 __version__ = "0.1.0"
 
+# name -> module that defines it (imported on first access)
+_LAZY: dict[str, str] = {
+    # alignment
+    "dyadic": "hedgewatch.alignment",
+    "agreement_matrix": "hedgewatch.alignment",
+    "hedging_index": "hedgewatch.alignment",
+    "pivots": "hedgewatch.alignment",
+    "plot_hedging": "hedgewatch.alignment",
+    "align": "hedgewatch.alignment",
+    "hedge": "hedgewatch.alignment",
+    # ideal points
+    "DynamicIdealPoints": "hedgewatch.idealpoints",
+    "IdealPointResult": "hedgewatch.idealpoints",
+    "fit_unga": "hedgewatch.idealpoints",
+    "predictability": "hedgewatch.idealpoints",
+    "rank_predictability": "hedgewatch.idealpoints",
+    "surprising_votes": "hedgewatch.idealpoints",
+    "plot_ideal_points": "hedgewatch.idealpoints",
+    # rhetoric (speeches)
+    "speeches": "hedgewatch.rhetoric",
+    "similarity": "hedgewatch.rhetoric",
+    "convergence": "hedgewatch.rhetoric",
+    "nearest_neighbours": "hedgewatch.rhetoric",
+    "shared_narratives": "hedgewatch.rhetoric",
+    "speech_positions": "hedgewatch.rhetoric",
+    "plot_convergence": "hedgewatch.rhetoric",
+    # dated statements (the table itself: hedgewatch.statements.statements())
+    "import_statements": "hedgewatch.statements",
+    "narratives": "hedgewatch.statements",
+    "NarrativeResult": "hedgewatch.statements",
+    "synchronisation": "hedgewatch.statements",
+    "SyncResult": "hedgewatch.statements",
+    # strategy
+    "forecast": "hedgewatch.strategy",
+    "read_scenario": "hedgewatch.strategy",
+    "Scenario": "hedgewatch.strategy",
+    "OutbiddingModel": "hedgewatch.strategy",
+    "comparative_statics": "hedgewatch.strategy",
+    "calibrate_outbidding": "hedgewatch.strategy",
+    # report
+    "build_report": "hedgewatch.report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hedgewatch' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from hedgewatch.alignment import (  # noqa: F401
+        agreement_matrix,
+        align,
+        dyadic,
+        hedge,
+        hedging_index,
+        pivots,
+        plot_hedging,
+    )
+    from hedgewatch.idealpoints import (  # noqa: F401
+        DynamicIdealPoints,
+        IdealPointResult,
+        fit_unga,
+        plot_ideal_points,
+        predictability,
+        rank_predictability,
+        surprising_votes,
+    )
+    from hedgewatch.report import build_report  # noqa: F401
+    from hedgewatch.rhetoric import (  # noqa: F401
+        convergence,
+        nearest_neighbours,
+        plot_convergence,
+        shared_narratives,
+        similarity,
+        speech_positions,
+        speeches,
+    )
+    from hedgewatch.statements import (  # noqa: F401
+        NarrativeResult,
+        SyncResult,
+        import_statements,
+        narratives,
+        synchronisation,
+    )
+    from hedgewatch.strategy import (  # noqa: F401
+        OutbiddingModel,
+        Scenario,
+        calibrate_outbidding,
+        comparative_statics,
+        forecast,
+        read_scenario,
+    )
+
 __all__ = [
     "ISSUES",
     "DataFormatError",
     "HedgewatchError",
     "InsufficientDataError",
+    "MissingExtraError",
     "ParameterError",
     "ScenarioError",
     "Store",
     "StoreError",
     "UnknownCountryError",
+    "__version__",
     "roll_calls",
     "votes",
-    "__version__",
+    *_LAZY,
 ]

@@ -56,7 +56,7 @@ def alignment_section(ctx: Context) -> Section:
     h = yearly(ctx)
     marks, rows, measures = {}, [], []
     for p in ctx.powers:
-        found = _pivots(h, f"agree_{p}")
+        found = _cached_pivots(ctx, h, f"agree_{p}")
         marks[f"with {ctx.name(p)}"] = list(found["period"])
         rows.append(found.assign(series=f"agreement with {ctx.name(p)}"))
         measures += _pivot_measures(ctx, h, found, p)
@@ -89,6 +89,14 @@ def alignment_section(ctx: Context) -> Section:
         measurements=tuple(measures),
         references=REFS_ALIGN,
     )
+
+
+def _cached_pivots(ctx: Context, h: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Change points of one series, cached by the series' values (the bootstrap is slow)."""
+    values = tuple(zip(h["period"].tolist(), h[column].round(12).tolist(), strict=True))
+    found = ctx.cached("report:pivots", ("v1", column, values), lambda: _pivots(h, column))
+    found["period"] = pd.to_numeric(found["period"])
+    return found
 
 
 def _pivots(h: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -152,7 +160,7 @@ def hedging_section(ctx: Context) -> Section:
     a, b = ctx.powers[:2]
     h = yearly(ctx, (a, b))
     w = window(ctx)
-    found = _pivots(h, "position")
+    found = _cached_pivots(ctx, h, "position")
     svg_pos = figures.band_lines(
         h,
         [("position", f"position (-1 = {ctx.name(a)}, +1 = {ctx.name(b)})")],

@@ -185,3 +185,8 @@ def test_a_section_error_becomes_a_reason_but_a_bug_propagates(store):
         run_section("x", "X", "hedgewatch_test_sections:bug", ctx)
     missing = run_section("x", "X", "hedgewatch.no_such_module:f", ctx)
     assert not missing.ok and "not available" in missing.reason
+
+
+def test_unknown_section_key_lists_the_valid_ones(store):
+    with pytest.raises(ParameterError, match="alignment"):
+        build_report("PRK", ["CHN", "RUS"], store=store, sections=["alignmnet"])

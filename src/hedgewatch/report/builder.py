@@ -116,10 +116,51 @@ def build_report(
     ----------
     The methods of each section are cited in the report and in ``docs/report.md``.
     """
+    code, powers = _resolve(state, between, start)
+    st = get_store(store)
+    claim_set = _claim_set(claims, code, powers)
+    merged = {**DEFAULT_SETTINGS, **(claim_set.settings or {}), **(settings or {})}
+    say = progress or (lambda step, done, total: None)
+    steps = _steps(sections)
+    total = len(steps) + 3
+    say("loading votes", 0, total)
+    # Load every bundled table now: a first load bumps the data version, which would
+    # invalidate cache entries written earlier in this same run.
+    st.ensure(*bundled_tables())
+    votes = hedgewatch.votes(start=start, store=st)
+    _check_state(votes, code, start)
+    tracker = _Tracker(say, total)
+    ctx = Context(code, powers, st, votes, start, merged, cache=st.cached, status=tracker.status)
+    sections_done, timings = _run_sections(steps, ctx, tracker)
+    say("judging claims", total - 1, total)
+    names = tuple(countries.name(p) for p in powers)
+    table = _claims.evaluate(claim_set, sections_done, names)
+    say("rendering", total, total)
+    html = _render.render(
+        state=code,
+        state_name=countries.name(code),
+        powers=list(zip(powers, names, strict=True)),
+        sections=sections_done,
+        claims=table,
+        claims_source=_claims_source(claim_set),
+        provenance=provenance.table(ctx, claim_set),
+        references=provenance.references(sections_done),
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        version=hedgewatch.__version__,
+    )
+    report = Report(code, powers, html, sections_done, table, timings)
+    if out is not None:
+        report.write(out)
+    return report
+
+
+def _resolve(state: str, between: Sequence[str], start: int | None) -> tuple[str, tuple[str, ...]]:
+    """Check and resolve the state, powers and first year."""
+    func = "build_report"
     check_param(
         not isinstance(between, str) and len(between) >= 2,
         "between",
-        "build_report",
+        func,
         "a sequence of at least two countries",
         between,
     )
@@ -128,61 +169,58 @@ def build_report(
     check_param(
         len({code, *powers}) == len(powers) + 1,
         "between",
-        "build_report",
+        func,
         f"distinct countries, none equal to the state {code!r}",
         list(between),
     )
     check_param(
-        start is None or isinstance(start, int),
+        start is None or (isinstance(start, int) and not isinstance(start, bool)),
         "start",
-        "build_report",
+        func,
         "a year (integer) or None",
         start,
     )
-    st = get_store(store)
-    claim_set = _claim_set(claims, code, powers)
-    merged = {**DEFAULT_SETTINGS, **(claim_set.settings or {}), **(settings or {})}
-    report_progress = progress or (lambda step, done, total: None)
-    steps = [s for s in _section_list() if sections is None or s[0] in sections]
-    total = len(steps) + 3
-    report_progress("loading votes", 0, total)
-    # Load every bundled table now: a first load bumps the data version, which would
-    # invalidate cache entries written earlier in this same run.
-    st.ensure(*bundled_tables())
-    votes = hedgewatch.votes(start=start, store=st)
-    _check_state(votes, code, start)
-    current = {"title": "", "done": 0}
+    return code, powers
 
-    def status(text: str) -> None:
-        report_progress(f"{current['title']} ({text})", current["done"], total)
 
-    ctx = Context(code, powers, st, votes, start, merged, cache=st.cached, status=status)
+def _steps(sections: Sequence[str] | None) -> list[tuple[str, str, str]]:
+    known = _section_list()
+    keys = [k for k, _, _ in known]
+    check_param(
+        sections is None or (not isinstance(sections, str) and set(sections) <= set(keys)),
+        "sections",
+        "build_report",
+        f"a list of section keys among {keys}",
+        sections,
+    )
+    return [s for s in known if sections is None or s[0] in sections]
+
+
+class _Tracker:
+    """Progress of the running section, so long steps can report from inside it."""
+
+    def __init__(self, say: Progress, total: int) -> None:
+        self.say, self.total, self.title, self.done = say, total, "", 0
+
+    def step(self, title: str, done: int) -> None:
+        self.title, self.done = title, done
+        self.say(title, done, self.total)
+
+    def status(self, text: str) -> None:
+        self.say(f"{self.title} ({text})", self.done, self.total)
+
+
+def _run_sections(
+    steps: list[tuple[str, str, str]], ctx: Context, tracker: _Tracker
+) -> tuple[tuple[Section, ...], dict[str, float]]:
+    """Compute the sections in order; return them and the seconds each took."""
     computed, timings = [], {}
     for i, (key, title, target) in enumerate(steps, start=1):
-        current.update(title=title, done=i)
-        report_progress(title, i, total)
+        tracker.step(title, i)
         t0 = time.perf_counter()
         computed.append(run_section(key, title, target, ctx))
         timings[key] = round(time.perf_counter() - t0, 3)
-    report_progress("judging claims", total - 1, total)
-    table = _claims.evaluate(claim_set, tuple(computed), tuple(ctx.name(p) for p in powers))
-    report_progress("rendering", total, total)
-    html = _render.render(
-        state=code,
-        state_name=ctx.name(code),
-        powers=[(p, ctx.name(p)) for p in powers],
-        sections=computed,
-        claims=table,
-        claims_source=_claims_source(claim_set),
-        provenance=provenance.table(ctx, claim_set),
-        references=provenance.references(computed),
-        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        version=hedgewatch.__version__,
-    )
-    report = Report(code, powers, html, tuple(computed), table, timings)
-    if out is not None:
-        report.write(out)
-    return report
+    return tuple(computed), timings
 
 
 def run_section(key: str, title: str, target: str, ctx: Context) -> Section:

@@ -291,10 +291,11 @@ def evaluate(
     DataFrame ``id, claim, quote, measurement, rule, value, figure, verdict, reason``.
     """
     found: dict[str, Measurement] = {m.key: m for s in sections for m in s.measurements}
-    why: dict[str, str] = {}
+    why: dict[str, str] = {}  # measurement prefix -> why its section could not be computed
     for s in sections:
-        for key in s.reason and _keys_of(s.key) or ():
-            why.setdefault(key, f"{s.title}: {s.reason}")
+        if s.reason:
+            for prefix in SECTION_MEASURES.get(s.key, ()):
+                why.setdefault(prefix, f"{s.title}: {s.reason}")
     labels = {c.measure: _describe(c.measure, powers) for cl in claims.claims for c in cl.rule}
     labels.update({k: m.label for k, m in found.items()})
     rows = [_verdict(c, found, why, labels) for c in claims.claims]
@@ -316,17 +317,13 @@ def evaluate(
 
 #: Which section produces which measurements (for the reason when a section failed).
 SECTION_MEASURES: dict[str, tuple[str, ...]] = {
-    "alignment": ("agree_", "pivot_"),
-    "hedging": ("position", "free_agency"),
+    "alignment": ("pivot_",),
+    "hedging": ("position", "free_agency", "agree_"),
     "issues": ("issue_",),
     "predictability": ("predictability_",),
     "rhetoric": ("speech_",),
     "synchronisation": ("sync_",),
 }
-
-
-def _keys_of(section: str) -> tuple[str, ...]:
-    return SECTION_MEASURES.get(section, ())
 
 
 def _verdict(

@@ -156,3 +156,18 @@ def test_bridges_bundled_and_importable(hw_home, tmp_path):
     small.write_text('"",rcid1,rcid2\n1,299,331\n2,392,423\n')
     assert unga.import_file(str(small)) == {"bridges": 2}
     assert store.table("bridges")[["rcid1", "rcid2"]].values.tolist() == [[299, 331], [392, 423]]
+
+
+def test_cache_survives_first_load_of_bundled_tables(tmp_path):
+    """Loading a bundled table on first use must not strand results cached before it."""
+    store = Store(tmp_path / "s.duckdb")
+    calls = []
+
+    def compute():
+        calls.append(1)
+        store.ensure("bridges")  # first use loads package data inside the computation
+        return pd.DataFrame({"n": [len(store.table("bridges"))]})
+
+    first = store.cached("k", ("bridges",), compute)
+    second = store.cached("k", ("bridges",), compute)
+    assert calls == [1] and first.equals(second)

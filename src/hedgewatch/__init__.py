@@ -71,6 +71,7 @@ _LAZY: dict[str, str] = {
     "calibrate_outbidding": "hedgewatch.strategy",
     # report
     "build_report": "hedgewatch.report",
+    "Report": "hedgewatch.report",
 }
 
 
@@ -106,7 +107,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         rank_predictability,
         surprising_votes,
     )
-    from hedgewatch.report import build_report  # noqa: F401
+    from hedgewatch.report import Report, build_report  # noqa: F401
     from hedgewatch.rhetoric import (  # noqa: F401
         convergence,
         nearest_neighbours,

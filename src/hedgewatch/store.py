@@ -121,7 +121,9 @@ class Store:
                 f"{self.path}: the store has no table {unknown[0]!r} and none is bundled. "
                 "Import the data first (see 'hedgewatch data import --help')."
             )
-        with self.transaction() as con:
+        # Loading package data does not change any data a cached result was computed from
+        # (a computation needing the table would have loaded it), so the version stays.
+        with self.transaction(new_version=False) as con:
             for n in missing:
                 _load_parquet(con, n, bundled_path(f"{n}.parquet"))
 
@@ -150,10 +152,11 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, new_version: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
         """A writable connection on a copy of the store, swapped in atomically on success.
 
-        If the block raises (or the process dies), the store file is not touched.
+        If the block raises (or the process dies), the store file is not touched. With
+        ``new_version`` (the default) the data version goes up and cached results are dropped.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists():
@@ -167,7 +170,8 @@ class Store:
             try:
                 con.execute("begin transaction")
                 yield con
-                _bump_version(con)
+                if new_version:
+                    _bump_version(con)
                 con.execute("commit")
                 con.execute("checkpoint")
             finally:
@@ -240,7 +244,8 @@ class Store:
         if hit is not None:
             return hit
         df = compute()
-        self.cache_put(kind, key, df)
+        # compute() may have imported data (a new version): key the result by the data it saw
+        self.cache_put(kind, self.cache_key(*parts), df)
         return df
 
     # -- internals -----------------------------------------------------------------------

@@ -192,6 +192,8 @@ def phrase_clusters(
     keep = (C.data >= min_cooc) & (jac >= min_jaccard)
     r, c, j = C.row[keep], C.col[keep], jac[keep]
     P = X.shape[1]
+    if P == 0:
+        return np.empty(0, dtype=np.int64)
     comp = _components(r, c, P)
     thr = min_jaccard
     while thr < 0.95:
@@ -296,6 +298,11 @@ def narratives(
         week = statements["date"].to_numpy().astype("datetime64[D]").astype(np.int64) // 7
         keep = bursty_phrases(X, week - week.min(), max_phrases=max_phrases)
         X, terms = X[:, keep], terms[keep]
+        if X.shape[1] == 0:
+            raise InsufficientDataError(
+                f"narratives() found no phrase used in bursts in {len(statements)} statements "
+                "(too few, or all alike); add statements or use method='concepts'."
+            )
         labels = phrase_clusters(X, min_cooc=min_cooc, min_jaccard=min_jaccard)
         M = phrase_membership(X, labels)
         member = base.iloc[M.row].assign(narrative=M.col.astype(np.int64))

@@ -22,8 +22,9 @@ def _safe(text: object) -> str:
     return escape(html.escape("" if text is None or pd.isna(text) else str(text)))
 
 
-def _convergence_table(results: list[pd.DataFrame], last: int) -> Table:
-    table = Table(title="Speech similarity per year (TF-IDF cosine unless stated)")
+def _convergence_table(results: list[pd.DataFrame], last: int, backend: str) -> Table:
+    what = "TF-IDF" if backend == "tfidf" else "sentence-embedding"
+    table = Table(title=f"Speech similarity per year ({what} cosine, 95% bootstrap interval)")
     table.add_column("year")
     for r in results:
         table.add_column(f"{r['a'].iloc[0]}-{r['b'].iloc[0]}", justify="right")
@@ -66,7 +67,7 @@ def _trend_table(results: list[pd.DataFrame]) -> Table:
 
 
 def _neighbours_table(nn: pd.DataFrame, code: str, year: int) -> Table:
-    table = Table(title=f"Nearest rhetorical neighbours of {code} in {year}")
+    table = Table(title=f"Nearest rhetorical neighbours of {code} in {year} (TF-IDF)")
     for col in ("rank", "country", "name", "similarity"):
         table.add_column(col, justify="right" if col in ("rank", "similarity") else "left")
     for row in nn.itertuples():
@@ -150,7 +151,7 @@ def register(app: typer.Typer) -> None:
                 contrast=codes[2] if len(codes) == 3 else None,
                 n_terms=terms,
             )
-        console.print(_convergence_table(results, last))
+        console.print(_convergence_table(results, last, backend))
         console.print(_trend_table(results))
         console.print(_neighbours_table(nn, codes[0], latest))
         console.print(

@@ -138,6 +138,9 @@ class TfidfBackend:
                 f"The speeches given have no terms left for TF-IDF ({exc}); give more "
                 "speeches of the year or lower min_df."
             ) from exc
+        # The terms pruned by min_df (mostly one-off bigrams) are kept by scikit-learn for
+        # introspection only; they are most of the fitted object's memory.
+        cv.stop_words_ = None
         tt = TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(counts)
 
         def combine(rows: Any) -> sparse.csr_matrix:

@@ -99,6 +99,7 @@ def clean_paragraphs(texts: Sequence[str]) -> list[list[str]]:
     frame = pd.DataFrame({"t": [t.lower() for t in texts]})
     con = duckdb.connect()
     try:
+        con.execute("set enable_progress_bar = false")
         con.register("frame", frame)
         out = con.execute(
             "select regexp_replace(t, ?, '', 'g') as t from frame", [PROCEDURAL_SENTENCE]

@@ -19,7 +19,10 @@ def test_series_matches_similarity_and_intervals_cover(extract):
     assert (c["lower"] < c["similarity"]).all() and (c["similarity"] < c["upper"]).all()
     assert (c["upper"] - c["lower"] < 0.2).all()
     assert (c["n_paragraphs_a"] > 5).all()
-    assert "trend" in c.attrs
+    assert convergence_trend(c).slope_per_decade is not None
+    # plain frames: they concatenate and print
+    both = pd.concat([c, convergence(extract, "PRK", "CHN", n_boot=20)])
+    assert len(both) == 2 * len(c) and "PRK" in both.to_string()
 
 
 def test_seeded_bootstrap_is_reproducible(extract):
@@ -33,7 +36,7 @@ def test_seeded_bootstrap_is_reproducible(extract):
 def test_no_bootstrap_gives_nan_interval(extract):
     c = convergence(extract, "USA", "GBR", n_boot=0, start=2021)
     assert list(c["year"]) == [2021, 2023]
-    assert c["lower"].isna().all() and "trend" not in c.attrs
+    assert c["lower"].isna().all() and not c.attrs
 
 
 def test_errors(extract):

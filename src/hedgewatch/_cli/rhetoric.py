@@ -43,12 +43,22 @@ def _convergence_table(results: list[pd.DataFrame], last: int, backend: str) -> 
     return table
 
 
+def _trend(r: pd.DataFrame) -> object | None:
+    from hedgewatch.errors import InsufficientDataError
+    from hedgewatch.rhetoric import convergence_trend
+
+    try:
+        return convergence_trend(r)
+    except InsufficientDataError:
+        return None
+
+
 def _trend_table(results: list[pd.DataFrame]) -> Table:
     table = Table(title="Trend (OLS slope per decade, 95% CI) and change points (PELT)")
     for col in ("pair", "years", "mean", "slope/decade", "95% CI", "Kendall tau", "change points"):
         table.add_column(col, justify="left" if col == "pair" else "right")
     for r in results:
-        tr = r.attrs.get("trend")
+        tr = _trend(r)
         pair = f"{r['a'].iloc[0]}-{r['b'].iloc[0]}"
         span = f"{r['year'].min()}-{r['year'].max()}"
         if tr is None:

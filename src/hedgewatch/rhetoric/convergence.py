@@ -113,8 +113,8 @@ def convergence(
     Returns
     -------
     DataFrame with ``year, a, b, similarity, lower, upper, n_paragraphs_a, n_paragraphs_b``,
-    one row per year in which both spoke. ``attrs["trend"]`` holds the
-    :class:`TrendResult` of the series (also available from :func:`convergence_trend`).
+    one row per year in which both spoke. Pass it to :func:`convergence_trend` for the
+    trend and change points (the bootstrap intervals set the noise level there).
 
     References
     ----------
@@ -150,9 +150,6 @@ def convergence(
             "n_paragraphs_b",
         ],
     )
-    if len(out) >= 3:
-        se = ((out["upper"] - out["lower"]) / (2 * stats.norm.ppf(0.5 + level / 2))).median()
-        out.attrs["trend"] = convergence_trend(out, noise=None if pd.isna(se) else float(se))
     return out
 
 
@@ -207,6 +204,7 @@ def convergence_trend(
     column: str = "similarity",
     penalty: float | None = None,
     noise: float | None = None,
+    level: float = 0.95,
 ) -> TrendResult:
     """Linear trend, Kendall's tau and PELT change points of a yearly series.
 
@@ -221,8 +219,11 @@ def convergence_trend(
         ``noise`` and the robust scale of first differences (their median absolute value
         / (0.6745 * sqrt 2)).
     noise
-        Known sampling noise of one year's value (:func:`convergence` passes the median
-        bootstrap standard error), so that moves within sampling noise are not breaks.
+        Known sampling noise of one year's value, so that moves within sampling noise are
+        not breaks. Default: the median bootstrap standard error implied by the ``lower`` and
+        ``upper`` columns when the frame has them (the output of :func:`convergence`).
+    level
+        Coverage of those ``lower``/``upper`` intervals.
 
     Returns
     -------
@@ -234,6 +235,9 @@ def convergence_trend(
     with a linear computational cost", Journal of the American Statistical Association
     107(500).
     """
+    if noise is None and {"lower", "upper"} <= set(series.columns):
+        se = ((series["upper"] - series["lower"]) / (2 * stats.norm.ppf(0.5 + level / 2))).median()
+        noise = None if pd.isna(se) else float(se)
     df = series[["year", column]].dropna().sort_values("year")
     if len(df) < 3:
         raise InsufficientDataError(

@@ -111,7 +111,6 @@ def _convergence(
 
     def compute() -> pd.DataFrame:
         out = convergence(sp.frame(), ctx.state, power, n_boot=n_boot)
-        out.attrs = {}  # the trend object in attrs is not serialisable
         return out
 
     return ctx.cached("report:convergence", ("v1", ctx.state, power, *stamp), compute)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import matplotlib
@@ -139,7 +140,13 @@ def bars(
         v = np.asarray(values, dtype=float)
         yerr = np.vstack([v - np.asarray(errors[0], float), np.asarray(errors[1], float) - v])
     ax.bar(pos, values, color=colours, yerr=yerr, ecolor="#444444", capsize=2)
-    ax.set_xticks(pos, labels, rotation=45 if len(labels) > 8 else 0, fontsize=8)
+    # Long labels (issue names) or many bars would overlap: wrap and tilt them.
+    longest = max((len(str(lab)) for lab in labels), default=0)
+    tilt = len(labels) > 8 or longest * len(labels) > 60
+    shown = [textwrap.fill(str(lab), 18) for lab in labels] if longest > 18 else labels
+    ax.set_xticks(
+        pos, shown, rotation=30 if tilt else 0, ha="right" if tilt else "center", fontsize=8
+    )
     if ylim:
         ax.set_ylim(*ylim)
     ax.set_ylabel(ylabel)

@@ -28,8 +28,11 @@ def register(app: typer.Typer) -> None:
         start: int | None = typer.Option(None, "--from", help="First year of votes analysed."),
         powers: list[str] = typer.Argument(None, hidden=True),  # noqa: B008
     ) -> None:
-        """Write a self-contained HTML report: alignment, hedging, ideal points, rhetoric,
-        statements, strategic models, and a verdict on each claim."""
+        """Write a self-contained HTML report on a state between powers.
+
+        Alignment, hedging, ideal points, rhetoric, statements, strategic models, and a
+        verdict on each claim.
+        """
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         from hedgewatch.report import build_report

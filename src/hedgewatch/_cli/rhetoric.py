@@ -122,9 +122,11 @@ def register(app: typer.Typer) -> None:
             help="Save the convergence figure (PNG, SVG, PDF).",
         ),
     ) -> None:
-        """Rhetorical convergence of states in the UN General Debate: similarity per year
-        with bootstrap intervals, trend, change points, nearest neighbours and shared
-        narratives."""
+        """Rhetorical convergence of states in the UN General Debate.
+
+        Similarity per year with bootstrap intervals, trend, change points, nearest
+        neighbours and shared narratives.
+        """
         from hedgewatch import countries as _countries
         from hedgewatch import rhetoric as rh
 

@@ -77,6 +77,11 @@ def test_claim_verdicts_follow_the_measurements(prk_report):
         SUPPORTED if m["issue_spread"].value >= 0.2 else NOT_SUPPORTED
     )
     assert verdict["moral_hazard"] == NOT_MEASURABLE
+    # a pivot is relative: a stable shift of the position toward Russia
+    pivoted = (
+        m["position_pivot_B_size"].value >= 0.1 and m["position_pivot_B_stability"].value >= 0.9
+    )
+    assert verdict["pivot_russia"] == (SUPPORTED if pivoted else NOT_SUPPORTED)
     assert set(verdict.index) == {
         "rational_actor",
         "balancing",
@@ -190,3 +195,15 @@ def test_a_section_error_becomes_a_reason_but_a_bug_propagates(store):
 def test_unknown_section_key_lists_the_valid_ones(store):
     with pytest.raises(ParameterError, match="alignment"):
         build_report("PRK", ["CHN", "RUS"], store=store, sections=["alignmnet"])
+
+
+def test_position_pivots_follow_the_hedging_change_points(prk_report):
+    """The position-pivot measures are the signed change points of the hedging position."""
+    rep = prk_report[0]
+    m = rep.measurements()
+    toward_russia = m["position_pivot_B_size"].value
+    toward_china = m["position_pivot_A_size"].value
+    assert toward_russia >= 0 and toward_china >= 0
+    if toward_russia > 0:
+        assert m["position_pivot_B_year"].value >= 2010
+        assert 0 <= m["position_pivot_B_stability"].value <= 1

@@ -63,6 +63,10 @@ MEASURES: dict[str, str] = {
     "pivot_P_gap_change": "change across that pivot in (agreement with the other power minus "
     "agreement with P); negative = moved toward P",
     "position": "hedging position since recent_from (-1 = A, +1 = B)",
+    "position_pivot_P_size": "largest change point of the yearly hedging position toward P "
+    "from pivot_from on, in position units (0 if none)",
+    "position_pivot_P_year": "first year of the new regime of that change",
+    "position_pivot_P_stability": "bootstrap stability of that change (0..1)",
     "position_lo": "lower end of the 95% bootstrap interval of position",
     "position_hi": "upper end of the 95% bootstrap interval of position",
     "free_agency": "free agency since recent_from (0 = on the A-B segment)",

@@ -175,7 +175,7 @@ def hedging_section(ctx: Context) -> Section:
     )
     since = int(ctx.setting("recent_from"))
     row = w.iloc[0]
-    measures = _window_measures(ctx, row, since)
+    measures = _window_measures(ctx, row, since) + _position_pivot_measures(ctx, found)
     summary = _window_table(ctx, w, since)
     text = (
         f"Since {since}, {ctx.name(ctx.state)}'s position between {ctx.name(a)} (-1) and "
@@ -210,6 +210,44 @@ def hedging_section(ctx: Context) -> Section:
         measurements=tuple(measures),
         references=REFS_HEDGE,
     )
+
+
+def _position_pivot_measures(ctx: Context, found: pd.DataFrame) -> list[Measurement]:
+    """The largest change point of the position toward each power since ``pivot_from``.
+
+    The position axis runs from A (-1) to B (+1), so a shift toward B is a positive change
+    and toward A a negative one: this is a *relative* pivot, which a fall in agreement with
+    A alone can produce (agreement with B need not rise).
+    """
+    since = int(ctx.setting("pivot_from"))
+    late = found[pd.to_numeric(found["period"]) >= since]
+    out: list[Measurement] = []
+    for role, sign in (("A", -1.0), ("B", 1.0)):
+        name = ctx.name(ctx.powers["AB".index(role)])
+        toward = late[sign * late["size"] > 0]
+        label = f"largest shift of the hedging position toward {name} from {since} on"
+        if toward.empty:
+            out.append(Measurement(f"position_pivot_{role}_size", 0.0, label, "hedging-position"))
+            continue
+        top = toward.loc[(sign * toward["size"]).idxmax()]
+        out += [
+            Measurement(
+                f"position_pivot_{role}_size", float(sign * top["size"]), label, "hedging-position"
+            ),
+            Measurement(
+                f"position_pivot_{role}_year",
+                float(top["period"]),
+                f"year of the shift toward {name}",
+                "hedging-position",
+            ),
+            Measurement(
+                f"position_pivot_{role}_stability",
+                float(top["stability"]),
+                f"bootstrap stability of the shift toward {name}",
+                "hedging-position",
+            ),
+        ]
+    return out
 
 
 def _window_measures(ctx: Context, row: pd.Series, since: int) -> list[Measurement]:

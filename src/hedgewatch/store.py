@@ -31,6 +31,8 @@ import pandas as pd
 from hedgewatch.errors import StoreError
 
 ENV_HOME = "HEDGEWATCH_HOME"
+#: DuckDB's memory limit while loading a bundled table (peak RSS of a fresh store's first use).
+_LOAD_MEMORY_LIMIT = "256MB"
 DB_NAME = "hedgewatch.duckdb"
 
 
@@ -124,6 +126,9 @@ class Store:
         # Loading package data does not change any data a cached result was computed from
         # (a computation needing the table would have loaded it), so the version stays.
         with self.transaction(new_version=False) as con:
+            # DuckDB would otherwise hold a whole decompressed table (the speeches: ~0.7 GiB)
+            # in memory until the commit; with a limit it writes blocks to the file as it goes.
+            con.execute(f"set memory_limit = '{_LOAD_MEMORY_LIMIT}'")
             for n in missing:
                 _load_parquet(con, n, bundled_path(f"{n}.parquet"))
 

@@ -33,6 +33,19 @@ def test_seeded_bootstrap_is_reproducible(extract):
     assert not np.allclose(a["lower"], c["lower"])
 
 
+def test_many_equals_pairs_run_alone(extract):
+    from hedgewatch.rhetoric.convergence import convergence_many
+    from hedgewatch.rhetoric.similarity import clear_cache
+
+    many = convergence_many(extract, "PRK", ["RUS", "CHN"], n_boot=30, seed=5)
+    assert list(many) == ["RUS", "CHN"]
+    clear_cache()  # recomputed from scratch: the cache changes nothing either
+    for b in ("RUS", "CHN"):
+        pd.testing.assert_frame_equal(many[b], convergence(extract, "PRK", b, n_boot=30, seed=5))
+    with pytest.raises(ParameterError, match="'others'"):
+        convergence_many(extract, "PRK", ["RUS", "PRK"])
+
+
 def test_no_bootstrap_gives_nan_interval(extract):
     c = convergence(extract, "USA", "GBR", n_boot=0, start=2021)
     assert list(c["year"]) == [2021, 2023]

@@ -29,6 +29,7 @@ detection methods", Signal Processing 167.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,36 +122,101 @@ def convergence(
     Efron, B. and Tibshirani, R. (1993) An Introduction to the Bootstrap. Chapman & Hall.
     """
     check_speeches(speeches, "convergence")
+    ca, cb = _countries.resolve(a), _countries.resolve(b)
+    check_param(ca != cb, "b", "convergence", "a state other than 'a'", b)
+    return convergence_many(
+        speeches,
+        ca,
+        [cb],
+        start=start,
+        end=end,
+        backend=backend,
+        n_boot=n_boot,
+        seed=seed,
+        level=level,
+        func="convergence",
+    )[cb]
+
+
+def convergence_many(
+    speeches: pd.DataFrame,
+    a: str,
+    others: Sequence[str],
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    backend: str | Backend = "tfidf",
+    n_boot: int = 200,
+    seed: int = 0,
+    level: float = 0.95,
+    func: str = "convergence_many",
+) -> dict[str, pd.DataFrame]:
+    """:func:`convergence` of one state with several others, each year represented once.
+
+    Equal to ``{b: convergence(speeches, a, b, ...) for b in others}`` (same seed, same
+    figures), but the years are the outer loop: each year's vectors are built once for all
+    the pairs, so the year cache need not hold the whole period at once (memory).
+
+    Parameters
+    ----------
+    speeches, a, start, end, backend, n_boot, seed, level
+        As for :func:`convergence`.
+    others
+        The states compared with ``a`` (ISO3 codes or names), all different from ``a``.
+    func
+        Name shown in parameter errors.
+
+    Returns
+    -------
+    Dict from each other state's ISO3 code to its :func:`convergence` frame.
+
+    References
+    ----------
+    Efron, B. and Tibshirani, R. (1993) An Introduction to the Bootstrap. Chapman & Hall.
+    """
+    check_speeches(speeches, func)
     check_param(
         isinstance(n_boot, int | np.integer) and n_boot >= 0,
         "n_boot",
-        "convergence",
+        func,
         "a non-negative integer",
         n_boot,
     )
-    check_param(0 < level < 1, "level", "convergence", "a number between 0 and 1", level)
-    ca, cb = _countries.resolve(a), _countries.resolve(b)
-    check_param(ca != cb, "b", "convergence", "a state other than 'a'", b)
-    both = _shared_years(speeches, ca, cb, start, end)
+    check_param(0 < level < 1, "level", func, "a number between 0 and 1", level)
+    ca = _countries.resolve(a)
+    codes = [_countries.resolve(b) for b in others]
+    check_param(
+        len(codes) > 0 and ca not in codes and len(set(codes)) == len(codes),
+        "others",
+        func,
+        "distinct states other than 'a'",
+        list(others),
+    )
+    years = {cb: set(_shared_years(speeches, ca, cb, start, end)) for cb in codes}
     be = get_backend(backend)
     if be.context_free:  # embeddings: no need to encode the other speakers
-        speeches = speeches[speeches["country"].isin([ca, cb])]
-    rng = np.random.default_rng(seed)
-    rows = [_year_row(year_vectors(speeches, y, be), ca, cb, n_boot, level, rng) for y in both]
-    out = pd.DataFrame(
-        rows,
-        columns=[
-            "year",
-            "a",
-            "b",
-            "similarity",
-            "lower",
-            "upper",
-            "n_paragraphs_a",
-            "n_paragraphs_b",
-        ],
-    )
-    return out
+        speeches = speeches[speeches["country"].isin([ca, *codes])]
+    # One generator per pair, drawn over that pair's years in order: as if run alone.
+    rngs = {cb: np.random.default_rng(seed) for cb in codes}
+    rows: dict[str, list[tuple[object, ...]]] = {cb: [] for cb in codes}
+    for y in sorted(set().union(*years.values())):
+        yv = year_vectors(speeches, y, be)
+        for cb in codes:
+            if y in years[cb]:
+                rows[cb].append(_year_row(yv, ca, cb, n_boot, level, rngs[cb]))
+    return {cb: pd.DataFrame(rows[cb], columns=_COLUMNS) for cb in codes}
+
+
+_COLUMNS = [
+    "year",
+    "a",
+    "b",
+    "similarity",
+    "lower",
+    "upper",
+    "n_paragraphs_a",
+    "n_paragraphs_b",
+]
 
 
 def _shared_years(

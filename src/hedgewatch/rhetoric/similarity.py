@@ -30,7 +30,15 @@ from hedgewatch.rhetoric.preprocess import clean_paragraphs
 
 _REQUIRED = ("country", "year", "text")
 _CACHE: OrderedDict[tuple[object, ...], YearVectors] = OrderedDict()
-_CACHE_SIZE = 96
+# A fitted TF-IDF year holds its vocabulary and paragraphs (~20 MB for a recent debate):
+# 16 years is the last decade and a half (what shared_narratives reads after convergence_many)
+# in ~0.3 GB. Call clear_cache() to release them.
+_CACHE_SIZE = 16
+
+
+def clear_cache() -> None:
+    """Forget the cached year representations (frees their memory)."""
+    _CACHE.clear()
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,15 @@ def rhetoric_section(ctx: Context) -> Section:
     first = _first_year(ctx)
     sp = _Speeches(ctx, first)
     n_boot = min(int(ctx.setting("n_boot")), 100)
-    stamp = (*sp.stamp(), first, n_boot)
-    conv = {p: _convergence(ctx, sp, p, stamp, n_boot) for p in ctx.powers}
-    frame = _merge(conv)
     since = int(ctx.setting("recent_from"))
+    stamp = (*sp.stamp(), first, n_boot)
+    try:
+        conv = _convergence(ctx, sp, stamp, n_boot)
+        frame = _merge(conv)
+        tables = tuple(_narratives(ctx, sp, p, since, stamp) for p in ctx.powers[:2])
+    finally:  # the corpus and the yearly TF-IDF fits are large: free them for what follows
+        sp.release()
+
     svg = figures.band_lines(
         frame,
         [(f"sim_{p}", f"with {ctx.name(p)}") for p in ctx.powers],
@@ -44,7 +49,7 @@ def rhetoric_section(ctx: Context) -> Section:
         frame.rename(columns={"period": "year"}).round(4),
         "sim_P: similarity with P; _lo/_hi: 95% interval.",
     )
-    tables = (yearly, *(_narratives(ctx, sp, p, since, stamp) for p in ctx.powers[:2]))
+    tables = (yearly, *tables)
     return Section(
         "rhetoric",
         "Rhetorical convergence and shared narratives",
@@ -97,6 +102,14 @@ class _Speeches:
             self._frame = speeches(start=self.first, store=self.ctx.store)
         return self._frame
 
+    def release(self) -> None:
+        """Drop the corpus and the cached yearly representations built from it."""
+        if self._frame is not None:
+            from hedgewatch.rhetoric.similarity import clear_cache
+
+            self._frame = None
+            clear_cache()
+
 
 def _first_year(ctx: Context) -> int:
     own = ctx.votes.loc[ctx.votes["country"] == ctx.state, "year"]
@@ -104,16 +117,23 @@ def _first_year(ctx: Context) -> int:
     return max(int(ctx.start or 0), int(ctx.setting("rhetoric_from") or 0), first)
 
 
-def _convergence(
-    ctx: Context, sp: _Speeches, power: str, stamp: tuple, n_boot: int
-) -> pd.DataFrame:
-    from hedgewatch.rhetoric import convergence
+def _convergence(ctx: Context, sp: _Speeches, stamp: tuple, n_boot: int) -> dict[str, pd.DataFrame]:
+    """Convergence with each power, cached per power; the missing ones computed together
+    (each year's speeches represented once for all of them)."""
+    from hedgewatch.rhetoric.convergence import convergence_many
 
-    def compute() -> pd.DataFrame:
-        out = convergence(sp.frame(), ctx.state, power, n_boot=n_boot)
-        return out
+    memo: dict[str, pd.DataFrame] = {}
 
-    return ctx.cached("report:convergence", ("v1", ctx.state, power, *stamp), compute)
+    def one(power: str) -> pd.DataFrame:
+        if power not in memo:
+            todo = [p for p in ctx.powers if p not in memo]
+            memo.update(convergence_many(sp.frame(), ctx.state, todo, n_boot=n_boot))
+        return memo[power]
+
+    return {
+        p: ctx.cached("report:convergence", ("v1", ctx.state, p, *stamp), lambda p=p: one(p))
+        for p in ctx.powers
+    }
 
 
 def _merge(conv: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -70,11 +70,31 @@ def speeches(
         codes = _codes([countries] if isinstance(countries, str) else countries)
         where.append(f"country in ({','.join('?' * len(codes))})" if codes else "false")
         params.extend(codes)
-    sql = f"select * from {TABLE}" + (" where " + " and ".join(where) if where else "")
-    df = get_store(store).query(sql + " order by year, country", params, tables=(TABLE,))
+    df = _fetch(get_store(store), where, params)
     for col in ("session", "year"):
         df[col] = df[col].astype("int64")
     return df
+
+
+def _fetch(store: Store, where: list[str], params: list[object]) -> pd.DataFrame:
+    """The rows, a few years per query: DuckDB's result and pandas' copy of it coexist
+    only for one window of years at a time (the whole text is ~0.16 GB in pandas)."""
+    cond = " where " + " and ".join(where) if where else ""
+    span = store.query(
+        f"select min(year) as lo, max(year) as hi from {TABLE}{cond}", params, tables=(TABLE,)
+    ).iloc[0]
+    sql = f"select * from {TABLE} where {' and '.join([*where, 'year between ? and ?'])}"
+    if pd.isna(span["lo"]):
+        return store.query(sql + " order by year, country", [*params, 0, -1])
+    lo, hi = int(span["lo"]), int(span["hi"])
+    parts = [
+        store.query(sql + " order by year, country", [*params, y, y + _YEARS_PER_QUERY - 1])
+        for y in range(lo, hi + 1, _YEARS_PER_QUERY)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+_YEARS_PER_QUERY = 8
 
 
 def _codes(values: Sequence[str]) -> list[str]:

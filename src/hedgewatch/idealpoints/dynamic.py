@@ -132,10 +132,15 @@ class IdealPointResult:
         eta = (theta * beta).sum(axis=1)
         ok = np.isfinite(eta) & np.isfinite(cuts).all(axis=1)
         out = np.full((len(v), 3), np.nan)
-        if ok.any():
-            out[ok] = category_probs(eta[ok], cuts[ok])
+        rows = np.flatnonzero(ok)
+        # Row by row arithmetic: in blocks, so the temporaries stay small (memory).
+        for i in range(0, len(rows), _PROB_BLOCK):
+            r = rows[i : i + _PROB_BLOCK]
+            out[r] = category_probs(eta[r], cuts[r])
         return out
 
+
+_PROB_BLOCK = 65_536
 
 _CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "n_dims": (lambda x: isinstance(x, int | np.integer) and x in (1, 2), "1 or 2"),

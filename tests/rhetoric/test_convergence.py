@@ -46,6 +46,19 @@ def test_many_equals_pairs_run_alone(extract):
         convergence_many(extract, "PRK", ["RUS", "PRK"])
 
 
+def test_uncached_pass_keeps_vectors_and_terms(extract):
+    from hedgewatch.rhetoric.convergence import convergence_many
+    from hedgewatch.rhetoric.similarity import clear_cache, year_terms, year_vectors
+
+    clear_cache()
+    many = convergence_many(extract, "PRK", ["RUS"], n_boot=10, cache=False)
+    year = int(many["RUS"]["year"].iloc[-1])
+    yt = year_terms(extract, year)
+    yv = year_vectors(extract, year)
+    assert (yt.vectors != yv.units.vectors).nnz == 0
+    assert list(yt.terms) == list(yv.units.terms) and yt.row("RUS") == yv.row("RUS")
+
+
 def test_no_bootstrap_gives_nan_interval(extract):
     c = convergence(extract, "USA", "GBR", n_boot=0, start=2021)
     assert list(c["year"]) == [2021, 2023]

@@ -149,6 +149,7 @@ def convergence_many(
     n_boot: int = 200,
     seed: int = 0,
     level: float = 0.95,
+    cache: bool = True,
     func: str = "convergence_many",
 ) -> dict[str, pd.DataFrame]:
     """:func:`convergence` of one state with several others, each year represented once.
@@ -163,6 +164,10 @@ def convergence_many(
         As for :func:`convergence`.
     others
         The states compared with ``a`` (ISO3 codes or names), all different from ``a``.
+    cache
+        Keep each year's full representation in the year cache (faster repeated calls on
+        the same years, ~15 MB a year). With False each is dropped after its year; only its
+        vectors and terms are kept (what :func:`shared_narratives` reads).
     func
         Name shown in parameter errors.
 
@@ -200,7 +205,7 @@ def convergence_many(
     rngs = {cb: np.random.default_rng(seed) for cb in codes}
     rows: dict[str, list[tuple[object, ...]]] = {cb: [] for cb in codes}
     for y in sorted(set().union(*years.values())):
-        yv = year_vectors(speeches, y, be)
+        yv = year_vectors(speeches, y, be, keep=cache)
         for cb in codes:
             if y in years[cb]:
                 rows[cb].append(_year_row(yv, ca, cb, n_boot, level, rngs[cb]))

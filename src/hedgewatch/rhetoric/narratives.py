@@ -28,9 +28,8 @@ import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import InsufficientDataError, check_param
-from hedgewatch.rhetoric.backends import TfidfBackend
 from hedgewatch.rhetoric.preprocess import is_procedural, sentences
-from hedgewatch.rhetoric.similarity import _years, check_speeches, year_vectors
+from hedgewatch.rhetoric.similarity import _years, check_speeches, year_terms
 
 _EXAMPLE_CHARS = 320
 _COLUMNS = [
@@ -136,9 +135,9 @@ def _mean_contributions(speeches: pd.DataFrame, years: list[int], a: str, b: str
     """Per term: mean over years of w_a(t) * w_b(t), and the number of years it is > 0."""
     parts = []
     for y in years:
-        yv = year_vectors(speeches, y, TfidfBackend())
-        prod = yv.units.vectors[yv.row(a)].multiply(yv.units.vectors[yv.row(b)]).tocoo()
-        terms = yv.units.terms
+        yt = year_terms(speeches, y)
+        prod = yt.vectors[yt.row(a)].multiply(yt.vectors[yt.row(b)]).tocoo()
+        terms = yt.terms
         parts.append(pd.DataFrame({"term": terms[prod.col], "value": prod.data}))
     flat = pd.concat(parts, ignore_index=True)
     out = flat.groupby("term")["value"].agg(["sum", "size"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,9 +37,15 @@ _CACHE: OrderedDict[tuple[object, ...], YearVectors] = OrderedDict()
 _CACHE_SIZE = 16
 
 
+# What shared_narratives reads (vectors and terms, ~3 MB a year), kept apart and longer.
+_TERMS: OrderedDict[tuple[object, ...], YearTerms] = OrderedDict()
+_TERMS_SIZE = 48
+
+
 def clear_cache() -> None:
     """Forget the cached year representations (frees their memory)."""
     _CACHE.clear()
+    _TERMS.clear()
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,30 @@ class YearVectors:
         return int(hit[0])
 
 
+@dataclass(frozen=True)
+class YearTerms:
+    """One year's TF-IDF speech vectors and the terms of their columns (no paragraphs).
+
+    Attributes
+    ----------
+    year, countries
+        As in :class:`YearVectors`.
+    vectors
+        One L2-normalised TF-IDF row per speech.
+    terms
+        The term of each column.
+    """
+
+    year: int
+    countries: np.ndarray
+    vectors: Any
+    terms: np.ndarray
+
+    def row(self, country: str) -> int:
+        """Row of a country, or InsufficientDataError if it did not speak that year."""
+        return YearVectors.row(self, country)  # type: ignore[arg-type]
+
+
 def check_speeches(speeches: pd.DataFrame, func: str) -> None:
     """Refuse a speeches frame without the needed columns or with two speeches a year."""
     check_param(
@@ -109,7 +140,7 @@ def check_speeches(speeches: pd.DataFrame, func: str) -> None:
 
 
 def year_vectors(
-    speeches: pd.DataFrame, year: int, backend: str | Backend = "tfidf"
+    speeches: pd.DataFrame, year: int, backend: str | Backend = "tfidf", *, keep: bool = True
 ) -> YearVectors:
     """Represent the speeches of one year (cached per backend, year and content).
 
@@ -121,12 +152,69 @@ def year_vectors(
         The debate year.
     backend
         ``"tfidf"`` (default), ``"embeddings"`` or a backend object.
+    keep
+        Keep the result in the year cache (~15 MB a recent debate). With False only its
+        vectors and terms are kept (for :func:`year_terms`).
 
     Returns
     -------
     :class:`YearVectors`.
     """
     be = get_backend(backend)
+    sub, key = _year_key(speeches, year, be)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        _CACHE.move_to_end(key)
+        return hit
+    out = _fit_year(sub, int(year), be)
+    if out.units.vocabulary is not None:
+        _put(_TERMS, key, YearTerms(out.year, out.countries, out.units.vectors, out.units.terms))
+    if keep:
+        _put(_CACHE, key, out)
+    return out
+
+
+def year_terms(speeches: pd.DataFrame, year: int) -> YearTerms:
+    """TF-IDF vectors and terms of one year (default :class:`TfidfBackend`), cached.
+
+    The same vectors as :func:`year_vectors`; the cache of these small parts outlives the
+    full representations, so a pass of :func:`convergence_many` over many years leaves what
+    :func:`~hedgewatch.rhetoric.shared_narratives` needs.
+
+    Parameters
+    ----------
+    speeches
+        Speeches with ``country, year, text``.
+    year
+        The debate year.
+
+    Returns
+    -------
+    :class:`YearTerms`.
+    """
+    from hedgewatch.rhetoric.backends import TfidfBackend
+
+    be = TfidfBackend()
+    _, key = _year_key(speeches, year, be)
+    hit = _TERMS.get(key)
+    if hit is not None:
+        _TERMS.move_to_end(key)
+        return hit
+    year_vectors(speeches, year, be)
+    return _TERMS[key]
+
+
+def _put(cache: OrderedDict, key: tuple[object, ...], value: object) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    limit = _CACHE_SIZE if cache is _CACHE else _TERMS_SIZE
+    while len(cache) > limit:
+        cache.popitem(last=False)
+
+
+def _year_key(
+    speeches: pd.DataFrame, year: int, be: Backend
+) -> tuple[pd.DataFrame, tuple[object, ...]]:
     sub = speeches[speeches["year"] == year]
     if len(sub) == 0:
         raise InsufficientDataError(
@@ -135,16 +223,7 @@ def year_vectors(
             if len(speeches)
             else "The speeches given are empty."
         )
-    key = (be.cache_key(), int(year), _fingerprint(sub))
-    hit = _CACHE.get(key)
-    if hit is not None:
-        _CACHE.move_to_end(key)
-        return hit
-    out = _fit_year(sub, int(year), be)
-    _CACHE[key] = out
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return out
+    return sub, (be.cache_key(), int(year), _fingerprint(sub))
 
 
 def _fingerprint(sub: pd.DataFrame) -> int:

@@ -127,7 +127,7 @@ def _convergence(ctx: Context, sp: _Speeches, stamp: tuple, n_boot: int) -> dict
     def one(power: str) -> pd.DataFrame:
         if power not in memo:
             todo = [p for p in ctx.powers if p not in memo]
-            memo.update(convergence_many(sp.frame(), ctx.state, todo, n_boot=n_boot))
+            memo.update(convergence_many(sp.frame(), ctx.state, todo, n_boot=n_boot, cache=False))
         return memo[power]
 
     return {

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
@@ -212,12 +213,22 @@ def votes(
         keep = {_countries.resolve(c) for c in countries}
         df = df[df["country"].isin(keep)].reset_index(drop=True)
     df["date"] = pd.to_datetime(df["date"])
+    for col in ("country", "state"):  # one string object per code, not one per row (memory)
+        df[col] = _shared_strings(df[col])
     cats = list(VOTE_VALUES if include_absent else VOTE_VALUES[:3])
     df["vote"] = pd.Categorical(df["vote"], categories=cats)
     df["rcid"] = df["rcid"].astype("int64")
     df["session"] = df["session"].astype("int64")
     df["year"] = df["year"].astype("int64")
     return df
+
+
+def _shared_strings(s: pd.Series) -> np.ndarray:
+    """The same values (object dtype, missing as NaN), equal strings sharing one object."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    out = np.asarray(uniques, dtype=object).take(np.maximum(codes, 0))
+    out[codes < 0] = np.nan
+    return out
 
 
 # ---------------------------------------------------------------------------------------

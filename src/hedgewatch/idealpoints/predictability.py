@@ -81,14 +81,15 @@ def predictability(result: IdealPointResult, votes: pd.DataFrame) -> pd.DataFram
         null_hit=(s["null"] == s["y"]).astype(float),
         loss=-np.log(np.maximum(s["p_actual"], _EPS)),
     )
+    s = s.assign(miss=1.0 - s["hit"], null_miss=1.0 - s["null_hit"])  # 0/1: sums are exact
     g = s.groupby(["country", "session"], sort=True)
     out = g.agg(
         n_votes=("hit", "size"),
         accuracy=("hit", "mean"),
         log_loss=("loss", "mean"),
         null_accuracy=("null_hit", "mean"),
-        errors=("hit", lambda x: (1 - x).sum()),
-        null_errors=("null_hit", lambda x: (1 - x).sum()),
+        errors=("miss", "sum"),
+        null_errors=("null_miss", "sum"),
     ).reset_index()
     out["apre"] = np.where(
         out["null_errors"] > 0,

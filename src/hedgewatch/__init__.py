@@ -52,6 +52,7 @@ _LAZY: dict[str, str] = {
     "speeches": "hedgewatch.rhetoric",
     "similarity": "hedgewatch.rhetoric",
     "convergence": "hedgewatch.rhetoric",
+    "convergence_many": "hedgewatch.rhetoric",
     "nearest_neighbours": "hedgewatch.rhetoric",
     "shared_narratives": "hedgewatch.rhetoric",
     "speech_positions": "hedgewatch.rhetoric",

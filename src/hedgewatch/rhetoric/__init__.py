@@ -13,19 +13,31 @@
 from __future__ import annotations
 
 from hedgewatch.rhetoric.backends import EmbeddingBackend, TfidfBackend
-from hedgewatch.rhetoric.convergence import TrendResult, convergence, convergence_trend
+from hedgewatch.rhetoric.convergence import (
+    TrendResult,
+    convergence,
+    convergence_many,
+    convergence_trend,
+)
 from hedgewatch.rhetoric.corpus import speeches
 from hedgewatch.rhetoric.narratives import shared_narratives
 from hedgewatch.rhetoric.plot import plot_convergence
 from hedgewatch.rhetoric.positions import SpeechPositionResult, speech_positions
-from hedgewatch.rhetoric.similarity import nearest_neighbours, similarity, similarity_matrix
+from hedgewatch.rhetoric.similarity import (
+    clear_cache,
+    nearest_neighbours,
+    similarity,
+    similarity_matrix,
+)
 
 __all__ = [
     "EmbeddingBackend",
     "SpeechPositionResult",
     "TfidfBackend",
     "TrendResult",
+    "clear_cache",
     "convergence",
+    "convergence_many",
     "convergence_trend",
     "nearest_neighbours",
     "plot_convergence",

@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data"
     src = shared / "unga"
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}"
+    )
     print(f"data: {src / 'UNVotesPublished.csv.gz'} + unvotes .rda files")
     t0 = time.perf_counter()
     voeten = read_voeten(src / "UNVotesPublished.csv.gz")
@@ -52,13 +54,17 @@ def main() -> None:
     print(f"atomic import     {t4 - t3:6.2f} s")
     print(f"TOTAL             {t4 - t0:6.2f} s   (target <= 30 s)")
     print(f"peak RSS          {peak:8.0f} MiB (target <= 2048 MiB)")
-    print(f"imported: {facts['roll_calls']:,} roll calls, {facts['votes']:,} votes, "
-          f"{facts['absences']:,} absences, {facts['countries']} countries")
+    print(
+        f"imported: {facts['roll_calls']:,} roll calls, {facts['votes']:,} votes, "
+        f"{facts['absences']:,} absences, {facts['countries']} countries"
+    )
     t5 = time.perf_counter()
     pd.read_csv(src / "UNVotesPublished.csv.gz")
     peer = time.perf_counter() - t5
-    print(f"peer floor: pandas.read_csv of the Voeten file alone {peer:.2f} s; "
-          f"hedgewatch full import / that = {(t4 - t0) / peer:.1f}x")
+    print(
+        f"peer floor: pandas.read_csv of the Voeten file alone {peer:.2f} s; "
+        f"hedgewatch full import / that = {(t4 - t0) / peer:.1f}x"
+    )
 
 
 if __name__ == "__main__":

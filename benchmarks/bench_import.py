@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from hedgewatch import unga
+from hedgewatch import store as hw_store
 from hedgewatch.sources.unga import merge_records, read_unvotes, read_voeten
 from hedgewatch.store import Store
 
@@ -44,9 +44,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["HEDGEWATCH_HOME"] = tmp  # fresh, empty store (no bundled tables loaded)
         store = Store(Path(tmp) / "bench.duckdb")
-        unga.import_record(record, store=store)
+        hw_store.import_record(record, store=store)
         t4 = time.perf_counter()
-        facts = unga.info(store)
+        facts = hw_store.info(store)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
     print(f"read Voeten CSV   {t1 - t0:6.2f} s")
     print(f"read unvotes .rda {t2 - t1:6.2f} s")

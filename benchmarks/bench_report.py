@@ -57,7 +57,8 @@ def run_once(home: str, out: str) -> None:
 def load_speeches(home: str, path: str) -> None:
     import pandas as pd
 
-    from hedgewatch.store import Store, bundled_tables
+    from hedgewatch.paths import bundled_tables
+    from hedgewatch.store import Store
 
     if "speeches" in bundled_tables():
         return

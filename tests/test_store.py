@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 import hedgewatch as hw
-from hedgewatch import unga
+from hedgewatch import store as hw_store
+from hedgewatch import workflows
 from hedgewatch.errors import DataFormatError, StoreError
 from hedgewatch.store import Store
 
@@ -25,7 +26,7 @@ def _digest(path):
 
 
 def test_first_use_builds_from_bundled_snapshot(hw_home):
-    facts = unga.info()
+    facts = hw_store.info()
     assert facts["roll_calls"] == 6203
     assert facts["votes"] == 870109
     assert facts["sessions"] == 74
@@ -56,19 +57,19 @@ def test_unknown_country_in_api(session_store):
 
 
 def test_import_undl_adds_roll_calls_atomically(hw_home):
-    before = unga.info()
-    counts = unga.import_file(str(UNGA / "2025_undl_ga_voting.csv"))
+    before = hw_store.info()
+    counts = workflows.import_file(str(UNGA / "2025_undl_ga_voting.csv"))
     assert counts["roll_calls_added"] == 3 and counts["roll_calls_skipped"] == 0
-    after = unga.info()
+    after = hw_store.info()
     assert after["roll_calls"] == before["roll_calls"] + 3
     assert str(after["last_date"]) == "2025-03-04"
     # importing again replaces, never duplicates
-    unga.import_file(str(UNGA / "2025_undl_ga_voting.csv"))
-    assert unga.info()["roll_calls"] == after["roll_calls"]
+    workflows.import_file(str(UNGA / "2025_undl_ga_voting.csv"))
+    assert hw_store.info()["roll_calls"] == after["roll_calls"]
 
 
 def test_bad_row_leaves_store_unchanged(hw_home, tmp_path):
-    unga.info()
+    hw_store.info()
     db = hw_home / "hedgewatch.duckdb"
     before = _digest(db)
     df = pd.read_csv(UNGA / "2025_undl_ga_voting.csv", dtype=str, keep_default_na=False)
@@ -76,7 +77,7 @@ def test_bad_row_leaves_store_unchanged(hw_home, tmp_path):
     bad = tmp_path / "bad.csv"
     df.to_csv(bad, index=False)
     with pytest.raises(DataFormatError, match="ISO date"):
-        unga.import_file(str(bad))
+        workflows.import_file(str(bad))
     assert _digest(db) == before
     assert not list(hw_home.glob(".import-*"))
 
@@ -84,13 +85,13 @@ def test_bad_row_leaves_store_unchanged(hw_home, tmp_path):
 @pytest.mark.parametrize("where", ["after_first_write", "before_swap"])
 def test_kill_mid_import_leaves_store_unchanged(hw_home, where):
     """A process killed during an import (SIGKILL-like os._exit) leaves the old store."""
-    unga.info()
+    hw_store.info()
     db = hw_home / "hedgewatch.duckdb"
     before = _digest(db)
     script = textwrap.dedent(f"""
         import os, duckdb
-        import hedgewatch.store as s
-        from hedgewatch import unga
+        import hedgewatch.store._database as s
+        from hedgewatch import workflows
         where = {where!r}
         if where == "before_swap":
             s.os.replace = lambda *a, **k: os._exit(9)
@@ -101,12 +102,12 @@ def test_kill_mid_import_leaves_store_unchanged(hw_home, where):
                     os._exit(9)
                 return real(self, name, df)
             duckdb.DuckDBPyConnection.register = dying
-        unga.import_file({str(UNGA / "2025_undl_ga_voting.csv")!r})
+        workflows.import_file({str(UNGA / "2025_undl_ga_voting.csv")!r})
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert proc.returncode == 9, proc.stderr
     assert _digest(db) == before
-    assert unga.info()["roll_calls"] == 6203
+    assert hw_store.info()["roll_calls"] == 6203
 
 
 def test_write_tables_and_cache(tmp_path):
@@ -133,18 +134,18 @@ def test_missing_table_error(tmp_path):
 def test_importing_one_source_keeps_what_another_contributed(hw_home):
     """Voeten's file has no titles: re-importing it must not erase the stored titles."""
     before = hw.roll_calls(sessions=[60]).set_index("rcid")
-    votes_before = unga.info()
-    counts = unga.import_file(str(UNGA / "voeten_small.csv"))
+    votes_before = hw_store.info()
+    counts = workflows.import_file(str(UNGA / "voeten_small.csv"))
     assert counts["roll_calls_replaced"] == 5 and counts["conflicts"] == 0
     after = hw.roll_calls(sessions=[60]).set_index("rcid")
     assert after.loc[4660, "title"] == before.loc[4660, "title"]
     assert after.loc[4660, "source"] == "voeten+unvotes"
-    facts = unga.info()
+    facts = hw_store.info()
     assert facts["votes"] == votes_before["votes"]
     assert facts["absences"] == votes_before["absences"]
     # the unvotes files (no absences) leave Voeten's absences in place
-    unga.import_file(str(UNGA), format="unvotes")
-    assert unga.info()["absences"] == votes_before["absences"]
+    workflows.import_file(str(UNGA), format="unvotes")
+    assert hw_store.info()["absences"] == votes_before["absences"]
 
 
 def test_bridges_bundled_and_importable(hw_home, tmp_path):
@@ -154,7 +155,7 @@ def test_bridges_bundled_and_importable(hw_home, tmp_path):
     assert len(store.table("bridges")) == 955
     small = tmp_path / "matches.csv"
     small.write_text('"",rcid1,rcid2\n1,299,331\n2,392,423\n')
-    assert unga.import_file(str(small)) == {"bridges": 2}
+    assert workflows.import_file(str(small)) == {"bridges": 2}
     assert store.table("bridges")[["rcid1", "rcid2"]].values.tolist() == [[299, 331], [392, 423]]
 
 

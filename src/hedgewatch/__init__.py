@@ -4,10 +4,11 @@ The public API is what this module exports. Data access returns tidy pandas Data
 estimators follow the scikit-learn shape (configure, ``fit``, read results). Analysis
 functions are loaded on first use, so ``import hedgewatch`` stays fast.
 
-Topics: :mod:`hedgewatch.unga` (votes), :mod:`hedgewatch.alignment`,
-:mod:`hedgewatch.idealpoints`, :mod:`hedgewatch.rhetoric` (speeches),
-:mod:`hedgewatch.statements` (dated statements), :mod:`hedgewatch.strategy`,
-:mod:`hedgewatch.report`.
+Layers: :mod:`hedgewatch.sources` (readers) -> :mod:`hedgewatch.store` (the DuckDB store and
+its queries: votes, speeches, statements, bridges) -> analyses (:mod:`hedgewatch.alignment`,
+:mod:`hedgewatch.idealpoints`, :mod:`hedgewatch.rhetoric`, :mod:`hedgewatch.statements`,
+:mod:`hedgewatch.strategy`) -> :mod:`hedgewatch.report` and the CLI.
+:mod:`hedgewatch.workflows` holds the one-call wrappers (fetch, compute, cache).
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ from hedgewatch.errors import (
     StoreError,
     UnknownCountryError,
 )
-from hedgewatch.store import Store
-from hedgewatch.unga import ISSUES, roll_calls, votes
+from hedgewatch.store import ISSUES, Store, roll_calls, votes
 
 __version__ = "0.1.0"
 
@@ -38,18 +38,19 @@ _LAZY: dict[str, str] = {
     "hedging_index": "hedgewatch.alignment",
     "pivots": "hedgewatch.alignment",
     "plot_hedging": "hedgewatch.alignment",
-    "align": "hedgewatch.alignment",
-    "hedge": "hedgewatch.alignment",
+    "align": "hedgewatch.workflows",
+    "hedge": "hedgewatch.workflows",
+    "HedgingResult": "hedgewatch.workflows",
     # ideal points
     "DynamicIdealPoints": "hedgewatch.idealpoints",
     "IdealPointResult": "hedgewatch.idealpoints",
-    "fit_unga": "hedgewatch.idealpoints",
+    "fit_unga": "hedgewatch.workflows",
     "predictability": "hedgewatch.idealpoints",
     "rank_predictability": "hedgewatch.idealpoints",
     "surprising_votes": "hedgewatch.idealpoints",
     "plot_ideal_points": "hedgewatch.idealpoints",
     # rhetoric (speeches)
-    "speeches": "hedgewatch.rhetoric",
+    "speeches": "hedgewatch.store",
     "similarity": "hedgewatch.rhetoric",
     "convergence": "hedgewatch.rhetoric",
     "convergence_many": "hedgewatch.rhetoric",
@@ -57,8 +58,9 @@ _LAZY: dict[str, str] = {
     "shared_narratives": "hedgewatch.rhetoric",
     "speech_positions": "hedgewatch.rhetoric",
     "plot_convergence": "hedgewatch.rhetoric",
-    # dated statements (the table itself: hedgewatch.statements.statements())
-    "import_statements": "hedgewatch.statements",
+    # dated statements (the table itself: hedgewatch.store.statements())
+    "import_statements": "hedgewatch.workflows",
+    "ImportReport": "hedgewatch.workflows",
     "narratives": "hedgewatch.statements",
     "NarrativeResult": "hedgewatch.statements",
     "synchronisation": "hedgewatch.statements",
@@ -92,9 +94,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from hedgewatch.alignment import (  # noqa: F401
         agreement_matrix,
-        align,
         dyadic,
-        hedge,
         hedging_index,
         pivots,
         plot_hedging,
@@ -102,7 +102,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from hedgewatch.idealpoints import (  # noqa: F401
         DynamicIdealPoints,
         IdealPointResult,
-        fit_unga,
         plot_ideal_points,
         predictability,
         rank_predictability,
@@ -116,15 +115,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         shared_narratives,
         similarity,
         speech_positions,
-        speeches,
     )
     from hedgewatch.statements import (  # noqa: F401
         NarrativeResult,
         SyncResult,
-        import_statements,
         narratives,
         synchronisation,
     )
+    from hedgewatch.store import speeches  # noqa: F401
     from hedgewatch.strategy import (  # noqa: F401
         OutbiddingModel,
         Scenario,
@@ -132,6 +130,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         comparative_statics,
         forecast,
         read_scenario,
+    )
+    from hedgewatch.workflows import (  # noqa: F401
+        HedgingResult,
+        ImportReport,
+        align,
+        fit_unga,
+        hedge,
+        import_statements,
     )
 
 __all__ = [

@@ -83,7 +83,7 @@ def test_cli_errors_are_one_line(hw_home):
 
 
 def test_align_per_issue(session_store):
-    from hedgewatch.alignment import align
+    from hedgewatch.workflows import align
 
     out = align("PRK", ["CHN", "USA"], start=1991, by=None, per_issue=True, store=session_store)
     assert list(out.columns[:2]) == ["issue", "period"]

@@ -7,8 +7,7 @@ from typer.testing import CliRunner
 
 from hedgewatch.cli import app
 from hedgewatch.errors import ParameterError
-from hedgewatch.rhetoric import speeches
-from hedgewatch.store import Store
+from hedgewatch.store import Store, speeches
 
 INJECTED = "We reject the <b>zzqxencirclement</b> of <script>alert(1)</script> our nations."
 

@@ -8,7 +8,8 @@ from functools import partial
 
 import pytest
 
-from hedgewatch import unga
+from hedgewatch import store as hw_store
+from hedgewatch import workflows
 from hedgewatch.sources.download import DownloadError, fetch_undl_votes, latest_file
 
 from ..conftest import DATA
@@ -59,9 +60,9 @@ def test_fetch_and_import(server, hw_home):
     assert (path.parent / f"{path.name}.sha256").read_text().split()[1] == path.name
     # a second call reuses the file
     assert fetch_undl_votes(server) == path
-    counts = unga.import_file(str(path), format="undl")
+    counts = workflows.import_file(str(path), format="undl")
     assert counts["roll_calls_added"] == 3
-    assert str(unga.info()["last_date"]) == "2025-03-04"
+    assert str(hw_store.info()["last_date"]) == "2025-03-04"
 
 
 def test_unreachable_source_is_a_clear_error(hw_home):

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from hedgewatch.cli import app
 from hedgewatch.errors import DataFormatError, StoreError
-from hedgewatch.statements import import_statements, statements
-from hedgewatch.store import Store
+from hedgewatch.store import Store, statements
+from hedgewatch.workflows import import_statements
 
 CSV = """actor,date,title,text,language
 RUS,2015-06-11,Biolabs,МИД России: биологическое оружие и лаборатории США в Грузии.,ru

@@ -139,7 +139,7 @@ def register(app: typer.Typer) -> None:
         csv: Path | None = typer.Option(None, "--csv", help="Also write the table here."),
     ) -> None:
         """Whom does a state vote with? Its similarity with each partner per period."""
-        from hedgewatch.alignment import align
+        from hedgewatch.workflows import align
 
         if len(countries) < 2:
             raise ParameterError(
@@ -188,7 +188,7 @@ def register(app: typer.Typer) -> None:
         csv: Path | None = typer.Option(None, "--csv", help="Write the index here."),
     ) -> None:
         """Where does a state sit between powers, and when did it move?"""
-        from hedgewatch.alignment import hedge
+        from hedgewatch.workflows import hedge
 
         powers = [*between, *(more or [])]
         res = hedge(

@@ -15,9 +15,9 @@ console = Console()
 
 
 def _show_info() -> None:
-    from hedgewatch import unga
+    from hedgewatch.store import info as store_info
 
-    facts = unga.info()
+    facts = store_info()
     table = Table(title="UN General Assembly record in the store", show_header=False)
     for key in (
         "store",
@@ -49,11 +49,11 @@ def import_(
     ),
 ) -> None:
     """Import vote files atomically: a bad row leaves the store unchanged."""
-    from hedgewatch import unga
+    from hedgewatch.workflows import import_file
 
     for path in paths:
         with console.status(f"Importing {path} ..."):
-            counts = unga.import_file(str(path), format=format)
+            counts = import_file(str(path), format=format)
         console.print(
             f"[green]Imported[/] {path}: "
             + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items())
@@ -70,8 +70,8 @@ def update(
     """Download the newest official GA voting file (UN Digital Library) and import it."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
-    from hedgewatch import unga
     from hedgewatch.sources.download import fetch_undl_votes
+    from hedgewatch.workflows import import_file
 
     with Progress(TextColumn("Downloading"), BarColumn(), DownloadColumn(), console=console) as bar:
         task = bar.add_task("download", total=None)
@@ -80,7 +80,7 @@ def update(
         )
     console.print(f"Downloaded {path}")
     with console.status("Importing ..."):
-        counts = unga.import_file(str(path), format="undl")
+        counts = import_file(str(path), format="undl")
     console.print(
         "Imported: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items())
     )

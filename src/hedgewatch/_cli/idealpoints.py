@@ -51,7 +51,7 @@ def _fit(
     quiet: bool,
     titles: bool = True,
 ):
-    from hedgewatch.idealpoints import fit_unga
+    from hedgewatch.workflows import fit_unga
 
     with Progress(
         TextColumn("[bold]fitting ideal points"),
@@ -144,7 +144,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fit the model to the votes in the store (cached there) and print its fit."""
         from hedgewatch.idealpoints import overall_fit
-        from hedgewatch.unga import votes
+        from hedgewatch.store import votes
 
         t0 = time.perf_counter()
         res = _fit(sessions, dims, bridges, store, max_iter, quiet=False, titles=titles)
@@ -204,7 +204,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Rank how predictable a state's votes are and list its least expected votes."""
         from hedgewatch.idealpoints import predictability, rank_predictability, surprising_votes
-        from hedgewatch.unga import roll_calls, votes
+        from hedgewatch.store import roll_calls, votes
 
         res = _load(result, sessions, 1, None, store)
         v = votes(sessions=_sessions(sessions), store=store)

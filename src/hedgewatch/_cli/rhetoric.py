@@ -129,6 +129,7 @@ def register(app: typer.Typer) -> None:
         """
         from hedgewatch import countries as _countries
         from hedgewatch import rhetoric as rh
+        from hedgewatch.store import speeches
 
         if not 2 <= len(countries) <= 3:
             raise ParameterError(
@@ -141,7 +142,7 @@ def register(app: typer.Typer) -> None:
                 "Omit --backend to use tfidf."
             )
         codes = [_countries.resolve(c, where="rhetoric") for c in countries]
-        corpus = rh.speeches(start=start, end=end)
+        corpus = speeches(start=start, end=end)
         if corpus.empty:
             raise InsufficientDataError(
                 f"No General Debate speeches between {start} and {end or 'now'}; "

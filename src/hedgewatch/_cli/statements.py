@@ -30,7 +30,7 @@ def _import(
     ] = None,
 ) -> None:
     """Import statements atomically; near-duplicates are marked, nothing is dropped."""
-    from hedgewatch.statements import import_statements
+    from hedgewatch.workflows import import_statements
 
     rep = import_statements(
         files, actor=actor, source=source, language=language, quarantine=quarantine
@@ -65,7 +65,8 @@ def _sync(
     """Narratives the actors take up within WINDOW days of each other, beyond chance."""
     import pandas as pd
 
-    from hedgewatch.statements import statements, synchronisation
+    from hedgewatch.statements import synchronisation
+    from hedgewatch.store import statements
 
     # load a little before --from so that onsets near its start have context
     ctx = None if start is None else pd.Timestamp(start) - pd.Timedelta(days=120)

@@ -149,7 +149,7 @@ def _alignment_data(
         raise ParameterError(f"Unknown --measure {measure!r}; use one of {', '.join(choices)}.")
     votes = hw.votes([client, *patrons], start=year, end=year)
     if measure == "ideal-points":
-        from hedgewatch.idealpoints import fit_unga
+        from hedgewatch.workflows import fit_unga
 
         sessions = sorted(int(x) for x in votes["session"].unique())
         return fit_unga(sessions=sessions).to_frame(), f"ideal points (sessions {sessions})"

@@ -13,12 +13,13 @@ import pandas as pd
 import hedgewatch
 from hedgewatch import countries
 from hedgewatch.errors import HedgewatchError, InsufficientDataError, ParameterError, check_param
+from hedgewatch.paths import bundled_tables
 from hedgewatch.report import claims as _claims
 from hedgewatch.report import render as _render
 from hedgewatch.report.model import Report, Section, unmeasurable
 from hedgewatch.report.sections import provenance
 from hedgewatch.report.sections._context import DEFAULT_SETTINGS, Context
-from hedgewatch.store import Store, bundled_tables, get_store
+from hedgewatch.store import Store, get_store
 
 #: ``progress(step, done, total)``: called before each step and once at the end.
 Progress = Callable[[str, int, int], None]

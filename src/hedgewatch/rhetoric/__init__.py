@@ -1,6 +1,7 @@
 """Rhetoric: what states say in the UN General Debate, and who sounds like whom.
 
-* :func:`speeches` - the corpus (bundled, 1946-2024) from the store.
+The functions take a speeches DataFrame, as returned by :func:`hedgewatch.speeches`.
+
 * :func:`similarity`, :func:`similarity_matrix`, :func:`nearest_neighbours` - pairwise speech
   similarity within each year (TF-IDF by default; sentence embeddings with the
   ``[embeddings]`` extra).
@@ -12,6 +13,7 @@
 
 from __future__ import annotations
 
+from hedgewatch._deprecation import moved
 from hedgewatch.rhetoric.backends import EmbeddingBackend, TfidfBackend
 from hedgewatch.rhetoric.convergence import (
     TrendResult,
@@ -19,7 +21,6 @@ from hedgewatch.rhetoric.convergence import (
     convergence_many,
     convergence_trend,
 )
-from hedgewatch.rhetoric.corpus import speeches
 from hedgewatch.rhetoric.narratives import shared_narratives
 from hedgewatch.rhetoric.plot import plot_convergence
 from hedgewatch.rhetoric.positions import SpeechPositionResult, speech_positions
@@ -29,6 +30,8 @@ from hedgewatch.rhetoric.similarity import (
     similarity,
     similarity_matrix,
 )
+
+__getattr__ = moved("hedgewatch.rhetoric", {"speeches": "hedgewatch.store:speeches"})
 
 __all__ = [
     "EmbeddingBackend",
@@ -45,5 +48,4 @@ __all__ = [
     "similarity",
     "similarity_matrix",
     "speech_positions",
-    "speeches",
 ]

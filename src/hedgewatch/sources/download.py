@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hedgewatch.errors import HedgewatchError
-from hedgewatch.store import data_home
+from hedgewatch.paths import downloads_home
 
 RECORD_URL = "https://digitallibrary.un.org/record/4060887"
 ENV_URL = "HEDGEWATCH_UNDL_URL"
@@ -82,7 +82,7 @@ def fetch_undl_votes(
         Called with (bytes so far, total or None) while downloading.
     """
     name, url = latest_file(record_url, timeout)
-    folder = Path(dest) if dest is not None else data_home() / "downloads"
+    folder = Path(dest) if dest is not None else downloads_home()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     if target.exists():

@@ -84,7 +84,7 @@ def prepare(statements: pd.DataFrame, func: str) -> pd.DataFrame:
     if missing:
         raise ParameterError(
             f"The 'statements' parameter of {func}() must have columns actor, date and text "
-            f"(or title); missing {missing}. Use hedgewatch.statements.statements() or "
+            f"(or title); missing {missing}. Use hedgewatch.store.statements() or "
             "hedgewatch.sources.statements.read_statements() to build it."
         )
     out = statements

@@ -374,7 +374,7 @@ def synchronisation(
     ----------
     statements
         Normalised statements (``statement_id, actor, date, title, text, language``), e.g.
-        from :func:`hedgewatch.statements.statements`.
+        from :func:`hedgewatch.store.statements`.
     actors
         Two or more countries (ISO3 or anything :func:`hedgewatch.countries.resolve` takes);
         every pair is tested, in the order given (``actor_a`` before ``actor_b``).

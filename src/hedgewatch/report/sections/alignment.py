@@ -11,7 +11,7 @@ from hedgewatch.errors import InsufficientDataError
 from hedgewatch.report import figures
 from hedgewatch.report.model import Figure, Measurement, Section, Table
 from hedgewatch.report.sections._context import Context
-from hedgewatch.unga import ISSUES
+from hedgewatch.store import ISSUES
 
 REFS_ALIGN = (
     "Voeten, E. (2000). Clashes in the Assembly. International Organization 54(2): 185-215.",
@@ -297,7 +297,7 @@ def _window_table(ctx: Context, w: pd.DataFrame, since: int) -> pd.DataFrame:
 def issues_section(ctx: Context) -> Section:
     """Agreement with the reference power (default USA) on each Voeten issue."""
     ref = str(ctx.setting("reference"))
-    from hedgewatch.unga import roll_calls
+    from hedgewatch.store import roll_calls
 
     rc = roll_calls(store=ctx.store)[["rcid", "issues"]]
     tagged = rc.explode("issues").dropna(subset=["issues"])

@@ -20,7 +20,7 @@ N_SURPRISING = 12
 
 def fitted(ctx: Context):
     """The ideal-point fit over the sessions analysed (cached in the store by fit_unga)."""
-    from hedgewatch.idealpoints import fit_unga
+    from hedgewatch.workflows import fit_unga
 
     def tick(cycle: int, _log_posterior: float) -> None:
         ctx.say(f"fitting, cycle {cycle}; cached for the next report")
@@ -95,7 +95,7 @@ def _gaps(ctx: Context, wide: pd.DataFrame) -> str:
 def predictability_section(ctx: Context) -> Section:
     """How well the ideal-point model predicts the state's votes, against its peers."""
     from hedgewatch.idealpoints import predictability, rank_predictability, surprising_votes
-    from hedgewatch.unga import roll_calls
+    from hedgewatch.store import roll_calls
 
     res = fitted(ctx)
     since = int(ctx.setting("recent_from"))

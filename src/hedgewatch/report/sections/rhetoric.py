@@ -83,21 +83,18 @@ class _Speeches:
         self.ctx, self.first, self._frame = ctx, first, None
 
     def stamp(self) -> tuple[int, int, int]:
-        row = self.ctx.store.query(
-            "select count(*) as n, max(year) as last, "
-            "count(*) filter (where country = ?) as own from speeches where year >= ?",
-            [self.ctx.state, self.first],
-            tables=("speeches",),
-        ).iloc[0]
-        if int(row["own"]) == 0:
+        from hedgewatch.store import speech_counts
+
+        counts = speech_counts(self.ctx.state, start=self.first, store=self.ctx.store)
+        if counts[2] == 0:
             raise InsufficientDataError(
                 f"no General Debate speech of {self.ctx.state} from {self.first} on."
             )
-        return int(row["n"]), int(row["last"]), int(row["own"])
+        return counts
 
     def frame(self) -> pd.DataFrame:
         if self._frame is None:
-            from hedgewatch.rhetoric import speeches
+            from hedgewatch.store import speeches
 
             self._frame = speeches(start=self.first, store=self.ctx.store)
         return self._frame

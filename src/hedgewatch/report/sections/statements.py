@@ -22,7 +22,8 @@ MAX_Q = 0.05
 
 def synchronisation_section(ctx: Context) -> Section:
     """Narratives the state and each power take up within days of each other, beyond chance."""
-    from hedgewatch.statements import statements, synchronisation
+    from hedgewatch.statements import synchronisation
+    from hedgewatch.store import statements
 
     actors = [ctx.state, *ctx.powers]
     st = statements(actors, store=ctx.store)

@@ -1,4 +1,4 @@
-"""Convenience layer: fetch votes from the store, then measure alignment.
+"""One-call alignment workflows: fetch votes from the store, then measure alignment.
 
 The analyses in this package take a votes DataFrame; these two functions fetch it with
 :func:`hedgewatch.votes` first, so that a user (or the CLI) can ask in one call.
@@ -17,16 +17,13 @@ from hedgewatch.alignment.agreement import dyadic
 from hedgewatch.alignment.hedging import hedging_index
 from hedgewatch.alignment.pivots import pivots as find_pivots
 from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch.store import ISSUES, Store, issue_code, roll_calls, votes
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from hedgewatch.store import Store
-
 
 def _fetch(countries, *, start, end, sessions, issues, important_only, drop_unanimous, store):
-    from hedgewatch.unga import votes
-
     # Unanimity is a property of the whole roll call: it needs every country's vote.
     wanted = None if drop_unanimous else list(countries)
     v = votes(
@@ -101,8 +98,6 @@ def align(
 
 
 def _per_issue(v, countries, partners, issues, by, measure, drop_unanimous, store):
-    from hedgewatch.unga import ISSUES, issue_code, roll_calls
-
     codes = (
         list(ISSUES)
         if issues is None

@@ -1,4 +1,4 @@
-"""The ``statements`` table in the store: import corpora, query them.
+"""The statements table family: ``statements`` (dated official statements), query and write.
 
 Table ``statements``: ``statement_id, actor (ISO3), date, title, text, url, language, source,
 detected_language, file, line, duplicate_of, dup_count``. Every imported record is kept;
@@ -10,76 +10,15 @@ asked otherwise.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import StoreError
-from hedgewatch.sources.statements import read_many
-from hedgewatch.statements.dedup import mark_duplicates
-from hedgewatch.store import Store, get_store
+from hedgewatch.store._database import Store, get_store
 
 TABLE = "statements"
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did: records read, new, rejected (quarantined), duplicates, total."""
-
-    read: int
-    new: int
-    rejected: int
-    duplicates: int
-    total: int
-
-    def to_frame(self) -> pd.DataFrame:
-        """One-row table of the counts."""
-        return pd.DataFrame([self.__dict__])
-
-
-def import_statements(
-    paths: Iterable[str | os.PathLike[str]],
-    *,
-    actor: str | None = None,
-    source: str | None = None,
-    language: str | None = None,
-    quarantine: str | os.PathLike[str] | None = None,
-    store: Store | str | os.PathLike[str] | None = None,
-) -> ImportReport:
-    """Read corpora, mark near-duplicates over old and new records, write the table at once.
-
-    Parameters
-    ----------
-    paths
-        Files or manifest directories (see :mod:`hedgewatch.sources.statements`).
-    actor, source, language
-        Defaults for records that lack these fields.
-    quarantine
-        Write rejected records there instead of failing (see the reader).
-    store
-        The store (default: the user's).
-
-    Returns
-    -------
-    ImportReport
-    """
-    st = get_store(store)
-    new = read_many(paths, actor=actor, source=source, language=language, quarantine=quarantine)
-    old = st.table(TABLE) if st.has_table(TABLE) else None
-    fresh = new[~new["statement_id"].isin(old["statement_id"])] if old is not None else new
-    cols = list(new.columns)
-    both = pd.concat([old[cols], fresh], ignore_index=True) if old is not None else fresh
-    marked = mark_duplicates(both)
-    st.write_tables({TABLE: marked}, provenance=",".join(str(p) for p in paths))
-    return ImportReport(
-        read=len(new),
-        new=len(fresh),
-        rejected=int(new.attrs.get("rejected", 0)),
-        duplicates=int(marked["duplicate_of"].notna().sum()),
-        total=len(marked),
-    )
 
 
 def statements(
@@ -111,7 +50,7 @@ def statements(
     if not st.has_table(TABLE):
         raise StoreError(
             f"{st.path}: no statements imported yet. Run 'hedgewatch statements "
-            "import FILE...' (or hedgewatch.statements.import_statements) first."
+            "import FILE...' (or hedgewatch.import_statements) first."
         )
     where, params = [], []
     if actors is not None:
@@ -133,3 +72,41 @@ def _as_day(x: object, is_end: bool) -> pd.Timestamp:
     if isinstance(x, int) or (isinstance(x, str) and x.isdigit() and len(x) == 4):
         return pd.Timestamp(int(x), 12, 31) if is_end else pd.Timestamp(int(x), 1, 1)
     return pd.Timestamp(x)
+
+
+def add_statements(
+    new: pd.DataFrame,
+    mark: Callable[[pd.DataFrame], pd.DataFrame],
+    *,
+    provenance: str = "",
+    store: Store | str | os.PathLike[str] | None = None,
+) -> tuple[int, pd.DataFrame]:
+    """Add records to the ``statements`` table in one atomic write.
+
+    Inside the write, the stored records are read, the records of ``new`` not yet stored
+    (by ``statement_id``) appended, and ``mark`` (near-duplicate marking, an analysis the
+    caller supplies) applied to the whole; the result replaces the table. Reading and
+    writing in one transaction means a concurrent import cannot be lost in between.
+
+    Returns
+    -------
+    ``(number of new records, the table as written)``.
+    """
+    st = get_store(store)
+    with st.transaction() as con:
+        present = con.execute(
+            "select count(*) from information_schema.tables where table_name = ?", [TABLE]
+        ).fetchall()[0][0]
+        old = con.execute(f"select * from {TABLE}").df() if present else None
+        fresh = new[~new["statement_id"].isin(old["statement_id"])] if old is not None else new
+        cols = list(new.columns)
+        both = pd.concat([old[cols], fresh], ignore_index=True) if old is not None else fresh
+        marked = mark(both)
+        con.register("_incoming", marked)
+        con.execute(f"create or replace table {TABLE} as select * from _incoming")
+        con.unregister("_incoming")
+        if provenance:
+            con.execute(
+                "insert or replace into meta values (?, ?)", [f"import:{TABLE}", provenance]
+            )
+    return len(fresh), marked

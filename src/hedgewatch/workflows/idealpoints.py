@@ -1,4 +1,4 @@
-"""Thin convenience layer: fetch votes and bridges from the store, fit, cache the result."""
+"""One-call ideal-point workflow: fetch votes and bridges from the store, fit, cache the result."""
 
 from __future__ import annotations
 
@@ -7,19 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from hedgewatch.errors import StoreError
 from hedgewatch.idealpoints.dynamic import DynamicIdealPoints, IdealPointResult
-from hedgewatch.store import Store, get_store
-
-
-def load_bridges(store: Store | str | None = None) -> pd.DataFrame | None:
-    """The store's ``bridges`` table (``rcid1, rcid2``), or None when it has none."""
-    st = get_store(store)
-    try:
-        st.ensure("bridges")
-    except StoreError:
-        return None
-    return st.table("bridges")[["rcid1", "rcid2"]]
+from hedgewatch.store import Store, get_store, roll_calls, votes
+from hedgewatch.store import bridges as stored_bridges
 
 
 def fit_unga(
@@ -58,21 +48,18 @@ def fit_unga(
     -------
     IdealPointResult
     """
-    from hedgewatch.unga import votes as _votes
-
     st = get_store(store)
     model = DynamicIdealPoints(**params)
-    br = load_bridges(st) if isinstance(bridges, str) and bridges == "store" else bridges
+    br = stored_bridges(store=st) if isinstance(bridges, str) and bridges == "store" else bridges
     sess = None if sessions is None else sorted({int(s) for s in sessions})
     if title_bridging:
         from hedgewatch.idealpoints.bridging import title_bridges
-        from hedgewatch.unga import roll_calls
 
         extra = title_bridges(roll_calls(sessions=sess, store=st))
         br = extra if br is None else pd.concat([br, extra], ignore_index=True)
 
     def compute() -> pd.DataFrame:
-        v = _votes(sessions=sess, store=st)
+        v = votes(sessions=sess, store=st)
         return model.fit(v, br, callback=callback).to_table()
 
     if not cache:

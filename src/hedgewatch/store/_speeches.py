@@ -1,11 +1,11 @@
-"""The ``speeches`` table: UN General Debate statements in the store.
+"""The General Debate table family: ``speeches`` (UN General Debate statements).
 
 Columns: ``country`` (continuing identity, ISO3), ``state`` (the state that spoke: ``SUN``
 for the USSR, ``TWN`` for the Republic of China up to 1971), ``code`` (as filed in the
 corpus), ``session``, ``year``, ``name`` and ``post`` of the speaker where known, ``text``.
 See :mod:`hedgewatch.sources.ungdc` for the identity rules. The table is loaded from the
 bundled snapshot (sessions 1-79, 1946-2024) on first use; import a newer corpus with
-``Store().write_tables({"speeches": hedgewatch.sources.ungdc.load_ungdc(path)})``.
+``hedgewatch.store.write_speeches(hedgewatch.sources.ungdc.load_ungdc(path))``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import check_param
-from hedgewatch.store import Store, get_store
+from hedgewatch.store._database import Store, get_store
 
 TABLE = "speeches"
 
@@ -101,3 +101,28 @@ def _codes(values: Sequence[str]) -> list[str]:
     return [
         v.strip().upper() if v.strip().upper() == "EU" else _countries.resolve(v) for v in values
     ]
+
+
+def speech_counts(
+    state: str, *, start: int, store: Store | str | None = None
+) -> tuple[int, int, int]:
+    """``(speeches, last year, speeches of state)`` from ``start`` on: a cheap stamp of the
+    corpus, so that results computed from it can be cached without loading the text."""
+    row = (
+        get_store(store)
+        .query(
+            f"select count(*) as n, max(year) as last, "
+            f"count(*) filter (where country = ?) as own from {TABLE} where year >= ?",
+            [_countries.resolve(state), int(start)],
+            tables=(TABLE,),
+        )
+        .iloc[0]
+    )
+    last = -1 if pd.isna(row["last"]) else int(row["last"])
+    return int(row["n"]), last, int(row["own"])
+
+
+def write_speeches(frame: pd.DataFrame, *, store: Store | str | None = None) -> None:
+    """Replace the ``speeches`` table (a frame from :func:`hedgewatch.sources.ungdc.load_ungdc`)
+    in one atomic step."""
+    get_store(store).write_tables({TABLE: frame}, provenance="speeches")

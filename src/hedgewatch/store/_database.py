@@ -1,4 +1,4 @@
-"""The embedded DuckDB store: where every table hedgewatch analyses lives.
+"""The embedded DuckDB database: the :class:`Store` class every table family goes through.
 
 Layout: one DuckDB file, ``$HEDGEWATCH_HOME/hedgewatch.duckdb`` (default: the platform's user
 data directory, e.g. ``~/.local/share/hedgewatch``). Tables are created from the Parquet
@@ -21,7 +21,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,32 +28,10 @@ import duckdb
 import pandas as pd
 
 from hedgewatch.errors import StoreError
+from hedgewatch.paths import bundled_path, bundled_tables, store_path
 
-ENV_HOME = "HEDGEWATCH_HOME"
 #: DuckDB's memory limit while loading a bundled table (peak RSS of a fresh store's first use).
 _LOAD_MEMORY_LIMIT = "256MB"
-DB_NAME = "hedgewatch.duckdb"
-
-
-def data_home() -> Path:
-    """The folder holding the store: ``$HEDGEWATCH_HOME`` or the user data directory."""
-    env = os.environ.get(ENV_HOME)
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("hedgewatch", appauthor=False))
-
-
-def bundled_path(name: str) -> Path:
-    """Path of a file shipped in ``hedgewatch/data``."""
-    return Path(str(resources.files("hedgewatch") / "data" / name))
-
-
-def bundled_tables() -> list[str]:
-    """Names of the tables that ship as ``hedgewatch/data/<name>.parquet``."""
-    folder = Path(str(resources.files("hedgewatch") / "data"))
-    return sorted(p.stem for p in folder.glob("*.parquet"))
 
 
 class Store:
@@ -72,7 +49,7 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self.path = Path(path) if path is not None else data_home() / DB_NAME
+        self.path = Path(path) if path is not None else store_path()
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -289,9 +266,6 @@ def _bump_version(con: duckdb.DuckDBPyConnection) -> None:
 
 def _load_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
     con.execute(f"create or replace table \"{name}\" as select * from read_parquet('{path}')")
-
-
-_default: Store | None = None
 
 
 def default_store() -> Store:

@@ -1,0 +1,48 @@
+"""The embedded DuckDB store: every table hedgewatch reads, one query module per family.
+
+* :class:`Store` - the database file: connections, atomic writes, the result cache.
+* General Assembly: :func:`votes`, :func:`roll_calls`, :func:`info`, :func:`import_record`.
+* General Debate: :func:`speeches`, :func:`speech_counts`, :func:`write_speeches`.
+* Statements: :func:`statements`, :func:`add_statements`.
+* Bridges: :func:`bridges`, :func:`write_bridges`.
+
+Analyses never run SQL: they take the DataFrames these functions return. Readers
+(:mod:`hedgewatch.sources`) never touch the store: they return normalised tables that the
+write functions here persist. Where files live is :mod:`hedgewatch.paths`.
+"""
+
+from __future__ import annotations
+
+from hedgewatch.store._bridges import bridges, write_bridges
+from hedgewatch.store._database import Store, default_store, get_store
+from hedgewatch.store._speeches import speech_counts, speeches, write_speeches
+from hedgewatch.store._statements import add_statements, statements
+from hedgewatch.store._votes import (
+    ISSUES,
+    VOTE_VALUES,
+    import_record,
+    info,
+    issue_code,
+    roll_calls,
+    votes,
+)
+
+__all__ = [
+    "ISSUES",
+    "VOTE_VALUES",
+    "Store",
+    "add_statements",
+    "bridges",
+    "default_store",
+    "get_store",
+    "import_record",
+    "info",
+    "issue_code",
+    "roll_calls",
+    "speech_counts",
+    "speeches",
+    "statements",
+    "votes",
+    "write_bridges",
+    "write_speeches",
+]

@@ -1,0 +1,376 @@
+"""The General Assembly table family: ``roll_calls`` and ``votes`` (queries and imports).
+
+Tables (see ``hedgewatch.sources.unga`` for how they are built):
+
+``roll_calls``
+    ``rcid, session, date, year, resolution, title, description, is_amendment, is_paragraph,
+    important, issues`` (list of Voeten's issue codes ``me nu di hr co ec``), ``source``.
+``votes``
+    ``rcid, state, country, vote`` with vote in {yes, no, abstain, absent}. ``state`` is the
+    state that voted (``SUN`` for the USSR), ``country`` the continuing identity (``RUS``); see
+    :mod:`hedgewatch.countries`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from hedgewatch import countries as _countries
+from hedgewatch.errors import ParameterError
+from hedgewatch.paths import bundled_tables
+from hedgewatch.store._database import Store, get_store
+
+#: Voeten's six issue codes and their names.
+ISSUES: dict[str, str] = {
+    "me": "Palestinian conflict",
+    "nu": "Nuclear weapons and nuclear material",
+    "di": "Arms control and disarmament",
+    "hr": "Human rights",
+    "co": "Colonialism",
+    "ec": "Economic development",
+}
+_ISSUE_ALIASES = {
+    "palestine": "me",
+    "middle east": "me",
+    "palestinian conflict": "me",
+    "nuclear": "nu",
+    "nuclear weapons": "nu",
+    "arms control": "di",
+    "disarmament": "di",
+    "arms": "di",
+    "human rights": "hr",
+    "human-rights": "hr",
+    "rights": "hr",
+    "colonialism": "co",
+    "economic development": "ec",
+    "development": "ec",
+    "economic": "ec",
+}
+
+VOTE_VALUES = ("yes", "abstain", "no", "absent")
+
+
+def issue_code(value: str) -> str:
+    """Normalise an issue name or code (``'nuclear'`` -> ``'nu'``)."""
+    key = value.strip().lower()
+    if key in ISSUES:
+        return key
+    if key in _ISSUE_ALIASES:
+        return _ISSUE_ALIASES[key]
+    raise ParameterError(
+        f"Unknown issue {value!r}; use one of "
+        + ", ".join(f"{k} ({v})" for k, v in ISSUES.items())
+        + "."
+    )
+
+
+def _year_bounds(start: object, end: object) -> tuple[dt.date | None, dt.date | None]:
+    def conv(x: object, is_end: bool) -> dt.date | None:
+        if x is None:
+            return None
+        if isinstance(x, int) or (isinstance(x, str) and x.isdigit() and len(x) == 4):
+            y = int(x)
+            return dt.date(y, 12, 31) if is_end else dt.date(y, 1, 1)
+        return pd.Timestamp(x).date()
+
+    return conv(start, False), conv(end, True)
+
+
+def _filters(
+    countries: Iterable[str] | None,
+    start: object,
+    end: object,
+    sessions: Iterable[int] | None,
+    issues: Iterable[str] | str | None,
+    important_only: bool,
+) -> tuple[list[str], list[object]]:
+    where: list[str] = []
+    params: list[object] = []
+    lo, hi = _year_bounds(start, end)
+    if lo is not None:
+        where.append("r.date >= ?")
+        params.append(lo)
+    if hi is not None:
+        where.append("r.date <= ?")
+        params.append(hi)
+    if sessions is not None:
+        ss = sorted({int(s) for s in sessions})
+        where.append(f"r.session in ({','.join('?' * len(ss))})" if ss else "false")
+        params.extend(ss)
+    if issues is not None:
+        codes = [issue_code(i) for i in ([issues] if isinstance(issues, str) else issues)]
+        where.append("list_has_any(r.issues, ?)")
+        params.append(codes)
+    if important_only:
+        where.append("r.important")
+    if countries is not None:
+        cs = [_countries.resolve(c) for c in countries]
+        where.append(f"v.country in ({','.join('?' * len(cs))})" if cs else "false")
+        params.extend(cs)
+    return where, params
+
+
+def roll_calls(
+    *,
+    start: object = None,
+    end: object = None,
+    sessions: Iterable[int] | None = None,
+    issues: Iterable[str] | str | None = None,
+    important_only: bool = False,
+    store: Store | str | None = None,
+) -> pd.DataFrame:
+    """Roll calls of the General Assembly, one row each.
+
+    Parameters
+    ----------
+    start, end
+        Years (``1991``) or dates (``"2015-06-01"``), inclusive.
+    sessions
+        Session numbers to keep.
+    issues
+        Voeten issue codes or names (``"nuclear"``, ``"hr"``); a roll call is kept when it
+        carries any of them.
+    important_only
+        Keep only votes the US State Department classified as important.
+    store
+        A :class:`~hedgewatch.store.Store` or path; default the user store.
+
+    Returns
+    -------
+    DataFrame with ``rcid, session, date, year, resolution, title, description,
+    is_amendment, is_paragraph, important, issues, source``, ordered by date and rcid.
+    """
+    st = get_store(store)
+    where, params = _filters(None, start, end, sessions, issues, important_only)
+    sql = "select r.* from roll_calls r"
+    if where:
+        sql += " where " + " and ".join(where)
+    sql += " order by r.date, r.rcid"
+    df = st.query(sql, params, tables=("roll_calls",))
+    df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+def votes(
+    countries: Sequence[str] | str | None = None,
+    *,
+    start: object = None,
+    end: object = None,
+    sessions: Iterable[int] | None = None,
+    issues: Iterable[str] | str | None = None,
+    important_only: bool = False,
+    include_absent: bool = False,
+    successors: Mapping[str, str | None] | None = None,
+    store: Store | str | None = None,
+) -> pd.DataFrame:
+    """Votes cast in the General Assembly, one row per country per roll call (tidy).
+
+    Parameters
+    ----------
+    countries
+        ISO3 codes (or names, ISO2, COW numbers) to keep; default all.
+    start, end, sessions, issues, important_only
+        As in :func:`roll_calls`.
+    include_absent
+        Keep the rows of members that were absent (only the Voeten source records them).
+    successors
+        Mapping from historical state to continuing country, replacing
+        :data:`hedgewatch.countries.DEFAULT_SUCCESSORS` (e.g. ``{}`` keeps the USSR as
+        ``SUN``).
+    store
+        A :class:`~hedgewatch.store.Store` or path; default the user store.
+
+    Returns
+    -------
+    DataFrame with ``rcid, session, year, date, country, state, vote`` where vote is a
+    categorical of ``yes, abstain, no`` (and ``absent`` when asked for).
+
+    Examples
+    --------
+    >>> import hedgewatch as hw
+    >>> prk = hw.votes(["PRK", "CHN", "RUS"], start=1991)   # doctest: +SKIP
+    """
+    if isinstance(countries, str):
+        countries = [countries]
+    st = get_store(store)
+    where, params = _filters(None, start, end, sessions, issues, important_only)
+    if not include_absent:
+        where.append("v.vote <> 'absent'")
+    sql = (
+        "select v.rcid, r.session, r.year, r.date, v.country, v.state, v.vote "
+        "from votes v join roll_calls r using (rcid)"
+    )
+    if where:
+        sql += " where " + " and ".join(where)
+    sql += " order by r.date, v.rcid, v.country"
+    df = st.query(sql, params, tables=("votes", "roll_calls"))
+    if successors is not None:
+        df["country"] = _countries.apply_successors(df["state"], successors).to_numpy()
+    if countries is not None:
+        keep = {_countries.resolve(c) for c in countries}
+        df = df[df["country"].isin(keep)].reset_index(drop=True)
+    df["date"] = pd.to_datetime(df["date"])
+    for col in ("country", "state"):  # one string object per code, not one per row (memory)
+        df[col] = _shared_strings(df[col])
+    cats = list(VOTE_VALUES if include_absent else VOTE_VALUES[:3])
+    df["vote"] = pd.Categorical(df["vote"], categories=cats)
+    df["rcid"] = df["rcid"].astype("int64")
+    df["session"] = df["session"].astype("int64")
+    df["year"] = df["year"].astype("int64")
+    return df
+
+
+def _shared_strings(s: pd.Series) -> np.ndarray:
+    """The same values (object dtype, missing as NaN), equal strings sharing one object."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    out = np.asarray(uniques, dtype=object).take(np.maximum(codes, 0))
+    out[codes < 0] = np.nan
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Import into the store
+# ---------------------------------------------------------------------------------------
+def _resolution_key(s: pd.Series) -> pd.Series:
+    """'A/RES/60/260' and 'R/60/260' -> '60/260', to match symbols across sources."""
+    return (
+        s.fillna("")
+        .astype(str)
+        .str.upper()
+        .str.replace(" ", "", regex=False)
+        .str.replace(r"^(A/RES/|A/|R/)", "", regex=True)
+    )
+
+
+# An import upserts by rcid. What the incoming source lacks (titles in Voeten's file, issue
+# codes where it has none, absences in the unvotes files) is kept from the stored record, so
+# importing one source never erases what another contributed.
+_CONFLICTS_SQL = """
+select count(*) from _rc i join roll_calls o using (rcid)
+where (i.date is not null and o.date is not null and i.date::date <> o.date::date)
+   or (i.resolution is not null and o.resolution is not null
+       and replace(i.resolution, ' ', '') <> replace(o.resolution, ' ', ''))
+"""
+_MERGED_ROLL_CALLS_SQL = """
+create temp table _merged as
+select i.rcid,
+       coalesce(i.session, o.session) as session,
+       coalesce(i.date::date, o.date::date) as date,
+       coalesce(i.year, o.year) as year,
+       coalesce(i.resolution, o.resolution) as resolution,
+       coalesce(i.title, o.title) as title,
+       coalesce(i.description, o.description) as description,
+       coalesce(i.is_amendment, o.is_amendment) as is_amendment,
+       coalesce(i.is_paragraph, o.is_paragraph) as is_paragraph,
+       coalesce(i.important, o.important) as important,
+       case when i.issues is null or (len(i.issues) = 0 and o.issues is not null)
+            then o.issues else i.issues end as issues,
+       case when o.source is null or o.source = i.source then i.source
+            when contains(o.source, i.source) then o.source
+            else o.source || '+' || i.source end as source
+from _rc i left join roll_calls o using (rcid)
+"""
+
+
+def import_record(
+    record: object, *, store: Store | str | None = None, provenance: str = ""
+) -> dict[str, int]:
+    """Add a normalised :class:`~hedgewatch.sources.unga.VoteRecord` to the store, atomically.
+
+    Roll calls whose ``rcid`` is already stored are updated: fields the incoming source
+    provides replace the stored ones, fields it lacks (e.g. titles in Voeten's file) are kept,
+    and each incoming vote replaces the stored vote of that country on that roll call.
+    ``conflicts`` counts roll calls whose date or resolution symbol disagree. Roll calls
+    from the UN Digital Library file that match a stored roll call by resolution symbol and
+    date are skipped (the record already holds them, with amendment and paragraph votes the
+    Library file lacks). Returns counts of what was added, replaced and skipped.
+    """
+    from hedgewatch.sources.unga import VoteRecord
+
+    if not isinstance(record, VoteRecord):
+        raise TypeError("import_record() takes a VoteRecord from hedgewatch.sources.unga")
+    st = get_store(store)
+    present = set(st.tables())
+    rc, v = record.roll_calls, record.votes
+    skipped = 0
+    replaced = 0
+    # An import adds to the current record; on first use that is the bundled snapshot.
+    if not {"roll_calls", "votes"} <= present and {"roll_calls", "votes"} <= set(bundled_tables()):
+        st.ensure("roll_calls", "votes")
+    if "roll_calls" in set(st.tables()):
+        old = st.query("select rcid, resolution, date from roll_calls")
+        if (rc["source"] == "undl").any():
+            old_keys = set(
+                zip(
+                    _resolution_key(old["resolution"]),
+                    pd.to_datetime(old["date"]).dt.date,
+                    strict=True,
+                )
+            )
+            keys = list(zip(_resolution_key(rc["resolution"]), rc["date"].dt.date, strict=True))
+            dup = pd.Series([k in old_keys for k in keys], index=rc.index)
+            dup &= rc["source"] == "undl"
+            skipped = int(dup.sum())
+            rc = rc[~dup]
+            v = v[v["rcid"].isin(rc["rcid"])]
+        replaced = int(rc["rcid"].isin(old["rcid"]).sum())
+    conflicts = 0
+    with st.transaction() as con:
+        con.register("_rc", rc)
+        con.register("_v", v)
+        if "roll_calls" in {r[0] for r in con.execute("show tables").fetchall()}:
+            conflicts = con.execute(_CONFLICTS_SQL).fetchone()[0]
+            con.execute(_MERGED_ROLL_CALLS_SQL)
+            con.execute("delete from roll_calls where rcid in (select rcid from _rc)")
+            con.execute("insert into roll_calls by name select * from _merged")
+            con.execute(
+                "delete from votes using _v where votes.rcid = _v.rcid "
+                "and votes.country = _v.country"
+            )
+            con.execute("insert into votes by name select * from _v")
+        else:
+            con.execute("create table roll_calls as select * from _rc")
+            con.execute("create table votes as select * from _v")
+        if provenance:
+            con.execute(
+                "insert or replace into meta values (?, ?)",
+                [f"import:{pd.Timestamp.now().isoformat()}", provenance],
+            )
+    return {
+        "roll_calls_added": len(rc) - replaced,
+        "roll_calls_replaced": replaced,
+        "roll_calls_skipped": skipped,
+        "conflicts": int(conflicts),
+        "votes": len(v),
+    }
+
+
+def info(store: Store | str | None = None) -> dict[str, object]:
+    """Figures of the UNGA record in the store: sessions, roll calls, votes, countries, dates."""
+    st = get_store(store)
+    row = st.query(
+        "select count(distinct session) as sessions, count(*) as roll_calls, "
+        "min(date) as first_date, max(date) as last_date from roll_calls",
+        tables=("roll_calls", "votes"),
+    ).iloc[0]
+    v = st.query(
+        "select count(*) filter (where vote <> 'absent') as votes, "
+        "count(*) filter (where vote = 'absent') as absences, "
+        "count(distinct country) as countries from votes"
+    ).iloc[0]
+    src = st.query("select source, count(*) as n from roll_calls group by source order by source")
+    return {
+        "store": str(st.path),
+        "sessions": int(row["sessions"]),
+        "roll_calls": int(row["roll_calls"]),
+        "votes": int(v["votes"]),
+        "absences": int(v["absences"]),
+        "countries": int(v["countries"]),
+        "first_date": pd.Timestamp(row["first_date"]).date(),
+        "last_date": pd.Timestamp(row["last_date"]).date(),
+        "sources": dict(zip(src["source"], src["n"].astype(int), strict=True)),
+    }

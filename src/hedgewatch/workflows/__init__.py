@@ -1,0 +1,29 @@
+"""One-call workflows: fetch from the store, compute with an analysis, cache the result.
+
+The analysis packages (:mod:`hedgewatch.alignment`, :mod:`hedgewatch.idealpoints`, ...) take
+DataFrames and never touch the store; the store (:mod:`hedgewatch.store`) runs the queries
+and never analyses. The functions here join the two for a user (or the CLI, or the report)
+who wants an answer in one call:
+
+* :func:`align`, :func:`hedge` (:class:`HedgingResult`) - alignment from the stored votes;
+* :func:`fit_unga` - dynamic ideal points of the stored record, cached in the store;
+* :func:`import_statements` (:class:`ImportReport`) - read corpora, mark duplicates, add;
+* :func:`import_file` - read a vote file in any supported layout and import it.
+"""
+
+from __future__ import annotations
+
+from hedgewatch.workflows.alignment import HedgingResult, align, hedge
+from hedgewatch.workflows.data import import_file
+from hedgewatch.workflows.idealpoints import fit_unga
+from hedgewatch.workflows.statements import ImportReport, import_statements
+
+__all__ = [
+    "HedgingResult",
+    "ImportReport",
+    "align",
+    "fit_unga",
+    "hedge",
+    "import_file",
+    "import_statements",
+]

@@ -14,7 +14,14 @@ data_app = typer.Typer(
 console = Console()
 
 
-def _show_info() -> None:
+_FILL_HINT = (
+    "Fill the gaps with 'hedgewatch data update' (the newest UN Digital Library file) or "
+    "'hedgewatch data import FILE' (a Library file in any layout)."
+)
+
+
+def _show_info(sessions: bool = False) -> None:
+    from hedgewatch.store import council_info, coverage
     from hedgewatch.store import info as store_info
 
     facts = store_info()
@@ -32,20 +39,50 @@ def _show_info() -> None:
         value = facts[key]
         table.add_row(key.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
     table.add_row("sources", ", ".join(f"{k}: {v:,}" for k, v in facts["sources"].items()))
+    table.add_row("coverage", str(facts["coverage"]))
+    sc = council_info()
+    table.add_row(
+        "Security Council",
+        f"{sc['resolutions']:,} adopted resolutions ({sc['resolution_years']}), "
+        f"{sc['votes']:,} votes; {sc['vetoes']:,} vetoes of {sc['vetoed_drafts']:,} drafts "
+        f"({sc['vetoes_from']} to {sc['vetoes_to']})",
+    )
     console.print(table)
+    cov = coverage()
+    if sessions:
+        by = Table(title="Roll calls by session")
+        for col in ("session", "first date", "last date", "years", "roll calls"):
+            by.add_column(col, justify="right")
+        for r in cov.to_frame().itertuples():
+            by.add_row(
+                str(r.session),
+                str(r.first_date.date()),
+                str(r.last_date.date()),
+                ", ".join(map(str, r.years)),
+                f"{r.roll_calls:,}",
+            )
+        console.print(by)
+    if cov.missing_years:
+        console.print(f"[yellow]Gaps:[/] {cov.describe().split('; ', 1)[1]}. {_FILL_HINT}")
 
 
 @data_app.command("info")
-def info() -> None:
-    """Show sessions, roll calls, votes, countries and first/last date of the stored record."""
-    _show_info()
+def info(
+    sessions: bool = typer.Option(False, "--sessions", help="List every session's roll calls."),
+) -> None:
+    """Show the stored record: figures, coverage by session with the gaps, the Council."""
+    _show_info(sessions)
 
 
 @data_app.command("import")
 def import_(
     paths: list[Path] = typer.Argument(..., help="Vote files (or an unvotes .rda folder)."),
     format: str | None = typer.Option(
-        None, "--format", "-f", help="voeten | unvotes | undl | bridges (default: detected)."
+        None,
+        "--format",
+        "-f",
+        help="voeten | unvotes | undl | undl-long | undl-wide | vetoes | bridges "
+        "(default: detected from the header).",
     ),
 ) -> None:
     """Import vote files atomically: a bad row leaves the store unchanged."""
@@ -54,11 +91,19 @@ def import_(
     for path in paths:
         with console.status(f"Importing {path} ..."):
             counts = import_file(str(path), format=format)
-        console.print(
-            f"[green]Imported[/] {path}: "
-            + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items())
-        )
+        _show_counts(f"[green]Imported[/] {path}", counts)
     _show_info()
+
+
+def _show_counts(head: str, counts: dict[str, object]) -> None:
+    numbers = {k: v for k, v in counts.items() if isinstance(v, int)}
+    console.print(
+        f"{head}: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in numbers.items())
+    )
+    if "row_check" in counts:
+        console.print(f"Row check: {counts['row_check']}")
+    for note in counts.get("notes", []) or []:
+        console.print(f"Note: {note}")
 
 
 @data_app.command("update")
@@ -81,9 +126,7 @@ def update(
     console.print(f"Downloaded {path}")
     with console.status("Importing ..."):
         counts = import_file(str(path), format="undl")
-    console.print(
-        "Imported: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items())
-    )
+    _show_counts("Imported", counts)
     _show_info()
 
 

@@ -138,6 +138,11 @@ def _agreement(
     return out.drop(columns="alike")
 
 
+def _flag(s: pd.Series) -> pd.Series:
+    """A nullable flag as plain booleans (missing = False)."""
+    return s.astype("boolean").fillna(False).astype(bool)
+
+
 def _best(pairs: pd.DataFrame, order: list[str], ascending: list[bool]) -> pd.DataFrame:
     """One held roll call per incoming one and one incoming per held, greedily by ``order``."""
     p = pairs.sort_values(order, ascending=ascending, na_position="last", kind="stable")
@@ -175,9 +180,7 @@ def match_roll_calls(
     cols = list(MATCH_COLUMNS)
     if held.empty or incoming.empty:
         return Matches(pd.DataFrame(columns=cols))
-    part = held["is_amendment"].fillna(False).astype(bool) | held["is_paragraph"].fillna(
-        False
-    ).astype(bool)
+    part = _flag(held["is_amendment"]) | _flag(held["is_paragraph"])
     h = held.assign(
         key=resolution_key(held["resolution"]),
         whole=~part.to_numpy(),

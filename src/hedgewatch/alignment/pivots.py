@@ -15,6 +15,12 @@ it (Hampel 1974; the difference-based estimator of Hall, Kay & Titterington 1990
 ``penalty="aic"`` uses ``2 * 2 * sigma^2``; a number is used as given (in units of the
 squared series).
 
+Holes in the series. NaN periods are dropped and PELT runs on the periods observed, so no
+missing year enters the fit as a value; but a change found at the first period after a hole
+(2025, after the missing 2022-2024) may have happened at any time in the hole. Its
+``earliest`` column then gives the first missing period (2022): the change is dated
+"2022-2025", not 2025. Where the periods are consecutive, ``earliest`` equals ``period``.
+
 Stability: each pivot's share of replicates in which a change point falls within ``tol``
 periods of it. ``stability="bootstrap"`` (default) rebuilds the series as the fitted segment
 means plus residuals drawn with replacement and reruns the detection ``n_boot`` times;
@@ -39,9 +45,10 @@ import numpy as np
 import pandas as pd
 import ruptures as rpt
 
+from hedgewatch._periods import earliest
 from hedgewatch.errors import InsufficientDataError, ParameterError, check_param
 
-_COLUMNS = ["period", "before", "after", "size", "direction", "stability"]
+_COLUMNS = ["period", "earliest", "before", "after", "size", "direction", "stability"]
 
 
 def noise_scale(y: np.ndarray) -> float:
@@ -129,8 +136,10 @@ def pivots(
 
     Returns
     -------
-    DataFrame ``period, before, after, size, direction, stability``: ``period`` is the
-    first period of the new regime, ``before``/``after`` the segment means on either side,
+    DataFrame ``period, earliest, before, after, size, direction, stability``: ``period``
+    is the first period of the new regime observed, ``earliest`` the first period the
+    change may have started (before ``period`` only when a hole in the series precedes it),
+    ``before``/``after`` the segment means on either side,
     ``size = after - before``, ``direction`` 'up' or 'down', ``stability`` in [0, 1]. Empty
     when no change clears the penalty. Raises
     :class:`~hedgewatch.errors.InsufficientDataError` if fewer than ``2 * min_size`` periods
@@ -170,7 +179,9 @@ def pivots(
             {
                 c: pd.Series(dtype=t)
                 for c, t in zip(
-                    _COLUMNS, ["object", float, float, float, "object", float], strict=True
+                    _COLUMNS,
+                    ["object", "object", float, float, float, "object", float],
+                    strict=True,
                 )
             }
         )
@@ -185,6 +196,7 @@ def pivots(
     return pd.DataFrame(
         {
             "period": list(s.index[breaks]),
+            "earliest": earliest(s.index, breaks),
             "before": means[:-1],
             "after": means[1:],
             "size": size,

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from hedgewatch._periods import missing, with_gaps  # noqa: E402
 from hedgewatch.errors import HedgewatchError  # noqa: E402
 
 #: One colour per role: the state, first power, second power, further powers.
@@ -83,9 +84,17 @@ def band_lines(
     key: str,
 ) -> str:
     """Lines (``column``, ``label``) over ``x`` with ``<column>_lo/_hi`` bands where present,
-    and vertical marks (``label -> periods``) for pivots."""
+    and vertical marks (``label -> periods``) for pivots.
+
+    Years (whole-number ``x``) missing from the frame break the lines and bands (a NaN row
+    each, :func:`hedgewatch._periods.with_gaps`) and are shaded grey: nothing is drawn
+    across a hole in the record.
+    """
     fig, ax = new_axes()
+    holes = missing(frame[x]) if len(frame) else []
+    frame = with_gaps(frame, x)
     xs = pd.to_numeric(frame[x], errors="coerce").to_numpy(dtype=float)
+    _shade(ax, holes)
     colours = {}
     for i, (col, label) in enumerate(series):
         colour = PALETTE[(i + 1) % len(PALETTE)]
@@ -119,6 +128,27 @@ def band_lines(
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=8, loc="best")
     return to_svg(fig, key)
+
+
+def _shade(ax, holes: Sequence[int]) -> None:
+    """Grey spans over runs of missing years, labelled once."""
+    if not holes:
+        return
+    runs: list[list[int]] = []
+    for h in holes:
+        if runs and h == runs[-1][-1] + 1:
+            runs[-1].append(h)
+        else:
+            runs.append([h])
+    for i, run in enumerate(runs):
+        ax.axvspan(
+            run[0] - 0.5,
+            run[-1] + 0.5,
+            color="#eeeeee",
+            lw=0,
+            zorder=0,
+            label="no data" if i == 0 else None,
+        )
 
 
 def bars(

@@ -470,16 +470,9 @@ class Coverage:
 
 def _ranges(values: list[int]) -> str:
     """``[1946, 1947, 1948, 2025]`` -> ``"1946-1948, 2025"``."""
-    out: list[str] = []
-    vals = sorted(values)
-    i = 0
-    while i < len(vals):
-        j = i
-        while j + 1 < len(vals) and vals[j + 1] == vals[j] + 1:
-            j += 1
-        out.append(str(vals[i]) if i == j else f"{vals[i]}-{vals[j]}")
-        i = j + 1
-    return ", ".join(out)
+    from hedgewatch._periods import ranges
+
+    return ranges(values)
 
 
 def _partial_sessions(cov: Coverage) -> list[int]:

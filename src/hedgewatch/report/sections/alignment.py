@@ -103,7 +103,9 @@ def _pivots(h: pd.DataFrame, column: str) -> pd.DataFrame:
     try:
         return pivots(h, column=column, n_boot=100)
     except InsufficientDataError:
-        return pd.DataFrame(columns=["period", "before", "after", "size", "direction", "stability"])
+        return pd.DataFrame(
+            columns=["period", "earliest", "before", "after", "size", "direction", "stability"]
+        )
 
 
 def _pivot_measures(

@@ -181,3 +181,35 @@ def bars(
         ax.set_ylim(*ylim)
     ax.set_ylabel(ylabel)
     return to_svg(fig, key)
+
+
+def timeline(
+    rows: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    colours: Mapping[str, str],
+    key: str,
+) -> str:
+    """One row of markers per label: each event (``date``, ``action``) at its date, coloured
+    by its action; a legend of the actions shown."""
+    fig, ax = new_axes(height=0.7 + 0.55 * max(len(rows), 1))
+    seen: dict[str, object] = {}
+    for i, (_label, frame) in enumerate(rows):
+        y = len(rows) - 1 - i
+        for action, group in frame.groupby("action"):
+            handle = ax.scatter(
+                pd.to_datetime(group["date"]),
+                np.full(len(group), y),
+                s=42,
+                color=colours.get(str(action), "#555555"),
+                edgecolor="#333333",
+                linewidth=0.4,
+                zorder=3,
+            )
+            seen.setdefault(str(action), handle)
+    ax.set_yticks(range(len(rows)), [label for label, _ in reversed(rows)])
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
+    ax.grid(axis="y", visible=False)
+    order = [a for a in colours if a in seen]
+    ax.legend([seen[a] for a in order], order, frameon=False, fontsize=8, loc="upper left", ncol=3)
+    return to_svg(fig, key)

@@ -70,6 +70,7 @@ def render(
     claims_source: str,
     provenance: Mapping[str, str],
     references: Sequence[str],
+    coverage: Sequence[str] = (),
     generated: str,
     version: str,
 ) -> str:
@@ -83,6 +84,7 @@ def render(
         claims_source=claims_source,
         provenance=provenance,
         references=references,
+        coverage=list(coverage),
         generated=generated,
         version=version,
         csp=CSP,

@@ -30,6 +30,7 @@ from hedgewatch.store._speeches import speech_counts, speeches, write_speeches
 from hedgewatch.store._statements import add_statements, statements
 from hedgewatch.store._votes import (
     ISSUES,
+    NO_RECORDED_VOTES,
     VOTE_VALUES,
     Coverage,
     coverage,
@@ -42,6 +43,7 @@ from hedgewatch.store._votes import (
 
 __all__ = [
     "ISSUES",
+    "NO_RECORDED_VOTES",
     "VOTE_VALUES",
     "Coverage",
     "Store",

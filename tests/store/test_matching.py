@@ -94,10 +94,10 @@ def test_importing_the_sample_adds_only_what_is_not_held(hw_home):
 
 
 @pytest.mark.slow
-def test_full_scrape_overlap(shared_data, tmp_path):
+def test_full_scrape_overlap(library_scrape, tmp_path):
     """The whole scrape against the bundled record: figures of the overlap, and a second
     import adds nothing."""
-    rec = read_undl_long(shared_data / "unga" / "undl_votes_scraped_1946_2021_2025.parquet")
+    rec = library_scrape
     st = Store(tmp_path / "s.duckdb")
     counts = hw_store.import_library(rec, store=st)
     # 4,898 held by the researchers' record (4,354 by symbol, 544 by the same vote), 378 of

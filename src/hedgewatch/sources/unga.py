@@ -493,7 +493,11 @@ def _header(path: Path) -> list[str]:
         try:
             return list(pq.read_schema(path).names)
         except Exception as exc:  # pyarrow's ArrowInvalid on a damaged file
-            raise DataFormatError(path, f"not a readable Parquet file ({exc})") from exc
+            raise DataFormatError(
+                path,
+                f"not a readable Parquet file ({exc})",
+                hint="Download the file again; nothing was imported.",
+            ) from exc
     import gzip
 
     with open(path, "rb") as fh:

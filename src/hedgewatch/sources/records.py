@@ -180,8 +180,9 @@ def assemble(
     rc["is_amendment"] = False
     rc["is_paragraph"] = False
     rc["important"] = None
-    text = ga["title"].fillna("") + " " + ga["subjects"].fillna("")
-    rc["issues"] = tag_issues(text.reset_index(drop=True))
+    rc["issues"] = tag_issues(
+        ga["title"].fillna("").reset_index(drop=True), ga["subjects"].reset_index(drop=True)
+    )
     rc["source"] = "undl"
     gv = votes[votes["undl_id"].isin(ga["undl_id"])]
     assembly = _finish(

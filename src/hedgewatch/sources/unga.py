@@ -411,8 +411,8 @@ def read_undl(path: str | Path) -> VoteRecord:
     rc["is_amendment"] = False
     rc["is_paragraph"] = False
     rc["important"] = None
-    text = (d["title"] + " " + d["agenda_title"] + " " + d["subjects"]).to_numpy()
-    rc["issues"] = tag_issues(pd.Series(text))
+    text = (d["title"] + " " + d["agenda_title"]).to_numpy()
+    rc["issues"] = tag_issues(pd.Series(text), pd.Series(d["subjects"].to_numpy()))
     rc["source"] = "undl"
     return _finish(rc, votes)
 

@@ -193,3 +193,15 @@ def test_vote_sections_show_2020_2021_and_2025(prk_report):
     ideal = rep.section("idealpoints").tables[0].frame
     assert {2021, 2025} <= set(ideal["year"]) and 80 in set(ideal["session"])
     assert "In 2025" in rep.section("alignment").paragraphs[0]
+
+
+def test_after_hole_note():
+    import pandas as pd
+
+    from hedgewatch.report.sections.alignment import _after_hole_note
+
+    h = pd.DataFrame({"period": [2019, 2020, 2021, 2025]})
+    (note,) = _after_hole_note(h)
+    assert "1 year(s) after the gap" in note and "(2025)" in note
+    assert _after_hole_note(pd.DataFrame({"period": [2019, 2020, 2021]})) == ()
+    assert _after_hole_note(pd.DataFrame({"period": [2015, 2016, 2020, 2021, 2022]})) == ()

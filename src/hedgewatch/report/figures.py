@@ -99,16 +99,16 @@ def band_lines(
     for i, (col, label) in enumerate(series):
         colour = PALETTE[(i + 1) % len(PALETTE)]
         colours[label] = colour
-        ax.plot(xs, frame[col].to_numpy(dtype=float), color=colour, lw=1.6, label=label)
+        ys = frame[col].to_numpy(dtype=float)
+        ax.plot(xs, ys, color=colour, lw=1.6, label=label, marker="o", ms=2.2)
         if f"{col}_lo" in frame and f"{col}_hi" in frame:
-            ax.fill_between(
-                xs,
-                frame[f"{col}_lo"].to_numpy(dtype=float),
-                frame[f"{col}_hi"].to_numpy(dtype=float),
-                color=colour,
-                alpha=0.15,
-                lw=0,
-            )
+            lo = frame[f"{col}_lo"].to_numpy(dtype=float)
+            hi = frame[f"{col}_hi"].to_numpy(dtype=float)
+            ax.fill_between(xs, lo, hi, color=colour, alpha=0.15, lw=0)
+            # A year with no neighbour (next to a hole) has no band to fill: a bar instead.
+            alone = _isolated(ys)
+            if alone.any():
+                ax.vlines(xs[alone], lo[alone], hi[alone], color=colour, alpha=0.5, lw=3)
     for label, periods in (marks or {}).items():
         for p in periods:
             ax.axvline(float(p), color=colours.get(label, "#555555"), ls="--", lw=1.0)
@@ -128,6 +128,14 @@ def band_lines(
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=8, loc="best")
     return to_svg(fig, key)
+
+
+def _isolated(ys: np.ndarray) -> np.ndarray:
+    """Points whose neighbours on both sides are missing (or absent)."""
+    ok = np.isfinite(ys)
+    left = np.concatenate([[False], ok[:-1]])
+    right = np.concatenate([ok[1:], [False]])
+    return ok & ~left & ~right
 
 
 def _shade(ax, holes: Sequence[int]) -> None:

@@ -81,7 +81,7 @@ def alignment_section(ctx: Context) -> Section:
     table = (
         table[["series", "period", "before", "after", "size", "stability"]] if len(table) else table
     )
-    paragraphs = (_lead(ctx, h),)
+    paragraphs = (_lead(ctx, h), *_after_hole_note(h))
     return Section(
         "alignment",
         "Alignment with each power over time",
@@ -100,6 +100,29 @@ def _cached_pivots(ctx: Context, h: pd.DataFrame, column: str) -> pd.DataFrame:
     found["period"] = pd.to_numeric(found["period"])
     found["earliest"] = pd.to_numeric(found["earliest"])
     return found
+
+
+#: Shortest regime the report's change-point detection accepts (``pivots(min_size=...)``).
+MIN_REGIME = 3
+
+
+def _after_hole_note(h: pd.DataFrame) -> tuple[str, ...]:
+    """A sentence when the years after the last hole are too few to form a regime: no change
+    point can be found there yet, which is not evidence of no change."""
+    from hedgewatch._periods import missing, ranges
+
+    years = sorted(int(y) for y in pd.to_numeric(h["period"]).dropna())
+    holes = missing(years)
+    if not holes:
+        return ()
+    after = [y for y in years if y > holes[-1]]
+    if not 0 < len(after) < MIN_REGIME:
+        return ()
+    return (
+        f"The {len(after)} year(s) after the gap in the loaded votes ({ranges(after)}) are too "
+        f"few to form a regime of their own ({MIN_REGIME} needed): a change point there cannot "
+        "be detected until more years are loaded, which is not evidence that nothing changed.",
+    )
 
 
 def _dated(found: pd.DataFrame) -> list[str]:
@@ -220,6 +243,7 @@ def hedging_section(ctx: Context) -> Section:
             "projects on the axis between the two powers. Free agency = (d(X,A) + d(X,B) - "
             "d(A,B)) / 2: how far it stands off that axis, taking positions neither takes.",
             text,
+            *_after_hole_note(h),
         ),
         figures=(
             Figure(

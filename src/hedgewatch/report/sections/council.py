@@ -26,6 +26,7 @@ COLOURS = {
     "voted for": "#7f8c8d",
     "absent": "#d5d8dc",
     "no veto": "#d5d8dc",
+    "not a member": "#ffffff",
 }
 CAN_AND_CANNOT = (
     "What this proxy shows: recorded, public protection - a veto that kills a text, a vote "
@@ -92,7 +93,8 @@ def council_section(ctx: Context) -> Section:
                 f"Each power's action on Council texts about {ctx.name(ctx.state)}",
                 svg,
                 "One marker per text: red = vetoed, orange = voted against, yellow = "
-                "abstained, grey = voted for, light grey = absent or no veto recorded.",
+                "abstained, grey = voted for, light grey = absent or no veto recorded, white = "
+                "not on the Council.",
             ),
         ),
         tables=(

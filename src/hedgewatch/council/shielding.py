@@ -90,6 +90,13 @@ class ShieldingResult:
         """The yearly table."""
         return self.by_year.copy()
 
+    @classmethod
+    def from_texts(cls, state: str, powers: Sequence[str], texts: pd.DataFrame) -> ShieldingResult:
+        """Rebuild a result from its ``texts`` table (e.g. read back from a cache)."""
+        ps = tuple(powers)
+        texts = texts.assign(year=texts["year"].astype("int64"))
+        return cls(state, ps, texts, _by_year(texts, ps))
+
     def window(self, start: int | None = None, end: int | None = None) -> pd.DataFrame:
         """Totals per power over ``start..end`` (years, inclusive): the yearly table summed."""
         y = self.by_year

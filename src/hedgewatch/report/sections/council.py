@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from hedgewatch.council import ACTIONS, shielding
+from hedgewatch.council import ACTIONS, ShieldingResult, shielding
 from hedgewatch.council.about import short_title
 from hedgewatch.errors import InsufficientDataError
 from hedgewatch.report import figures
@@ -43,13 +43,18 @@ def council_section(ctx: Context) -> Section:
     from hedgewatch.store import council_info, council_resolutions, council_votes, vetoes
 
     st = ctx.store
-    res = shielding(
-        council_resolutions(store=st),
-        council_votes(include_absent=True, store=st),
-        vetoes(store=st),
-        ctx.state,
-        ctx.powers,
-    )
+
+    def compute() -> pd.DataFrame:
+        return shielding(
+            council_resolutions(store=st),
+            council_votes(include_absent=True, store=st),
+            vetoes(store=st),
+            ctx.state,
+            ctx.powers,
+        ).texts
+
+    texts = ctx.cached("report:council", ("v1", ctx.state, ctx.powers), compute)
+    res = ShieldingResult.from_texts(ctx.state, ctx.powers, texts)
     if res.texts.empty:
         raise InsufficientDataError(
             f"no Security Council resolution or vetoed draft in the store names "

@@ -34,8 +34,8 @@ def test_seeded_bootstrap_is_reproducible(extract):
 
 
 def test_many_equals_pairs_run_alone(extract):
-    from hedgewatch.rhetoric.convergence import convergence_many
-    from hedgewatch.rhetoric.similarity import clear_cache
+    from hedgewatch.rhetoric._convergence import convergence_many
+    from hedgewatch.rhetoric._similarity import clear_cache
 
     many = convergence_many(extract, "PRK", ["RUS", "CHN"], n_boot=30, seed=5)
     assert list(many) == ["RUS", "CHN"]
@@ -47,8 +47,8 @@ def test_many_equals_pairs_run_alone(extract):
 
 
 def test_uncached_pass_keeps_vectors_and_terms(extract):
-    from hedgewatch.rhetoric.convergence import convergence_many
-    from hedgewatch.rhetoric.similarity import clear_cache, year_terms, year_vectors
+    from hedgewatch.rhetoric._convergence import convergence_many
+    from hedgewatch.rhetoric._similarity import clear_cache, year_terms, year_vectors
 
     clear_cache()
     many = convergence_many(extract, "PRK", ["RUS"], n_boot=10, cache=False)

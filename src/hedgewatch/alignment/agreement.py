@@ -1,7 +1,7 @@
 """Dyadic similarity of voting: agreement, identical-vote share, S, Cohen's kappa, Häge's pi.
 
 Each measure maps the 3x3 table of joint votes of two countries (see
-:mod:`hedgewatch.alignment.crosstab`) to one number. Votes are coded on Voeten's ordinal
+:func:`hedgewatch.alignment.crosstab`) to one number. Votes are coded on Voeten's ordinal
 scale, yes = 1, abstain = 2, no = 3; the distance between two votes is ``|v_i - v_j| / 2``, so
 yes-vs-abstain is 0.5 and yes-vs-no is 1. Absences and non-membership are never votes.
 
@@ -58,7 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hedgewatch.alignment.crosstab import Crosstabs, crosstab
+from hedgewatch.alignment._crosstab import Crosstabs, crosstab
 from hedgewatch.errors import InsufficientDataError, check_param
 
 #: Distance between vote categories (yes, abstain, no) on the [0, 1] scale.

@@ -43,14 +43,14 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from hedgewatch.alignment.agreement import DISTANCE
-from hedgewatch.alignment.crosstab import (
+from hedgewatch.alignment._crosstab import (
     check_duplicates,
     period_key,
     resolve_in,
     unanimous_rcids,
     vote_codes,
 )
+from hedgewatch.alignment.agreement import DISTANCE
 from hedgewatch.errors import InsufficientDataError, check_param
 
 _HEDGE_MEASURES = ("agreement", "identical")

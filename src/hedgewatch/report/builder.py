@@ -14,8 +14,8 @@ import hedgewatch
 from hedgewatch import countries
 from hedgewatch.errors import HedgewatchError, InsufficientDataError, ParameterError, check_param
 from hedgewatch.paths import bundled_tables
+from hedgewatch.report import _render
 from hedgewatch.report import claims as _claims
-from hedgewatch.report import render as _render
 from hedgewatch.report.model import Report, Section, unmeasurable
 from hedgewatch.report.sections import provenance
 from hedgewatch.report.sections._context import DEFAULT_SETTINGS, Context

@@ -28,8 +28,8 @@ import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch.rhetoric._similarity import _years, check_speeches, year_terms
 from hedgewatch.rhetoric.preprocess import is_procedural, sentences
-from hedgewatch.rhetoric.similarity import _years, check_speeches, year_terms
 
 _EXAMPLE_CHARS = 320
 _COLUMNS = [

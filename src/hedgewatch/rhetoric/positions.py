@@ -34,8 +34,8 @@ from sklearn.linear_model import Ridge
 from sklearn.model_selection import GroupKFold
 
 from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch.rhetoric._similarity import check_speeches
 from hedgewatch.rhetoric.preprocess import STOP_WORDS, TOKEN_PATTERN, clean_paragraphs
-from hedgewatch.rhetoric.similarity import check_speeches
 
 _MIN_PER_YEAR = 5
 

@@ -45,7 +45,7 @@ import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import InsufficientDataError, check_param
-from hedgewatch.statements.narratives import NarrativeResult, narratives, prepare
+from hedgewatch.statements._narratives import NarrativeResult, narratives, prepare
 
 NULLS = ("shift", "shuffle")
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch.alignment._pivots import pivots as find_pivots
 from hedgewatch.alignment.agreement import dyadic
 from hedgewatch.alignment.hedging import hedging_index
-from hedgewatch.alignment.pivots import pivots as find_pivots
 from hedgewatch.errors import InsufficientDataError, check_param
 from hedgewatch.store import ISSUES, Store, issue_code, roll_calls, votes
 

@@ -102,7 +102,7 @@ class _Speeches:
     def release(self) -> None:
         """Drop the corpus and the cached yearly representations built from it."""
         if self._frame is not None:
-            from hedgewatch.rhetoric.similarity import clear_cache
+            from hedgewatch.rhetoric._similarity import clear_cache
 
             self._frame = None
             clear_cache()
@@ -117,7 +117,7 @@ def _first_year(ctx: Context) -> int:
 def _convergence(ctx: Context, sp: _Speeches, stamp: tuple, n_boot: int) -> dict[str, pd.DataFrame]:
     """Convergence with each power, cached per power; the missing ones computed together
     (each year's speeches represented once for all of them)."""
-    from hedgewatch.rhetoric.convergence import convergence_many
+    from hedgewatch.rhetoric._convergence import convergence_many
 
     memo: dict[str, pd.DataFrame] = {}
 

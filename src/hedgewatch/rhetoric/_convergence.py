@@ -1,7 +1,7 @@
 """Rhetorical convergence of two states over time: similarity, confidence, trend, breaks.
 
 For each year in which both states spoke, the similarity is the cosine of their speech
-vectors in that year's debate (:mod:`hedgewatch.rhetoric.similarity`). Its uncertainty comes
+vectors in that year's debate (:func:`hedgewatch.rhetoric.similarity`). Its uncertainty comes
 from a paragraph bootstrap: each replicate redraws both speeches' paragraphs with
 replacement (as many as each speech has), re-weights the resampled counts with the year's
 IDF, and recomputes the cosine. The interval is the normal bootstrap interval,
@@ -38,8 +38,8 @@ from scipy import sparse, stats
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch.rhetoric._similarity import YearVectors, _years, check_speeches, year_vectors
 from hedgewatch.rhetoric.backends import Backend, get_backend
-from hedgewatch.rhetoric.similarity import YearVectors, _years, check_speeches, year_vectors
 
 _MIN_CHANGE_SEGMENT = 3
 # Twice the BIC factor: in simulation (33 years of white noise, 200 draws) the false-alarm

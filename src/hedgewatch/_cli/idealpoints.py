@@ -182,7 +182,7 @@ def register(app: typer.Typer) -> None:
         from hedgewatch.idealpoints.dynamic import check_countries
 
         res = _load(result, sessions, dims, bridges, store)
-        codes = check_countries(res, countries, "show")
+        codes = check_countries(res, countries, "countries")
         frame = res.to_frame()
         rows = pd.concat([frame[frame["country"] == c].tail(last) for c in codes])
         console.print(_points_table(rows, "Ideal points (higher = closer to the US-led order)"))

@@ -43,15 +43,15 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from hedgewatch._validation import caller, check_param, check_present, validated
 from hedgewatch.alignment._crosstab import (
     check_duplicates,
     period_key,
-    resolve_in,
     unanimous_rcids,
     vote_codes,
 )
 from hedgewatch.alignment.agreement import DISTANCE
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch.errors import InsufficientDataError
 
 _HEDGE_MEASURES = ("agreement", "identical")
 FEW_VOTES = 10
@@ -70,7 +70,7 @@ def _wide(votes: pd.DataFrame, actors: list[str], by: str | None, drop_unanimous
             "rcid": votes["rcid"].to_numpy()[keep],
             "country": votes["country"].astype(str).to_numpy()[keep],
             "code": code[keep],
-            "period": period_key(votes, by, "hedging_index").to_numpy()[keep],
+            "period": period_key(votes, by).to_numpy()[keep],
         }
     )
     if drop_unanimous:
@@ -131,6 +131,7 @@ def _period_rows(
     return row
 
 
+@validated
 def hedging_index(
     votes: pd.DataFrame,
     state: str,
@@ -184,48 +185,42 @@ def hedging_index(
     Voeten, E. (2000), International Organization 54(2); Efron, B. and Tibshirani, R. J.
     (1993), An Introduction to the Bootstrap; Gromov, M. (1987), Hyperbolic groups.
     """
-    func = "hedging_index"
     check_param(
         measure in _HEDGE_MEASURES,
         "measure",
-        func,
         "'agreement' or 'identical' (a distance with the triangle inequality)",
         measure,
     )
     check_param(
         isinstance(n_boot, int | np.integer) and n_boot >= 0,
         "n_boot",
-        func,
         "a non-negative integer",
         n_boot,
     )
     check_param(
         isinstance(ci, float | int) and 0 < ci < 1,
         "ci",
-        func,
         "a number between 0 and 1 (exclusive)",
         ci,
     )
     check_param(
         not isinstance(powers, str) and len(powers) >= 2,
         "powers",
-        func,
         "a sequence of at least two countries",
         powers,
     )
     present = set(pd.unique(votes["country"].astype(str)))
-    actors = resolve_in([state, *powers], present, func, "state and powers")
+    actors = check_present([state, *powers], present, "state and powers")
     check_param(
         len(set(actors)) == len(actors),
         "powers",
-        func,
         f"distinct countries, none equal to the state {actors[0]!r}",
         powers,
     )
     wide = _wide(votes, actors, by, drop_unanimous)
     if wide.empty:
         raise InsufficientDataError(
-            f"{func}(): {', '.join(actors)} never all voted yes/abstain/no on one roll call "
+            f"{caller()}(): {', '.join(actors)} never all voted yes/abstain/no on one roll call "
             "in the votes given. Widen the window, or check membership dates."
         )
     return _index_frame(wide, actors, measure, n_boot, 1 - ci, seed)

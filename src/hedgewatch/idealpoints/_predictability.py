@@ -28,7 +28,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch._validation import check_param, validated
+from hedgewatch.errors import InsufficientDataError
 from hedgewatch.idealpoints._design import VOTE_CODES, VOTE_LABELS, check_votes
 from hedgewatch.idealpoints.dynamic import IdealPointResult, check_countries
 
@@ -53,6 +54,7 @@ def _scored(result: IdealPointResult, votes: pd.DataFrame) -> pd.DataFrame:
     return out[np.isfinite(out["p_actual"])]
 
 
+@validated
 def predictability(result: IdealPointResult, votes: pd.DataFrame) -> pd.DataFrame:
     """Per state-session fit of the model to the state's votes.
 
@@ -112,6 +114,7 @@ def predictability(result: IdealPointResult, votes: pd.DataFrame) -> pd.DataFram
     return out[cols]
 
 
+@validated
 def overall_fit(result: IdealPointResult, votes: pd.DataFrame) -> dict[str, float]:
     """Classification accuracy, mean log-loss and APRE over all scored votes."""
     s = _scored(result, votes)
@@ -126,6 +129,7 @@ def overall_fit(result: IdealPointResult, votes: pd.DataFrame) -> dict[str, floa
     }
 
 
+@validated
 def surprising_votes(
     result: IdealPointResult,
     votes: pd.DataFrame,
@@ -156,10 +160,8 @@ def surprising_votes(
     ordered from the least expected; ``probability`` is the model's probability of the vote
     actually cast, ``expected_vote`` the most probable one.
     """
-    check_param(
-        isinstance(n, int | np.integer) and n >= 1, "n", "surprising_votes", "a positive integer", n
-    )
-    (code,) = check_countries(result, [country], "surprising_votes")
+    check_param(isinstance(n, int | np.integer) and n >= 1, "n", "a positive integer", n)
+    (code,) = check_countries(result, [country], "country")
     v = check_votes(votes)
     v = v[v["country"].astype(str) == code]
     if sessions is not None:
@@ -208,6 +210,7 @@ def _titles(roll_calls: pd.DataFrame | None, rcids: pd.Series) -> pd.DataFrame:
     )
 
 
+@validated
 def rank_predictability(
     table: pd.DataFrame,
     country: str = "PRK",
@@ -244,7 +247,6 @@ def rank_predictability(
     check_param(
         metric in ("log_loss", "accuracy", "apre"),
         "metric",
-        "rank_predictability",
         "one of 'log_loss', 'accuracy', 'apre'",
         metric,
     )

@@ -14,6 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from hedgewatch._validation import validated
 from hedgewatch.errors import DataFormatError, Problem
 
 _PROCEDURAL = {"voting procedure", "agenda", "adoption of the agenda", "rules of procedure"}
@@ -28,6 +29,7 @@ def _normalise(title: pd.Series) -> pd.Series:
     )
 
 
+@validated
 def title_bridges(roll_calls: pd.DataFrame, min_chars: int = 25) -> pd.DataFrame:
     """Pairs ``rcid1, rcid2`` of roll calls with identical titles in different sessions.
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from hedgewatch.errors import ParameterError, UnknownCountryError, check_param
+from hedgewatch._base import BaseEstimator, Constraints
+from hedgewatch._validation import check_known, validated
+from hedgewatch.errors import ConvergenceWarning
 from hedgewatch.idealpoints import _fit, _tridiag
 from hedgewatch.idealpoints._design import (
     VOTE_LABELS,
@@ -142,7 +145,7 @@ class IdealPointResult:
 
 _PROB_BLOCK = 65_536
 
-_CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
+_CONSTRAINTS: Constraints = {
     "n_dims": (lambda x: isinstance(x, int | np.integer) and x in (1, 2), "1 or 2"),
     "drift": (lambda x: _pos(x), "a positive number"),
     "first_sd": (lambda x: _pos(x), "a positive number"),
@@ -166,7 +169,7 @@ def _pos(x: object) -> bool:
     return isinstance(x, int | float | np.floating | np.integer) and np.isfinite(x) and x > 0
 
 
-class DynamicIdealPoints:
+class DynamicIdealPoints(BaseEstimator):
     """Dynamic ordered-probit ideal points, fitted by block-Newton MAP in seconds.
 
     Parameters
@@ -244,15 +247,9 @@ class DynamicIdealPoints:
         self.seed = seed
         self.anchor = anchor
 
-    def get_params(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in _CONSTRAINTS}
+    _parameter_constraints = _CONSTRAINTS
 
-    def _validate(self) -> None:
-        for name, (ok, req) in _CONSTRAINTS.items():
-            check_param(
-                bool(ok(getattr(self, name))), name, "DynamicIdealPoints", req, getattr(self, name)
-            )
-
+    @validated
     def fit(
         self,
         votes: pd.DataFrame,
@@ -278,7 +275,7 @@ class DynamicIdealPoints:
         -------
         IdealPointResult
         """
-        self._validate()
+        self._validate_params()
         t0 = time.perf_counter()
         design = build_design(votes, bridges)
         priors = _fit.Priors(self.first_sd, self.drift, self.beta_sd, self.cut_sd, self.scale_sd)
@@ -288,7 +285,9 @@ class DynamicIdealPoints:
         notes = list(design.notes)
         notes += _orient(st, design, self.anchor)
         if not st.converged:
-            notes.append(f"not converged after {st.n_iter} cycles (tol {self.tol}); raise max_iter")
+            message = f"not converged after {st.n_iter} cycles (tol {self.tol}); raise max_iter"
+            notes.append(message)
+            warnings.warn(f"DynamicIdealPoints.fit(): {message}.", ConvergenceWarning, stacklevel=3)
         cov = self._uncertainty(design, model, st, priors, notes)
         seconds = time.perf_counter() - t0
         info = {
@@ -410,26 +409,9 @@ def _bootstrap_cov(
     return np.einsum("bstk,bstm->stkm", dev, dev) / (n_boot - 1)
 
 
-def check_countries(result: IdealPointResult, countries: Sequence[str], func: str) -> list[str]:
+def check_countries(result: IdealPointResult, countries: Sequence[str], name: str) -> list[str]:
     """Resolve country codes against a fit; raise with the valid codes when one is absent."""
-    from hedgewatch import countries as _countries
-
-    known = set(result.points["country"])
-    out = []
-    for c in countries:
-        try:
-            code = _countries.resolve(c)
-        except UnknownCountryError:  # report it against the fit's codes instead
-            code = str(c)
-        if code not in known:
-            raise ParameterError(
-                f"The 'countries' parameter of {func}() must name countries in the fit; "
-                f"got {c!r}. Countries in the fit: {', '.join(sorted(known)[:30])}"
-                + (" ..." if len(known) > 30 else "")
-                + "."
-            )
-        out.append(code)
-    return out
+    return check_known(countries, result.points["country"], name, "the fit")
 
 
 __all__ = ["DEFAULT_ANCHOR", "DynamicIdealPoints", "IdealPointResult", "VOTE_LABELS"]

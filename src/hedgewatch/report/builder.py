@@ -12,7 +12,8 @@ import pandas as pd
 
 import hedgewatch
 from hedgewatch import countries
-from hedgewatch.errors import HedgewatchError, InsufficientDataError, ParameterError, check_param
+from hedgewatch._validation import check_param, validated
+from hedgewatch.errors import HedgewatchError, InsufficientDataError, ParameterError
 from hedgewatch.paths import bundled_tables
 from hedgewatch.report import _render
 from hedgewatch.report import claims as _claims
@@ -69,6 +70,7 @@ def _section_list() -> list[tuple[str, str, str]]:
     ]
 
 
+@validated
 def build_report(
     state: str,
     between: Sequence[str] = ("CHN", "RUS"),
@@ -157,11 +159,9 @@ def build_report(
 
 def _resolve(state: str, between: Sequence[str], start: int | None) -> tuple[str, tuple[str, ...]]:
     """Check and resolve the state, powers and first year."""
-    func = "build_report"
     check_param(
         not isinstance(between, str) and len(between) >= 2,
         "between",
-        func,
         "a sequence of at least two countries",
         between,
     )
@@ -170,14 +170,12 @@ def _resolve(state: str, between: Sequence[str], start: int | None) -> tuple[str
     check_param(
         len({code, *powers}) == len(powers) + 1,
         "between",
-        func,
         f"distinct countries, none equal to the state {code!r}",
         list(between),
     )
     check_param(
         start is None or (isinstance(start, int) and not isinstance(start, bool)),
         "start",
-        func,
         "a year (integer) or None",
         start,
     )
@@ -190,7 +188,6 @@ def _steps(sections: Sequence[str] | None) -> list[tuple[str, str, str]]:
     check_param(
         sections is None or (not isinstance(sections, str) and set(sections) <= set(keys)),
         "sections",
-        "build_report",
         f"a list of section keys among {keys}",
         sections,
     )

@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from hedgewatch._validation import validated
 from hedgewatch.errors import DataFormatError, Problem
 from hedgewatch.report.model import Measurement, Section
 
@@ -135,6 +136,7 @@ def bundled_claims(state: str) -> Path:
     return own if own.exists() else folder / "default.yaml"
 
 
+@validated
 def load_claims(path: str | Path) -> ClaimSet:
     """Read and validate a claims YAML file.
 
@@ -283,6 +285,7 @@ def _generic(measure: str) -> str:
 # ---------------------------------------------------------------------------------------
 # Verdicts
 # ---------------------------------------------------------------------------------------
+@validated
 def evaluate(
     claims: ClaimSet, sections: tuple[Section, ...], powers: tuple[str, ...] = ("A", "B")
 ) -> pd.DataFrame:

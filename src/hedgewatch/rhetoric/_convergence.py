@@ -37,7 +37,8 @@ import pandas as pd
 from scipy import sparse, stats
 
 from hedgewatch import countries as _countries
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch._validation import check_param, validated
+from hedgewatch.errors import InsufficientDataError
 from hedgewatch.rhetoric._similarity import YearVectors, _years, check_speeches, year_vectors
 from hedgewatch.rhetoric.backends import Backend, get_backend
 
@@ -79,6 +80,7 @@ class TrendResult:
         return self.series.copy()
 
 
+@validated
 def convergence(
     speeches: pd.DataFrame,
     a: str,
@@ -121,9 +123,9 @@ def convergence(
     ----------
     Efron, B. and Tibshirani, R. (1993) An Introduction to the Bootstrap. Chapman & Hall.
     """
-    check_speeches(speeches, "convergence")
+    check_speeches(speeches)
     ca, cb = _countries.resolve(a), _countries.resolve(b)
-    check_param(ca != cb, "b", "convergence", "a state other than 'a'", b)
+    check_param(ca != cb, "b", "a state other than 'a'", b)
     return convergence_many(
         speeches,
         ca,
@@ -134,10 +136,10 @@ def convergence(
         n_boot=n_boot,
         seed=seed,
         level=level,
-        func="convergence",
     )[cb]
 
 
+@validated
 def convergence_many(
     speeches: pd.DataFrame,
     a: str,
@@ -150,7 +152,6 @@ def convergence_many(
     seed: int = 0,
     level: float = 0.95,
     cache: bool = True,
-    func: str = "convergence_many",
 ) -> dict[str, pd.DataFrame]:
     """:func:`convergence` of one state with several others, each year represented once.
 
@@ -168,8 +169,6 @@ def convergence_many(
         Keep each year's full representation in the year cache (faster repeated calls on
         the same years, ~15 MB a year). With False each is dropped after its year; only its
         vectors and terms are kept (what :func:`shared_narratives` reads).
-    func
-        Name shown in parameter errors.
 
     Returns
     -------
@@ -179,21 +178,19 @@ def convergence_many(
     ----------
     Efron, B. and Tibshirani, R. (1993) An Introduction to the Bootstrap. Chapman & Hall.
     """
-    check_speeches(speeches, func)
+    check_speeches(speeches)
     check_param(
         isinstance(n_boot, int | np.integer) and n_boot >= 0,
         "n_boot",
-        func,
         "a non-negative integer",
         n_boot,
     )
-    check_param(0 < level < 1, "level", func, "a number between 0 and 1", level)
+    check_param(0 < level < 1, "level", "a number between 0 and 1", level)
     ca = _countries.resolve(a)
     codes = [_countries.resolve(b) for b in others]
     check_param(
         len(codes) > 0 and ca not in codes and len(set(codes)) == len(codes),
         "others",
-        func,
         "distinct states other than 'a'",
         list(others),
     )
@@ -269,6 +266,7 @@ def _rowdot(x: object, y: object) -> np.ndarray:
     return np.einsum("ij,ij->i", np.atleast_2d(x), np.atleast_2d(y))
 
 
+@validated
 def convergence_trend(
     series: pd.DataFrame,
     *,

@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
-from hedgewatch.errors import InsufficientDataError, ParameterError, check_param
+from hedgewatch._validation import check_columns, check_param, fail, validated
+from hedgewatch.errors import InsufficientDataError
 from hedgewatch.rhetoric.backends import Backend, UnitVectors, get_backend
 from hedgewatch.rhetoric.preprocess import clean_paragraphs
 
@@ -114,32 +115,21 @@ class YearTerms:
         return YearVectors.row(self, country)  # type: ignore[arg-type]
 
 
-def check_speeches(speeches: pd.DataFrame, func: str) -> None:
+def check_speeches(speeches: pd.DataFrame) -> None:
     """Refuse a speeches frame without the needed columns or with two speeches a year."""
-    check_param(
-        isinstance(speeches, pd.DataFrame),
-        "speeches",
-        func,
-        "a DataFrame with columns country, year, text",
-        type(speeches).__name__,
-    )
-    missing = [c for c in _REQUIRED if c not in speeches.columns]
-    check_param(
-        not missing,
-        "speeches",
-        func,
-        "a DataFrame with columns country, year, text (from hedgewatch.speeches())",
-        f"columns {list(speeches.columns)}",
-    )
+    check_columns(speeches, "speeches", _REQUIRED, source="hedgewatch.speeches()")
     dup = speeches.duplicated(["country", "year"])
     if dup.any():
         row = speeches[dup].iloc[0]
-        raise ParameterError(
-            f"The 'speeches' parameter of {func}() must hold one speech per country and year; "
-            f"got two for {row['country']} in {row['year']}. Drop the duplicates first."
+        raise fail(
+            "speeches",
+            "one speech per country and year",
+            speeches,
+            got=f"two for {row['country']} in {row['year']}. Drop the duplicates first",
         )
 
 
+@validated
 def year_vectors(
     speeches: pd.DataFrame, year: int, backend: str | Backend = "tfidf", *, keep: bool = True
 ) -> YearVectors:
@@ -175,6 +165,7 @@ def year_vectors(
     return out
 
 
+@validated
 def year_terms(speeches: pd.DataFrame, year: int) -> YearTerms:
     """TF-IDF vectors and terms of one year (default :class:`TfidfBackend`), cached.
 
@@ -251,6 +242,7 @@ def _years(speeches: pd.DataFrame, start: int | None, end: int | None) -> list[i
     return [int(y) for y in years if lo <= y <= hi]
 
 
+@validated
 def similarity_matrix(
     speeches: pd.DataFrame, year: int, *, backend: str | Backend = "tfidf"
 ) -> pd.DataFrame:
@@ -270,7 +262,7 @@ def similarity_matrix(
     -------
     DataFrame indexed and columned by country code; symmetric, 1 on the diagonal.
     """
-    check_speeches(speeches, "similarity_matrix")
+    check_speeches(speeches)
     yv = year_vectors(speeches, year, backend)
     return pd.DataFrame(
         yv.matrix(),
@@ -279,6 +271,7 @@ def similarity_matrix(
     )
 
 
+@validated
 def similarity(
     speeches: pd.DataFrame,
     *,
@@ -314,11 +307,10 @@ def similarity(
     Salton, G. and Buckley, C. (1988) "Term-weighting approaches in automatic text
     retrieval", Information Processing & Management 24(5).
     """
-    check_speeches(speeches, "similarity")
+    check_speeches(speeches)
     check_param(
         isinstance(n_jobs, int) and n_jobs != 0,
         "n_jobs",
-        "similarity",
         "a non-zero integer",
         n_jobs,
     )
@@ -360,6 +352,7 @@ def _long(yv: YearVectors, keep: set[str] | None) -> pd.DataFrame:
     )
 
 
+@validated
 def nearest_neighbours(
     speeches: pd.DataFrame,
     country: str,
@@ -388,11 +381,10 @@ def nearest_neighbours(
     DataFrame with ``rank, country, name, similarity`` (the state itself excluded), most
     similar first.
     """
-    check_speeches(speeches, "nearest_neighbours")
+    check_speeches(speeches)
     check_param(
         isinstance(n, int | np.integer) and n >= 1,
         "n",
-        "nearest_neighbours",
         "a positive integer",
         n,
     )

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch._validation import check_param, validated
+from hedgewatch.errors import InsufficientDataError
 from hedgewatch.rhetoric._similarity import _years, check_speeches, year_terms
 from hedgewatch.rhetoric.preprocess import is_procedural, sentences
 
@@ -45,6 +46,7 @@ _COLUMNS = [
 ]
 
 
+@validated
 def shared_narratives(
     speeches: pd.DataFrame,
     a: str,
@@ -84,11 +86,10 @@ def shared_narratives(
     Monroe, B. L., Colaresi, M. P. and Quinn, K. M. (2008) "Fightin' words", Political
     Analysis 16(4).
     """
-    check_speeches(speeches, "shared_narratives")
+    check_speeches(speeches)
     check_param(
         isinstance(n_terms, int | np.integer) and n_terms >= 1,
         "n_terms",
-        "shared_narratives",
         "a positive integer",
         n_terms,
     )
@@ -97,7 +98,6 @@ def shared_narratives(
     check_param(
         len({ca, cb, cc} - {None}) == (3 if cc else 2),
         "contrast" if cc else "b",
-        "shared_narratives",
         "a state different from the others",
         contrast or b,
     )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from hedgewatch import countries as _countries
-from hedgewatch.errors import check_param
+from hedgewatch._validation import check_param, validated
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -20,6 +20,7 @@ def _label(text: str) -> str:
     return text.replace("$", r"\$")
 
 
+@validated
 def plot_convergence(*series: pd.DataFrame, title: str | None = None) -> Figure:
     """Plot one or more :func:`~hedgewatch.rhetoric.convergence` series with intervals.
 
@@ -35,12 +36,11 @@ def plot_convergence(*series: pd.DataFrame, title: str | None = None) -> Figure:
     -------
     A matplotlib Figure (not shown; save it with ``fig.savefig``).
     """
-    check_param(len(series) > 0, "series", "plot_convergence", "at least one frame", series)
+    check_param(len(series) > 0, "series", "at least one frame", series)
     for s in series:
         check_param(
             isinstance(s, pd.DataFrame) and set(s.columns) >= _NEEDED,
             "series",
-            "plot_convergence",
             "frames returned by convergence()",
             type(s).__name__ if not isinstance(s, pd.DataFrame) else list(s.columns),
         )

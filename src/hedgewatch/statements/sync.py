@@ -36,7 +36,6 @@ days, independent of the number of statements.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -44,24 +43,11 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch._validation import check_duration, check_param, validated
+from hedgewatch.errors import InsufficientDataError
 from hedgewatch.statements._narratives import NarrativeResult, narratives, prepare
 
 NULLS = ("shift", "shuffle")
-
-
-# -- parameters ----------------------------------------------------------------------------
-def parse_days(value: object, name: str, func: str) -> int:
-    """A non-negative duration in days from ``3``, ``"3d"``, ``"2w"`` or a Timedelta."""
-    if isinstance(value, pd.Timedelta):
-        days = value.days if value.total_seconds() % 86400 == 0 else -1
-    elif isinstance(value, int | np.integer) and not isinstance(value, bool):
-        days = int(value)
-    else:
-        m = re.fullmatch(r"\s*(\d+)\s*([dw]?)\s*", str(value).lower())
-        days = (int(m.group(1)) * (7 if m.group(2) == "w" else 1)) if m else -1
-    check_param(days >= 0, name, func, "a non-negative duration such as '3d' or '2w'", value)
-    return days
 
 
 # -- plain-array stage ---------------------------------------------------------------------
@@ -352,6 +338,7 @@ def _onsets_for(
     return onset_matrix(M, quiet, censor=min(censor, T + quiet))[:, quiet:]
 
 
+@validated
 def synchronisation(
     statements: pd.DataFrame,
     actors: list[str] | tuple[str, ...],
@@ -414,34 +401,31 @@ def synchronisation(
     Conditional modeling and the jitter method of spike resampling. Journal of
     Neurophysiology 107(2), 517-531.
     """
-    w = parse_days(window, "window", "synchronisation")
-    q = parse_days(quiet, "quiet", "synchronisation")
-    check_param(null in NULLS, "null", "synchronisation", f"one of {NULLS}", null)
+    w = check_duration(window, "window")
+    q = check_duration(quiet, "quiet")
+    check_param(null in NULLS, "null", f"one of {NULLS}", null)
     check_param(
         isinstance(min_onsets, int | np.integer) and min_onsets >= 1,
         "min_onsets",
-        "synchronisation",
         "a positive integer",
         min_onsets,
     )
-    blk = parse_days(block, "block", "synchronisation")
+    blk = check_duration(block, "block")
     check_param(
         blk >= 7 and blk % 7 == 0,
         "block",
-        "synchronisation",
         "a positive multiple of 7 days such as '1w' or '28d'",
         block,
     )
     check_param(
         isinstance(n_perm, int | np.integer) and n_perm >= 19,
         "n_perm",
-        "synchronisation",
         "an integer >= 19",
         n_perm,
     )
     acts = [_countries.resolve(a, where="actors") for a in actors]
-    check_param(len(set(acts)) >= 2, "actors", "synchronisation", "two or more countries", actors)
-    statements = prepare(statements, "synchronisation")
+    check_param(len(set(acts)) >= 2, "actors", "two or more countries", actors)
+    statements = prepare(statements)
     df = statements[statements["actor"].isin(acts)]
     lo, hi = _bounds(df, acts, start, end)
     firsts = df.groupby("actor")["date"].min()

@@ -15,12 +15,14 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._validation import validated
 from hedgewatch.errors import StoreError
 from hedgewatch.store._database import Store, get_store
 
 TABLE = "statements"
 
 
+@validated
 def statements(
     actors: Sequence[str] | str | None = None,
     *,
@@ -74,6 +76,7 @@ def _as_day(x: object, is_end: bool) -> pd.Timestamp:
     return pd.Timestamp(x)
 
 
+@validated
 def add_statements(
     new: pd.DataFrame,
     mark: Callable[[pd.DataFrame], pd.DataFrame],

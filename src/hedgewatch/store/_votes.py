@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._validation import validated
 from hedgewatch.errors import ParameterError
 from hedgewatch.paths import bundled_tables
 from hedgewatch.store._database import Store, get_store
@@ -114,6 +115,7 @@ def _filters(
     return where, params
 
 
+@validated
 def roll_calls(
     *,
     start: object = None,
@@ -155,6 +157,7 @@ def roll_calls(
     return df
 
 
+@validated
 def votes(
     countries: Sequence[str] | str | None = None,
     *,
@@ -276,6 +279,7 @@ from _rc i left join roll_calls o using (rcid)
 """
 
 
+@validated
 def import_record(
     record: object, *, store: Store | str | None = None, provenance: str = ""
 ) -> dict[str, int]:
@@ -349,6 +353,7 @@ def import_record(
     }
 
 
+@validated
 def info(store: Store | str | None = None) -> dict[str, object]:
     """Figures of the UNGA record in the store: sessions, roll calls, votes, countries, dates."""
     st = get_store(store)

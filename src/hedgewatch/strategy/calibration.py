@@ -24,17 +24,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hedgewatch.errors import InsufficientDataError, ScenarioError, check_param
+from hedgewatch._validation import caller, check_columns, check_param, validated
+from hedgewatch.errors import InsufficientDataError, ScenarioError
 from hedgewatch.strategy.outbidding import OutbiddingModel
 from hedgewatch.strategy.scenario import Scenario
 
 
-def _year_rows(frame: pd.DataFrame, year: int, func: str) -> pd.DataFrame:
+def _year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     col = "year" if "year" in frame.columns else "period" if "period" in frame.columns else None
     check_param(
         col is not None,
         "data",
-        func,
         "a DataFrame with a 'year' (or 'period') column",
         list(frame.columns),
     )
@@ -44,46 +44,46 @@ def _year_rows(frame: pd.DataFrame, year: int, func: str) -> pd.DataFrame:
         have = sorted(int(y) for y in years.dropna().unique())
         span = f"{have[0]}-{have[-1]}" if have else "none"
         raise InsufficientDataError(
-            f"{func}(): no row for year {year} in the data given (years present: {span}). "
+            f"{caller()}(): no row for year {year} in the data given (years present: {span}). "
             "Pick a year inside that range."
         )
     return rows
 
 
+@validated
 def alignment_from_hedging(hedging: pd.DataFrame, year: int) -> float:
     """Ideal alignment ``a0 = (1 + position) / 2`` from a hedging-index table for one year."""
-    func = "alignment_from_hedging"
     check_param(
         "position" in hedging.columns,
         "hedging",
-        func,
         "a hedging-index table with a 'position' column",
         list(hedging.columns),
     )
-    pos = float(_year_rows(hedging, year, func)["position"].iloc[0])
+    pos = float(_year_rows(hedging, year)["position"].iloc[0])
     if not np.isfinite(pos):
         raise InsufficientDataError(
-            f"{func}(): the hedging position for {year} is NaN (the patrons voted identically, "
+            f"{caller()}(): the hedging position for {year} is NaN (the patrons voted identically, "
             "or too few common votes); pick another year."
         )
     return float(np.clip((1.0 + pos) / 2.0, 0.0, 1.0))
 
 
+@validated
 def alignment_from_ideal_points(
     ideal_points: pd.DataFrame, year: int, client: str, patrons: Sequence[str]
 ) -> float:
     """Ideal alignment: the client's projection on the patron A -> patron B ideal-point axis."""
-    func = "alignment_from_ideal_points"
-    theta = _ideal_point_map(ideal_points, year, func)
+    theta = _ideal_point_map(ideal_points, year)
     a, b = patrons
     _require_actors([client, a, b], theta, year)
     if theta[b] == theta[a]:
         raise InsufficientDataError(
-            f"{func}(): {a} and {b} have the same ideal point in {year}; there is no axis."
+            f"{caller()}(): {a} and {b} have the same ideal point in {year}; there is no axis."
         )
     return float(np.clip((theta[client] - theta[a]) / (theta[b] - theta[a]), 0.0, 1.0))
 
 
+@validated
 def agreement_position(
     votes: pd.DataFrame, client: str, patrons: Sequence[str], year: int | None = None
 ) -> pd.DataFrame:
@@ -105,8 +105,7 @@ def agreement_position(
         ``a0 = agree_B / (agree_A + agree_B)`` (NaN, with the reason in ``note``, when the
         client agreed with neither patron on any vote).
     """
-    func = "agreement_position"
-    check_param(len(patrons) == 2, "patrons", func, "two countries", patrons)
+    check_param(len(patrons) == 2, "patrons", "two countries", patrons)
     a, b = patrons
     v = votes[votes["vote"].astype(str).isin(["yes", "abstain", "no"])]
     if year is not None:
@@ -117,7 +116,7 @@ def agreement_position(
     missing = [c for c in (client, a, b) if c not in wide.columns]
     if missing:
         raise InsufficientDataError(
-            f"{func}(): no yes/abstain/no votes for {missing}"
+            f"{caller()}(): no yes/abstain/no votes for {missing}"
             + (f" in {year}" if year is not None else "")
             + ". Check the country codes and the year."
         )
@@ -144,6 +143,7 @@ def agreement_position(
     return out
 
 
+@validated
 def calibrate_outbidding(
     data: pd.DataFrame,
     year: int,
@@ -173,11 +173,10 @@ def calibrate_outbidding(
     OutbiddingModel
         With ``ideal_alignment`` set from the data and ``labels = (client, A, B)``.
     """
-    check_param(len(patrons) == 2, "patrons", "calibrate_outbidding", "two countries", patrons)
+    check_param(len(patrons) == 2, "patrons", "two countries", patrons)
     check_param(
         "ideal_alignment" not in params,
         "ideal_alignment",
-        "calibrate_outbidding",
         "left to the data (omit it)",
         params.get("ideal_alignment"),
     )
@@ -189,6 +188,7 @@ def calibrate_outbidding(
     return OutbiddingModel(ideal_alignment=a0, labels=labels, **params)
 
 
+@validated
 def scenario_from_ideal_points(
     ideal_points: pd.DataFrame,
     year: int,
@@ -214,7 +214,7 @@ def scenario_from_ideal_points(
         Positions ``100 (theta - min) / (max - min)`` with min and max over every country
         with an ideal point in ``year``.
     """
-    theta = _ideal_point_map(ideal_points, year, "scenario_from_ideal_points")
+    theta = _ideal_point_map(ideal_points, year)
     table = (
         actors.to_dict("records")
         if isinstance(actors, pd.DataFrame)
@@ -238,16 +238,9 @@ def scenario_from_ideal_points(
     return Scenario.from_records(records, name=name or f"ideal points {year}")
 
 
-def _ideal_point_map(frame: pd.DataFrame, year: int, func: str) -> dict[str, float]:
-    need = {"country", "year", "ideal_point"}
-    check_param(
-        need <= set(frame.columns),
-        "ideal_points",
-        func,
-        "a DataFrame with columns country, year, ideal_point",
-        list(frame.columns),
-    )
-    rows = _year_rows(frame, year, func).dropna(subset=["ideal_point"])
+def _ideal_point_map(frame: pd.DataFrame, year: int) -> dict[str, float]:
+    check_columns(frame, "ideal_points", ("country", "year", "ideal_point"))
+    rows = _year_rows(frame, year).dropna(subset=["ideal_point"])
     # Two sessions can fall in one year: average a country's points within the year.
     means = rows.groupby(rows["country"].astype(str))["ideal_point"].mean()
     return {str(k): float(v) for k, v in means.items()}

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._validation import check_param, validated
 from hedgewatch.alignment._pivots import pivots as find_pivots
 from hedgewatch.alignment.agreement import dyadic
 from hedgewatch.alignment.hedging import hedging_index
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch.errors import InsufficientDataError
 from hedgewatch.store import ISSUES, Store, issue_code, roll_calls, votes
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ def _fetch(countries, *, start, end, sessions, issues, important_only, drop_unan
     return v
 
 
+@validated
 def align(
     countries: Sequence[str] | str,
     partners: Sequence[str] | str | None = None,
@@ -160,6 +162,7 @@ class HedgingResult:
         return plot_hedging(self.index, self.pivots, state=self.state)
 
 
+@validated
 def hedge(
     state: str,
     powers: Sequence[str] = ("CHN", "RUS"),
@@ -227,7 +230,6 @@ def hedge(
     check_param(
         col in idx.columns,
         "pivot_column",
-        "hedge",
         "a column of the index (" + ", ".join(idx.columns[2:-1]) + ")",
         col,
     )

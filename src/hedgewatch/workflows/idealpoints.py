@@ -7,11 +7,13 @@ from typing import Any
 
 import pandas as pd
 
+from hedgewatch._validation import validated
 from hedgewatch.idealpoints.dynamic import DynamicIdealPoints, IdealPointResult
 from hedgewatch.store import Store, get_store, roll_calls, votes
 from hedgewatch.store import bridges as stored_bridges
 
 
+@validated
 def fit_unga(
     *,
     sessions: Iterable[int] | None = None,

@@ -269,3 +269,17 @@ def country_table(codes: Iterable[str] | None = None) -> pd.DataFrame:
             "cow": pd.array([inv_cow.get(c) for c in codes], dtype="Int64"),
         }
     )
+
+
+__all__ = [
+    "DEFAULT_SUCCESSORS",
+    "HISTORICAL_NAMES",
+    "apply_successors",
+    "country_table",
+    "cow_to_iso3",
+    "historical_state",
+    "historical_states",
+    "iso2_to_iso3",
+    "name",
+    "resolve",
+]

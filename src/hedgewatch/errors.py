@@ -125,3 +125,17 @@ class ConvergenceWarning(UserWarning):
     limit or loosen the tolerance. Turn it into an error with
     ``warnings.simplefilter("error", ConvergenceWarning)``.
     """
+
+
+__all__ = [
+    "ConvergenceWarning",
+    "DataFormatError",
+    "HedgewatchError",
+    "InsufficientDataError",
+    "MissingExtraError",
+    "ParameterError",
+    "Problem",
+    "ScenarioError",
+    "StoreError",
+    "UnknownCountryError",
+]

@@ -146,7 +146,7 @@ def test_parameter_and_data_errors():
         synchronisation(df, ["RUS", "PRK"], null="bootstrap")
     with pytest.raises(ParameterError, match="'block'"):
         synchronisation(df, ["RUS", "PRK"], block="10d")
-    with pytest.raises(ParameterError, match="'actors'"):
+    with pytest.raises(ParameterError, match="'countries' parameter of synchronisation"):
         synchronisation(df, ["RUS", "RUS"])
     with pytest.raises(InsufficientDataError, match="No statements for CHN"):
         synchronisation(df, ["RUS", "CHN"])

@@ -27,7 +27,7 @@ def _convergence_table(results: list[pd.DataFrame], last: int, backend: str) -> 
     table = Table(title=f"Speech similarity per year ({what} cosine, 95% bootstrap interval)")
     table.add_column("year")
     for r in results:
-        table.add_column(f"{r['a'].iloc[0]}-{r['b'].iloc[0]}", justify="right")
+        table.add_column(f"{r['country_a'].iloc[0]}-{r['country_b'].iloc[0]}", justify="right")
     years = sorted(set().union(*(set(r["year"]) for r in results)))[-last:]
     for y in years:
         cells = []
@@ -59,7 +59,7 @@ def _trend_table(results: list[pd.DataFrame]) -> Table:
         table.add_column(col, justify="left" if col == "pair" else "right")
     for r in results:
         tr = _trend(r)
-        pair = f"{r['a'].iloc[0]}-{r['b'].iloc[0]}"
+        pair = f"{r['country_a'].iloc[0]}-{r['country_b'].iloc[0]}"
         span = f"{r['year'].min()}-{r['year'].max()}"
         if tr is None:
             table.add_row(pair, span, f"{r['similarity'].mean():.3f}", "—", "—", "—", "—")

@@ -90,7 +90,7 @@ def _sync(
     )
     for o in r.overall.itertuples():
         typer.echo(
-            f"{o.actor_a}-{o.actor_b}: {o.observed} synchronised onsets, {o.expected:.1f} "
+            f"{o.country_a}-{o.country_b}: {o.observed} synchronised onsets, {o.expected:.1f} "
             f"expected by chance (ratio {o.ratio:.2f}), p = {o.p_value:.3f}"
         )
     typer.echo("narrative | onsets a/b | observed | expected | p | q")
@@ -102,7 +102,7 @@ def _sync(
     typer.echo("events:")
     for e in r.events.head(top).itertuples():
         typer.echo(
-            f"{e.actor_a} {e.date_a:%Y-%m-%d}, {e.actor_b} {e.date_b:%Y-%m-%d}: {e.label!r} "
+            f"{e.country_a} {e.date_a:%Y-%m-%d}, {e.country_b} {e.date_b:%Y-%m-%d}: {e.label!r} "
             f"(q = {e.q_value:.3f})"
         )
     if csv is not None:

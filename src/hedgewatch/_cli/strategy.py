@@ -118,7 +118,7 @@ def outbidding_cmd(
         typer.echo("Alignment not calibrated (no --year): ideal alignment 0.5.")
     else:
         data, used = _alignment_data(client, (pa, pb), year, measure)
-        model = calibrate_outbidding(data, year, client=client, patrons=(pa, pb), **params)
+        model = calibrate_outbidding(data, year, state=client, powers=(pa, pb), **params)
         typer.echo(
             f"Calibrated from {used}, {year}: ideal alignment "
             f"{model.ideal_alignment:.3f} (0 = {pa}, 1 = {pb})."
@@ -161,4 +161,4 @@ def _alignment_data(
                 raise
         else:
             return hedging_index(votes, client, patrons, n_boot=0), "the hedging index"
-    return agreement_position(votes, client, patrons, year), "agreement shares"
+    return agreement_position(votes, client, patrons, year=year), "agreement shares"

@@ -43,7 +43,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from hedgewatch._validation import caller, check_param, check_present, validated
+from hedgewatch._deprecation import deprecated_args, old_default
+from hedgewatch._validation import caller, check_level, check_param, check_present, validated
 from hedgewatch.alignment._crosstab import (
     check_duplicates,
     period_key,
@@ -131,16 +132,17 @@ def _period_rows(
     return row
 
 
+@deprecated_args(renamed={"ci": "level"})
 @validated
 def hedging_index(
     votes: pd.DataFrame,
     state: str,
-    powers: Sequence[str] = ("CHN", "RUS"),
+    powers: Sequence[str] | None = None,
     *,
     by: str | None = "year",
     measure: str = "agreement",
     n_boot: int = 200,
-    ci: float = 0.95,
+    level: float = 0.95,
     seed: int | None = 0,
     drop_unanimous: bool = False,
 ) -> pd.DataFrame:
@@ -154,7 +156,8 @@ def hedging_index(
         The state whose position is measured (code or name).
     powers
         Two or more powers; the first two define the axis of ``position`` (-1 = first,
-        +1 = second).
+        +1 = second). Required (leaving it out still means CHN and RUS, with a
+        DeprecationWarning, for one release).
     by
         ``"year"`` (default), ``"session"`` or None (one row for the whole window).
     measure
@@ -163,8 +166,8 @@ def hedging_index(
         triangle inequality, which keeps position and free agency bounded.
     n_boot
         Bootstrap replicates over roll calls per period (0 for none).
-    ci
-        Coverage of the percentile intervals.
+    level
+        Coverage of the percentile intervals (``ci=`` is the deprecated name).
     seed
         Seed of the random generator, for reproducible intervals.
     drop_unanimous
@@ -197,12 +200,9 @@ def hedging_index(
         "a non-negative integer",
         n_boot,
     )
-    check_param(
-        isinstance(ci, float | int) and 0 < ci < 1,
-        "ci",
-        "a number between 0 and 1 (exclusive)",
-        ci,
-    )
+    level = check_level(level)
+    if powers is None:
+        powers = old_default("powers", ("CHN", "RUS"), "hedging_index")
     check_param(
         not isinstance(powers, str) and len(powers) >= 2,
         "powers",
@@ -223,7 +223,7 @@ def hedging_index(
             f"{caller()}(): {', '.join(actors)} never all voted yes/abstain/no on one roll call "
             "in the votes given. Widen the window, or check membership dates."
         )
-    return _index_frame(wide, actors, measure, n_boot, 1 - ci, seed)
+    return _index_frame(wide, actors, measure, n_boot, 1 - level, seed)
 
 
 def _period_rng(seed: int | None, period: object) -> np.random.Generator:

@@ -14,6 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from hedgewatch._deprecation import deprecated_args
 from hedgewatch._validation import validated
 from hedgewatch.errors import DataFormatError, Problem
 
@@ -29,8 +30,9 @@ def _normalise(title: pd.Series) -> pd.Series:
     )
 
 
+@deprecated_args(keyword_only=True)
 @validated
-def title_bridges(roll_calls: pd.DataFrame, min_chars: int = 25) -> pd.DataFrame:
+def title_bridges(roll_calls: pd.DataFrame, *, min_chars: int = 25) -> pd.DataFrame:
     """Pairs ``rcid1, rcid2`` of roll calls with identical titles in different sessions.
 
     Parameters

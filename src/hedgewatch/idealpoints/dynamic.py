@@ -40,6 +40,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from hedgewatch._base import BaseEstimator, Constraints
+from hedgewatch._deprecation import deprecated_args
 from hedgewatch._validation import check_known, validated
 from hedgewatch.errors import ConvergenceWarning
 from hedgewatch.idealpoints import _fit, _tridiag
@@ -216,10 +217,11 @@ class DynamicIdealPoints(BaseEstimator):
     Imai, Lo & Olmsted (2016), *American Political Science Review* 110(4):631-656.
     """
 
+    @deprecated_args(keyword_only=True)
     def __init__(
         self,
-        n_dims: int = 1,
         *,
+        n_dims: int = 1,
         drift: float = 0.15,
         first_sd: float = 1.0,
         scale_sd: float = 1.5,

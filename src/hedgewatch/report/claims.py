@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from hedgewatch._deprecation import deprecated_args
 from hedgewatch._validation import validated
 from hedgewatch.errors import DataFormatError, Problem
 from hedgewatch.report.model import Measurement, Section
@@ -285,9 +286,10 @@ def _generic(measure: str) -> str:
 # ---------------------------------------------------------------------------------------
 # Verdicts
 # ---------------------------------------------------------------------------------------
+@deprecated_args(keyword_only=True)
 @validated
 def evaluate(
-    claims: ClaimSet, sections: tuple[Section, ...], powers: tuple[str, ...] = ("A", "B")
+    claims: ClaimSet, sections: tuple[Section, ...], *, powers: tuple[str, ...] = ("A", "B")
 ) -> pd.DataFrame:
     """The claims table: each claim, its measurement, rule, value, figure and verdict.
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._deprecation import deprecated_args
 from hedgewatch._validation import check_columns, check_param, fail, validated
 from hedgewatch.errors import InsufficientDataError
 from hedgewatch.rhetoric.backends import Backend, UnitVectors, get_backend
@@ -299,8 +300,8 @@ def similarity(
 
     Returns
     -------
-    DataFrame with ``year, a, b, similarity``, one row per ordered pair of different states
-    (both ``a, b`` and ``b, a``), sorted by year, a, b.
+    DataFrame with ``year, country_a, country_b, similarity``, one row per ordered pair of
+    different states (both ``A, B`` and ``B, A``), sorted by year, country_a, country_b.
 
     References
     ----------
@@ -327,7 +328,7 @@ def similarity(
             delayed(_year_long)(sub, y, be, keep) for sub, y in zip(subs, years, strict=True)
         )
     if not frames:
-        return pd.DataFrame({"year": [], "a": [], "b": [], "similarity": []})
+        return pd.DataFrame({"year": [], "country_a": [], "country_b": [], "similarity": []})
     return pd.concat(frames, ignore_index=True)
 
 
@@ -348,17 +349,23 @@ def _long(yv: YearVectors, keep: set[str] | None) -> pd.DataFrame:
     off = i != j
     i, j = i[off], j[off]
     return pd.DataFrame(
-        {"year": yv.year, "a": yv.countries[i], "b": yv.countries[j], "similarity": s[i, j]}
+        {
+            "year": yv.year,
+            "country_a": yv.countries[i],
+            "country_b": yv.countries[j],
+            "similarity": s[i, j],
+        }
     )
 
 
+@deprecated_args(renamed={"country": "state"}, keyword_only=True)
 @validated
 def nearest_neighbours(
     speeches: pd.DataFrame,
-    country: str,
+    state: str,
     year: int,
-    n: int = 10,
     *,
+    n: int = 10,
     backend: str | Backend = "tfidf",
 ) -> pd.DataFrame:
     """The states whose speeches were closest to a state's speech in one year.
@@ -367,8 +374,8 @@ def nearest_neighbours(
     ----------
     speeches
         Speeches with ``country, year, text`` (all states of that year).
-    country
-        The state (ISO3 code or name).
+    state
+        The state (ISO3 code or name; ``country=`` is the deprecated keyword).
     year
         The debate year.
     n
@@ -388,7 +395,7 @@ def nearest_neighbours(
         "a positive integer",
         n,
     )
-    code = _countries.resolve(country)
+    code = _countries.resolve(state)
     yv = year_vectors(speeches, year, backend)
     r = yv.row(code)
     sims = yv.matrix()[r]

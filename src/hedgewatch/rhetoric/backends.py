@@ -37,6 +37,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
+from hedgewatch._deprecation import deprecated_args
 from hedgewatch._validation import blame, check_param, validated
 from hedgewatch.errors import InsufficientDataError, MissingExtraError
 from hedgewatch.rhetoric.preprocess import STOP_WORDS, TOKEN_PATTERN
@@ -104,8 +105,13 @@ class TfidfBackend:
     name = "tfidf"
     context_free = False
 
+    @deprecated_args(keyword_only=True)
     def __init__(
-        self, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2, sublinear_tf: bool = True
+        self,
+        *,
+        ngram_range: tuple[int, int] = (1, 2),
+        min_df: int = 2,
+        sublinear_tf: bool = True,
     ) -> None:
         self.ngram_range = ngram_range
         self.min_df = min_df

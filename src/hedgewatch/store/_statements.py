@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._deprecation import deprecated_args
 from hedgewatch._validation import validated
 from hedgewatch.errors import StoreError
 from hedgewatch.store._database import Store, get_store
@@ -22,21 +23,23 @@ from hedgewatch.store._database import Store, get_store
 TABLE = "statements"
 
 
+@deprecated_args(renamed={"actors": "countries"})
 @validated
 def statements(
-    actors: Sequence[str] | str | None = None,
+    countries: Sequence[str] | str | None = None,
     *,
     start: object = None,
     end: object = None,
     store: Store | str | os.PathLike[str] | None = None,
     include_duplicates: bool = False,
 ) -> pd.DataFrame:
-    """Statements from the store, filtered by actor and date.
+    """Statements from the store, filtered by country (the ``actor`` column) and date.
 
     Parameters
     ----------
-    actors
+    countries
         Countries (any form :func:`hedgewatch.countries.resolve` takes); default all.
+        ``actors=`` is the deprecated keyword.
     start, end
         Inclusive date bounds (``"2024-01-01"``, a Timestamp, or a year ``2024``).
     store
@@ -55,9 +58,9 @@ def statements(
             "import FILE...' (or hedgewatch.import_statements) first."
         )
     where, params = [], []
-    if actors is not None:
-        acts = [actors] if isinstance(actors, str) else list(actors)
-        codes = [_countries.resolve(a, where="actors") for a in acts]
+    if countries is not None:
+        acts = [countries] if isinstance(countries, str) else list(countries)
+        codes = [_countries.resolve(a, where="countries") for a in acts]
         where.append(f"actor in ({', '.join('?' for _ in codes)})")
         params += codes
     for bound, op, is_end in ((start, ">=", False), (end, "<=", True)):

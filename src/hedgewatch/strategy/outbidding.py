@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch._base import BaseEstimator, Constraints, clone
+from hedgewatch._deprecation import deprecated_args
 from hedgewatch._validation import check_choice, check_param, validated
 from hedgewatch.errors import ParameterError
 
@@ -239,8 +240,10 @@ class OutbiddingModel(BaseEstimator):
     (0.5, 0.69)
     """
 
+    @deprecated_args(keyword_only=True)
     def __init__(
         self,
+        *,
         ideal_alignment: float = 0.5,
         autonomy_cost: float = 1.0,
         provocation_value: float = 0.5,
@@ -556,9 +559,11 @@ def comparative_statics(
     return out[first + [c for c in out.columns if c not in first]]
 
 
+@deprecated_args(keyword_only=True)
 @validated
 def hedging_region(
     model: OutbiddingModel,
+    *,
     x: str = "ideal_alignment",
     y: str = "value_b",
     x_values: Sequence[float] | None = None,

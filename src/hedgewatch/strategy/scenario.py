@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from hedgewatch._validation import validated
 from hedgewatch.errors import ScenarioError
 
 #: Fields an actor may carry; ``risk`` is optional (a fixed risk exponent, else endogenous).
@@ -177,6 +178,7 @@ class Scenario:
         return replace(self, actors=tuple(new if a.name == name else a for a in self.actors))
 
 
+@validated
 def read_scenario(path: str | Path) -> Scenario:
     """Read a scenario from a ``.yaml``/``.yml`` or ``.csv`` file.
 

@@ -128,7 +128,7 @@ def _convergence(ctx: Context, sp: _Speeches, stamp: tuple, n_boot: int) -> dict
         return memo[power]
 
     return {
-        p: ctx.cached("report:convergence", ("v1", ctx.state, p, *stamp), lambda p=p: one(p))
+        p: ctx.cached("report:convergence", ("v2", ctx.state, p, *stamp), lambda p=p: one(p))
         for p in ctx.powers
     }
 

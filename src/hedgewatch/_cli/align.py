@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import pandas as pd
 import typer
@@ -32,7 +32,7 @@ def _penalty(value: str) -> str | float:
         return opt.choice(value, "--penalty", ("bic", "aic"))
 
 
-def _fmt(x: object, digits: int = 3) -> str:
+def _fmt(x: Any, digits: int = 3) -> str:
     return "—" if pd.isna(x) else f"{x:.{digits}f}"
 
 
@@ -53,7 +53,7 @@ def _align_table(frame: pd.DataFrame, measure: str, title: str) -> Table:
     for key, row in wide.reindex(columns=partners).iterrows():
         labels = list(key) if isinstance(key, tuple) else [key]
         values = (_fmt(row[p]) for p in partners)
-        table.add_row(*map(str, labels), *values, str(int(n[key])))
+        table.add_row(*map(str, labels), *values, str(int(n.loc[cast(Any, key)])))
     table.caption = f"measure: {measure}; votes = most roll calls shared with a partner"
     return table
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
@@ -29,7 +29,8 @@ def _show_info() -> None:
     ):
         value = facts[key]
         table.add_row(key.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
-    table.add_row("sources", ", ".join(f"{k}: {v:,}" for k, v in facts["sources"].items()))
+    sources = cast(dict[str, int], facts["sources"])
+    table.add_row("sources", ", ".join(f"{k}: {v:,}" for k, v in sources.items()))
     console.print(table)
 
 

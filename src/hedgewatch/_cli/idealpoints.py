@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -254,7 +254,7 @@ def register(app: typer.Typer) -> None:
     ip.command("wildcard")(wildcard_cmd)
 
 
-def _text(value: object) -> str:
+def _text(value: Any) -> str:
     return "—" if pd.isna(value) else str(value)
 
 

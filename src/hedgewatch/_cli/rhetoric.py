@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import itertools
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import pandas as pd
 import typer
@@ -15,10 +15,13 @@ from rich.table import Table
 from hedgewatch._cli import _options as opt
 from hedgewatch.errors import InsufficientDataError
 
+if TYPE_CHECKING:
+    from hedgewatch.rhetoric import TrendResult
+
 console = Console()
 
 
-def _safe(text: object) -> str:
+def _safe(text: Any) -> str:
     """Corpus text is data: HTML-escaped, and rich markup escaped, before it is shown."""
     return escape(html.escape("" if text is None or pd.isna(text) else str(text)))
 
@@ -44,7 +47,7 @@ def _convergence_table(results: list[pd.DataFrame], last: int, backend: str) -> 
     return table
 
 
-def _trend(r: pd.DataFrame) -> object | None:
+def _trend(r: pd.DataFrame) -> TrendResult | None:
     from hedgewatch.errors import InsufficientDataError
     from hedgewatch.rhetoric import convergence_trend
 
@@ -94,7 +97,7 @@ def _narratives_table(nar: pd.DataFrame, a: str, b: str, c: str | None) -> Table
     for row in nar.itertuples():
         ex_a = f"({row.example_a_year}) {_safe(row.example_a)}" if row.example_a else "—"
         ex_b = f"({row.example_b_year}) {_safe(row.example_b)}" if row.example_b else "—"
-        table.add_row(_safe(row.term), f"{row.score * 1000:.2f}", ex_a, ex_b)
+        table.add_row(_safe(row.term), f"{cast(float, row.score) * 1000:.2f}", ex_a, ex_b)
     table.caption = "score: contribution to the yearly cosine x 1000, mean over years"
     return table
 

@@ -7,7 +7,7 @@ propagate to :func:`hedgewatch.cli.main`, which prints them on one line and exit
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -137,7 +137,7 @@ def outbidding_cmd(
 
         statics = opt.choice(statics, "--statics", NUMERIC)
     plot = opt.output(plot, "--plot")
-    params = {"guarantee": guarantee, "united_front": united_front}
+    params: dict[str, Any] = {"guarantee": guarantee, "united_front": united_front}
     if year is None:
         model = OutbiddingModel(labels=(code, pa, pb), **params)
         typer.echo("Alignment not calibrated (no --year): ideal alignment 0.5.")

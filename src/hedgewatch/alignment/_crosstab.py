@@ -80,7 +80,7 @@ def period_key(votes: pd.DataFrame, by: str | None) -> pd.Series:
         return pd.to_datetime(votes["date"]).dt.year.astype("int64")
     raise DataFormatError(
         "votes DataFrame",
-        Problem(f"by={by!r} needs a {by!r} column", column=by),
+        [Problem(f"by={by!r} needs a {by!r} column", column=by)],
         hint="Pass votes from hedgewatch.votes(), or choose by='year', 'session' or None.",
     )
 

@@ -35,6 +35,8 @@ estimation of variance in nonparametric regression. *Biometrika* 77(3): 521-528.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import ruptures as rpt
@@ -43,6 +45,7 @@ from hedgewatch._validation import caller, check_param, validated
 from hedgewatch.errors import InsufficientDataError, ParameterError
 
 _COLUMNS = ["period", "before", "after", "size", "direction", "stability"]
+_DTYPES: list[Any] = ["object", float, float, float, "object", float]
 
 
 def noise_scale(y: np.ndarray) -> float:
@@ -161,14 +164,7 @@ def pivots(
     pen = penalty_value(y, penalty)
     breaks = _detect(y, pen, min_size)
     if not breaks:
-        return pd.DataFrame(
-            {
-                c: pd.Series(dtype=t)
-                for c, t in zip(
-                    _COLUMNS, ["object", float, float, float, "object", float], strict=True
-                )
-            }
-        )
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(_COLUMNS, _DTYPES, strict=True)})
     rng = np.random.default_rng(seed)
     share = (
         _bootstrap_stability(y, breaks, pen, min_size, n_boot, tol, rng)

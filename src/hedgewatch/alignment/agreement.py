@@ -332,6 +332,6 @@ def _pairs_frame(tab: Crosstabs, measure: str, strict: bool) -> pd.DataFrame:
             "note": _notes(reason[p, i, j]),
         }
     ).infer_objects()
-    order = pd.Index(tab.cols).get_indexer(frame["country_b"])
+    order = pd.Index(tab.cols).get_indexer(pd.Index(frame["country_b"]))
     frame = frame.assign(_o=order).sort_values(["country_a", "_o", "period"], kind="stable")
     return frame.drop(columns="_o").reset_index(drop=True)

@@ -130,16 +130,16 @@ class IdealPointResult:
         theta = pt.reindex(key)[cols].to_numpy(float)
         it = self.items.set_index("rcid")
         bcols = ["discrimination"] + [f"discrimination_{k}" for k in range(2, d + 1)]
-        rows = it.reindex(v["rcid"].to_numpy())
-        beta = rows[bcols].to_numpy(float)
-        cuts = rows[["cut_1", "cut_2"]].to_numpy(float)
+        per_vote = it.reindex(v["rcid"].to_numpy())
+        beta = per_vote[bcols].to_numpy(float)
+        cuts = per_vote[["cut_1", "cut_2"]].to_numpy(float)
         eta = (theta * beta).sum(axis=1)
         ok = np.isfinite(eta) & np.isfinite(cuts).all(axis=1)
         out = np.full((len(v), 3), np.nan)
-        rows = np.flatnonzero(ok)
+        found = np.flatnonzero(ok)
         # Row by row arithmetic: in blocks, so the temporaries stay small (memory).
-        for i in range(0, len(rows), _PROB_BLOCK):
-            r = rows[i : i + _PROB_BLOCK]
+        for i in range(0, len(found), _PROB_BLOCK):
+            r = found[i : i + _PROB_BLOCK]
             out[r] = category_probs(eta[r], cuts[r])
         return out
 
@@ -153,21 +153,21 @@ _CONSTRAINTS: Constraints = {
     "scale_sd": (lambda x: _pos(x) or x == float("inf"), "a positive number or inf"),
     "beta_sd": (lambda x: _pos(x), "a positive number"),
     "cut_sd": (lambda x: _pos(x), "a positive number"),
-    "max_iter": (lambda x: isinstance(x, int | np.integer) and x >= 1, "a positive integer"),
+    "max_iter": (lambda x: isinstance(x, int | np.integer) and bool(x >= 1), "a positive integer"),
     "tol": (lambda x: _pos(x), "a positive number"),
-    "level": (lambda x: _pos(x) and x < 1, "a number between 0 and 1"),
+    "level": (lambda x: _pos(x) and bool(x < 1), "a number between 0 and 1"),
     "uncertainty": (
         lambda x: x in ("laplace", "bootstrap", "none"),
         "one of 'laplace', 'bootstrap', 'none'",
     ),
-    "n_boot": (lambda x: isinstance(x, int | np.integer) and x >= 2, "an integer >= 2"),
+    "n_boot": (lambda x: isinstance(x, int | np.integer) and bool(x >= 2), "an integer >= 2"),
     "seed": (lambda x: x is None or isinstance(x, int | np.integer), "an integer or None"),
     "anchor": (lambda x: isinstance(x, str) and len(x) > 0, "an ISO3 country code"),
 }
 
 
 def _pos(x: object) -> bool:
-    return isinstance(x, int | float | np.floating | np.integer) and np.isfinite(x) and x > 0
+    return isinstance(x, int | float | np.floating | np.integer) and bool(np.isfinite(x) and x > 0)
 
 
 class DynamicIdealPoints(BaseEstimator):

@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import yaml
@@ -263,7 +263,7 @@ def _condition(raw: Any, line: int | None, problems: list[Problem]) -> Condition
     if isinstance(value, bool) or not isinstance(value, int | float):
         problems.append(Problem("the threshold must be a number", at, "value", value))
         ok = False
-    return Condition(measure, op, float(value)) if ok else None
+    return Condition(str(measure), str(op), float(cast(float, value))) if ok else None
 
 
 def _describe(measure: str, powers: tuple[str, ...]) -> str:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -267,9 +268,9 @@ def _resample(units: object, n_boot: int, rng: np.random.Generator, yv: YearVect
     return yv.units.combine(summed)
 
 
-def _rowdot(x: object, y: object) -> np.ndarray:
+def _rowdot(x: Any, y: Any) -> np.ndarray:
     if sparse.issparse(x):
-        return np.asarray(x.multiply(y).sum(axis=1)).ravel()  # type: ignore[attr-defined]
+        return np.asarray(x.multiply(y).sum(axis=1)).ravel()
     return np.einsum("ij,ij->i", np.atleast_2d(x), np.atleast_2d(y))
 
 

@@ -159,8 +159,9 @@ def year_vectors(
         _CACHE.move_to_end(key)
         return hit
     out = _fit_year(sub, int(year), be)
-    if out.units.vocabulary is not None:
-        _put(_TERMS, key, YearTerms(out.year, out.countries, out.units.vectors, out.units.terms))
+    terms = out.units.terms
+    if terms is not None:
+        _put(_TERMS, key, YearTerms(out.year, out.countries, out.units.vectors, terms))
     if keep:
         _put(_CACHE, key, out)
     return out

@@ -25,6 +25,7 @@ problems", Technometrics 12(1).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -183,7 +184,7 @@ def _by_year(out: pd.DataFrame) -> pd.DataFrame:
             continue
         rows.append(
             (
-                int(year),
+                int(cast(int, year)),
                 len(g),
                 float(stats.pearsonr(g["position"], g["speech_position"]).statistic),
                 float(stats.spearmanr(g["position"], g["speech_position"]).statistic),

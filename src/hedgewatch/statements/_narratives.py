@@ -25,6 +25,7 @@ Three representations:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -245,7 +246,7 @@ def _top_phrases(X: sp.csr_matrix, labels: np.ndarray, terms: np.ndarray, n: int
     df = np.asarray((X > 0).sum(axis=0)).ravel()
     order = np.lexsort((-df, labels))
     grouped = pd.Series(terms[order]).groupby(labels[order])
-    return [" / ".join(g.head(n)) for k, g in grouped if k >= 0]
+    return [" / ".join(g.head(n)) for k, g in grouped if cast(int, k) >= 0]
 
 
 @validated

@@ -123,7 +123,7 @@ def mark_duplicates(
     _, comp = connected_components(G, directed=False)
     first = pd.Series(np.arange(n)).groupby(comp).transform("min").to_numpy()
     ids = df["statement_id"].to_numpy()
-    df["duplicate_of"] = np.where(first == np.arange(n), None, ids[first])
+    df["duplicate_of"] = np.where(first == np.arange(n), None, ids[first])  # type: ignore[assignment]
     df["dup_count"] = np.bincount(comp)[comp]
     return df.sort_values(["date", "actor"], kind="stable").reset_index(drop=True)
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -227,7 +228,11 @@ def permutation_test(
     tot, tot_null = obs.sum(), N.sum(axis=1)
     p = (1 + (obs[None, :] <= N).sum(axis=0)) / (1 + len(N))
     n_draws = np.full(len(rows), len(N))
-    low = np.flatnonzero(p <= refine_below) if null == "shuffle" and refine > n_perm else []
+    low = (
+        np.flatnonzero(p <= refine_below)
+        if null == "shuffle" and refine > n_perm
+        else np.empty(0, dtype=np.int64)
+    )
     if len(low):  # fresh draws for the few small p-values, so they can survive correction
         N2 = shuffle_null(A[low], B[low], window, refine, rng, block)
         p[low] = (1 + (obs[low][None, :] <= N2).sum(axis=0)) / (1 + refine)
@@ -317,8 +322,8 @@ def _bounds(
             f"No statements for {', '.join(missing)} in the selection; import a corpus for "
             "them ('hedgewatch statements import FILE --actor ...') or widen the dates."
         )
-    lo = pd.Timestamp(start) if start is not None else spans["min"].max()
-    hi = pd.Timestamp(end) if end is not None else spans["max"].min()
+    lo = pd.Timestamp(cast(Any, start)) if start is not None else spans["min"].max()
+    hi = pd.Timestamp(cast(Any, end)) if end is not None else spans["max"].min()
     if hi - lo < pd.Timedelta(days=14):
         raise InsufficientDataError(
             f"The actors' statements overlap only from {lo:%Y-%m-%d} to {hi:%Y-%m-%d}; "

@@ -59,7 +59,8 @@ def speeches(
             "a year such as 1991",
             value,
         )
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if start is not None:
         where.append("year >= ?")
         params.append(int(start))

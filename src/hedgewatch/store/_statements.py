@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import pandas as pd
 
@@ -57,7 +58,8 @@ def statements(
             f"{st.path}: no statements imported yet. Run 'hedgewatch statements "
             "import FILE...' (or hedgewatch.import_statements) first."
         )
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if countries is not None:
         acts = [countries] if isinstance(countries, str) else list(countries)
         codes = [_countries.resolve(a, where="countries") for a in acts]
@@ -76,7 +78,7 @@ def statements(
 def _as_day(x: object, is_end: bool) -> pd.Timestamp:
     if isinstance(x, int) or (isinstance(x, str) and x.isdigit() and len(x) == 4):
         return pd.Timestamp(int(x), 12, 31) if is_end else pd.Timestamp(int(x), 1, 1)
-    return pd.Timestamp(x)
+    return pd.Timestamp(cast(Any, x))
 
 
 @validated

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -76,7 +77,7 @@ def _year_bounds(start: object, end: object) -> tuple[dt.date | None, dt.date | 
         if isinstance(x, int) or (isinstance(x, str) and x.isdigit() and len(x) == 4):
             y = int(x)
             return dt.date(y, 12, 31) if is_end else dt.date(y, 1, 1)
-        return pd.Timestamp(x).date()
+        return pd.Timestamp(cast(Any, x)).date()
 
     return conv(start, False), conv(end, True)
 
@@ -327,7 +328,7 @@ def import_record(
         con.register("_rc", rc)
         con.register("_v", v)
         if "roll_calls" in {r[0] for r in con.execute("show tables").fetchall()}:
-            conflicts = con.execute(_CONFLICTS_SQL).fetchone()[0]
+            conflicts = (con.execute(_CONFLICTS_SQL).fetchone() or (0,))[0]
             con.execute(_MERGED_ROLL_CALLS_SQL)
             con.execute("delete from roll_calls where rcid in (select rcid from _rc)")
             con.execute("insert into roll_calls by name select * from _merged")

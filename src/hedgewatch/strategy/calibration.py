@@ -232,7 +232,7 @@ def scenario_from_ideal_points(
         with an ideal point in ``year``.
     """
     theta = _ideal_point_map(ideal_points, year)
-    table = (
+    table: list[dict[Any, Any]] = (
         actors.to_dict("records")
         if isinstance(actors, pd.DataFrame)
         else [{"actor": k, **dict(v)} for k, v in actors.items()]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from hedgewatch._validation import validated
+from hedgewatch._validation import check_choice, validated
 from hedgewatch.idealpoints.dynamic import DynamicIdealPoints, IdealPointResult
 from hedgewatch.store import Store, get_store, roll_calls, votes
 from hedgewatch.store import bridges as stored_bridges
@@ -52,7 +52,12 @@ def fit_unga(
     """
     st = get_store(store)
     model = DynamicIdealPoints(**params)
-    br = stored_bridges(store=st) if isinstance(bridges, str) and bridges == "store" else bridges
+    br: pd.DataFrame | None
+    if isinstance(bridges, str):
+        check_choice(bridges, "bridges", ("store",))
+        br = stored_bridges(store=st)
+    else:
+        br = bridges
     sess = None if sessions is None else sorted({int(s) for s in sessions})
     if title_bridging:
         from hedgewatch.idealpoints.bridging import title_bridges

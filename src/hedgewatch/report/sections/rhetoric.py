@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -80,7 +82,8 @@ class _Speeches:
     (the corpus is large; a warm report never loads it)."""
 
     def __init__(self, ctx: Context, first: int) -> None:
-        self.ctx, self.first, self._frame = ctx, first, None
+        self.ctx, self.first = ctx, first
+        self._frame: pd.DataFrame | None = None
 
     def stamp(self) -> tuple[int, int, int]:
         from hedgewatch.store import speech_counts
@@ -128,7 +131,7 @@ def _convergence(ctx: Context, sp: _Speeches, stamp: tuple, n_boot: int) -> dict
         return memo[power]
 
     return {
-        p: ctx.cached("report:convergence", ("v2", ctx.state, p, *stamp), lambda p=p: one(p))
+        p: ctx.cached("report:convergence", ("v2", ctx.state, p, *stamp), partial(one, p))
         for p in ctx.powers
     }
 

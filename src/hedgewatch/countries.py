@@ -215,6 +215,13 @@ def resolve(value: object, *, where: str | None = None) -> str:
 
     Historical codes (``SUN``, ``YUG``, ...) are returned as given. Raises
     :class:`~hedgewatch.errors.UnknownCountryError` with close matches when nothing fits.
+
+    Examples
+    --------
+    >>> resolve("North Korea"), resolve("kp"), resolve(731)
+    ('PRK', 'PRK', 'PRK')
+    >>> resolve("USSR")  # the state that voted; hedgewatch.votes() continues it as RUS
+    'SUN'
     """
     iso3, iso2, cow, names = _lookups()
     if isinstance(value, int | np.integer):

@@ -10,7 +10,7 @@ from hedgewatch.errors import DataFormatError, ParameterError
 
 FAST_CLAIMS = """\
 source: test claims
-settings: {n_boot: 20, ideal_from: 2016, rhetoric_from: 2017, recent_from: 2012}
+settings: {n_boot: 40, ideal_from: 2014, rhetoric_from: 2016, recent_from: 2012}
 claims:
   - id: balancing
     claim: balances
@@ -21,7 +21,9 @@ claims:
 
 
 @pytest.fixture
-def env(home, store, monkeypatch):
+def env(home, store, prk_report, monkeypatch):
+    """The session's store, its cache warmed by the library's report with the same settings
+    (conftest.FAST, as in FAST_CLAIMS): the command computes little and renders everything."""
     monkeypatch.setenv("HEDGEWATCH_HOME", str(home))
     return home
 

@@ -288,6 +288,18 @@ def dyadic(
     it is undefined. Raises :class:`~hedgewatch.errors.InsufficientDataError` when a pair
     asked for by name never co-voted in the window.
 
+    Examples
+    --------
+    Three roll calls: the same vote, yes against abstain (half agreement), yes against no.
+
+    >>> import pandas as pd
+    >>> from hedgewatch.alignment import dyadic
+    >>> votes = pd.DataFrame({"rcid": [1, 1, 2, 2, 3, 3], "country": ["PRK", "CHN"] * 3,
+    ...                       "vote": ["yes", "yes", "no", "abstain", "yes", "no"], "year": 2000})
+    >>> dyadic(votes, "PRK", "CHN")[["period", "country_a", "country_b", "value", "n_votes"]]
+       period country_a country_b  value  n_votes
+    0    2000       PRK       CHN    0.5        3
+
     References
     ----------
     See :mod:`hedgewatch.alignment.agreement` (Voeten 2000; Signorino & Ritter 1999, ISQ;

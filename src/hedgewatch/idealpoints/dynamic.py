@@ -206,6 +206,9 @@ class DynamicIdealPoints(BaseEstimator):
 
     Examples
     --------
+    Fitting the whole record takes about 6 s on two cores, too long for the docstring
+    tests, hence the skips:
+
     >>> import hedgewatch as hw
     >>> from hedgewatch.idealpoints import DynamicIdealPoints
     >>> res = DynamicIdealPoints().fit(hw.votes())            # doctest: +SKIP

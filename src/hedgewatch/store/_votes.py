@@ -196,7 +196,9 @@ def votes(
     Examples
     --------
     >>> import hedgewatch as hw
-    >>> prk = hw.votes(["PRK", "CHN", "RUS"], start=1991)   # doctest: +SKIP
+    >>> prk = hw.votes(["PRK", "CHN", "RUS"], start=1991)
+    >>> sorted(prk["country"].unique()), int(prk["year"].min())
+    (['CHN', 'PRK', 'RUS'], 1991)
     """
     if isinstance(countries, str):
         countries = [countries]

@@ -111,3 +111,36 @@ def test_python_dash_m_hedgewatch_runs_the_cli():
     )
     assert out.returncode == 0, out.stderr
     assert "report" in out.stdout and "hedge" in out.stdout
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports (at any depth: function-level imports count)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+    return found
+
+
+@pytest.mark.parametrize(
+    "package", ["alignment", "idealpoints", "rhetoric", "statements", "strategy", "sources"]
+)
+def test_data_flows_one_way(package):
+    """Readers and analyses never reach the store, the workflows, the report or the CLI."""
+    upward = ("hedgewatch.store", "hedgewatch.workflows", "hedgewatch.report", "hedgewatch._cli")
+    for path in sorted((SRC / package).rglob("*.py")):
+        bad = {m for m in _imports(path) if m.startswith(upward)}
+        assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"
+
+
+def test_sql_lives_in_the_store():
+    """Only store/ opens DuckDB; rhetoric/preprocess.py uses an in-memory connection as a
+    vectorised RE2 regex engine over a DataFrame it is given (no file, no store)."""
+    allowed = {SRC / "rhetoric" / "preprocess.py"}
+    for path in sorted(SRC.rglob("*.py")):
+        if "store" in path.relative_to(SRC).parts or path in allowed:
+            continue
+        assert "duckdb" not in _imports(path), path.relative_to(SRC)

@@ -34,12 +34,12 @@ def _show_info() -> None:
     console.print(table)
 
 
-def info() -> None:
+def info_cmd() -> None:
     """Show sessions, roll calls, votes, countries and first/last date of the stored record."""
     _show_info()
 
 
-def import_(
+def import_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Vote files (or an unvotes .rda folder).")],
     format: Annotated[
         str | None,
@@ -61,7 +61,7 @@ def import_(
     _show_info()
 
 
-def update(
+def update_cmd(
     url: Annotated[
         str | None,
         typer.Option(
@@ -95,6 +95,6 @@ def register(app: typer.Typer) -> None:
         help="Inspect, import and update the vote record in the store.", no_args_is_help=True
     )
     app.add_typer(data, name="data")
-    data.command("info")(info)
-    data.command("import")(import_)
-    data.command("update")(update)
+    data.command("info")(info_cmd)
+    data.command("import")(import_cmd)
+    data.command("update")(update_cmd)

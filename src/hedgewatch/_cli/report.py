@@ -10,7 +10,7 @@ import typer
 from hedgewatch._cli import _options as opt
 
 
-def report(
+def report_cmd(
     state: Annotated[str, typer.Argument(help="The state studied, e.g. PRK.")],
     between: opt.Between,
     more: opt.MorePowers = None,
@@ -61,4 +61,4 @@ def report(
 
 def register(app: typer.Typer) -> None:
     """Add this topic's commands to the main app."""
-    app.command("report")(report)
+    app.command("report")(report_cmd)

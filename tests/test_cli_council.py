@@ -38,12 +38,21 @@ def test_council_prk(hw_home, tmp_path):
     assert "S/2022/431" in out.read_text()
 
 
-def test_council_without_powers_is_one_line_error(hw_home):
+def test_council_powers_are_required_and_checked(hw_home, tmp_path):
+    res = runner.invoke(app, ["council", "PRK"])
+    assert res.exit_code == 2 and "--between" in res.output  # Click's usage error
+    res = runner.invoke(app, ["council", "PRK", "--between", "CHN", "PRK"])
+    assert "powers other than the state PRK" in str(res.exception)
+    res = runner.invoke(app, ["council", "PRK", "-b", "CHN", "--from", "2025", "--to", "2012"])
+    assert "The '--to' option must be on or after --from" in str(res.exception)
+
+
+def test_council_bad_year_is_one_line_error(hw_home):
     proc = subprocess.run(
-        [sys.executable, "-m", "hedgewatch.cli", "council", "PRK"],
+        [sys.executable, "-m", "hedgewatch.cli", "council", "PRK", "-b", "CHN", "--from", "x"],
         capture_output=True,
         text=True,
     )
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "--between CHN RUS" in lines[0]
+    assert len(lines) == 1 and "The '--from' option must be a year" in lines[0]

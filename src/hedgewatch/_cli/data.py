@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-data_app = typer.Typer(
-    help="Inspect, import and update the vote record in the store.", no_args_is_help=True
-)
 console = Console()
 
 
@@ -38,7 +36,8 @@ def _show_info(sessions: bool = False) -> None:
     ):
         value = facts[key]
         table.add_row(key.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
-    table.add_row("sources", ", ".join(f"{k}: {v:,}" for k, v in facts["sources"].items()))
+    sources = cast(dict[str, int], facts["sources"])
+    table.add_row("sources", ", ".join(f"{k}: {v:,}" for k, v in sources.items()))
     table.add_row("coverage", str(facts["coverage"]))
     sc = council_info()
     table.add_row(
@@ -53,37 +52,39 @@ def _show_info(sessions: bool = False) -> None:
         by = Table(title="Roll calls by session")
         for col in ("session", "first date", "last date", "years", "roll calls"):
             by.add_column(col, justify="right")
-        for r in cov.to_frame().itertuples():
+        for r in cov.to_frame().to_dict("records"):
             by.add_row(
-                str(r.session),
-                str(r.first_date.date()),
-                str(r.last_date.date()),
-                ", ".join(map(str, r.years)),
-                f"{r.roll_calls:,}",
+                str(r["session"]),
+                str(r["first_date"].date()),
+                str(r["last_date"].date()),
+                ", ".join(map(str, r["years"])),
+                f"{r['roll_calls']:,}",
             )
         console.print(by)
     if cov.missing_years:
         console.print(f"[yellow]Gaps:[/] {cov.describe().split('; ', 1)[1]}. {_FILL_HINT}")
 
 
-@data_app.command("info")
-def info(
-    sessions: bool = typer.Option(False, "--sessions", help="List every session's roll calls."),
+def info_cmd(
+    sessions: Annotated[
+        bool, typer.Option("--sessions", help="List every session's roll calls.")
+    ] = False,
 ) -> None:
     """Show the stored record: figures, coverage by session with the gaps, the Council."""
     _show_info(sessions)
 
 
-@data_app.command("import")
-def import_(
-    paths: list[Path] = typer.Argument(..., help="Vote files (or an unvotes .rda folder)."),
-    format: str | None = typer.Option(
-        None,
-        "--format",
-        "-f",
-        help="voeten | unvotes | undl | undl-long | undl-wide | vetoes | bridges "
-        "(default: detected from the header).",
-    ),
+def import_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Vote files (or an unvotes .rda folder).")],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="voeten | unvotes | undl | undl-long | undl-wide | vetoes | bridges "
+            "(default: detected from the header).",
+        ),
+    ] = None,
 ) -> None:
     """Import vote files atomically: a bad row leaves the store unchanged."""
     from hedgewatch.workflows import import_file
@@ -102,15 +103,17 @@ def _show_counts(head: str, counts: dict[str, object]) -> None:
     )
     if "row_check" in counts:
         console.print(f"Row check: {counts['row_check']}")
-    for note in counts.get("notes", []) or []:
+    for note in cast(list[str], counts.get("notes") or []):
         console.print(f"Note: {note}")
 
 
-@data_app.command("update")
-def update(
-    url: str | None = typer.Option(
-        None, help="Record page to read (default: the UN Digital Library record 4060887)."
-    ),
+def update_cmd(
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url", help="Record page to read (default: the UN Digital Library record 4060887)."
+        ),
+    ] = None,
 ) -> None:
     """Download the newest official GA voting file (UN Digital Library) and import it."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
@@ -132,4 +135,10 @@ def update(
 
 def register(app: typer.Typer) -> None:
     """Add the ``data`` group to the main app."""
-    app.add_typer(data_app, name="data")
+    data = typer.Typer(
+        help="Inspect, import and update the vote record in the store.", no_args_is_help=True
+    )
+    app.add_typer(data, name="data")
+    data.command("info")(info_cmd)
+    data.command("import")(import_cmd)
+    data.command("update")(update_cmd)

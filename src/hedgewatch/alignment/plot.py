@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from hedgewatch._periods import with_gaps
+from hedgewatch._validation import validated
 from hedgewatch.errors import InsufficientDataError
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ def _band(ax, frame: pd.DataFrame, col: str, label: str, **kw) -> None:
         )
 
 
+@validated
 def plot_hedging(
     index: pd.DataFrame,
     pivots: pd.DataFrame | None = None,

@@ -14,7 +14,7 @@ store itself.
 
 from __future__ import annotations
 
+from hedgewatch.council._shielding import ACTIONS, SHIELDS, ShieldingResult, shielding
 from hedgewatch.council.about import names, texts_about
-from hedgewatch.council.shielding import ACTIONS, SHIELDS, ShieldingResult, shielding
 
 __all__ = ["ACTIONS", "SHIELDS", "ShieldingResult", "names", "shielding", "texts_about"]

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch import countries
+from hedgewatch._validation import validated
 
 #: Names the Council's titles use that country_converter does not carry.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -67,6 +68,7 @@ def _all_names() -> dict[str, tuple[str, ...]]:
     return {c: tuple(sorted(n for n in v if len(n) >= 4 or n.isupper())) for c, v in names.items()}
 
 
+@validated
 def names(state: str) -> tuple[str, ...]:
     """The names that identify ``state`` in Council texts."""
     code = countries.resolve(state)
@@ -135,6 +137,7 @@ def resolution_number(symbols: pd.Series) -> pd.Series:
     return pd.to_numeric(num, errors="coerce")
 
 
+@validated
 def texts_about(resolutions: pd.DataFrame, vetoes: pd.DataFrame, state: str) -> pd.DataFrame:
     """Council texts about ``state``: adopted resolutions and vetoed drafts.
 
@@ -163,7 +166,7 @@ def texts_about(resolutions: pd.DataFrame, vetoes: pd.DataFrame, state: str) -> 
     cited = title.map(lambda t: {int(n) for n in _CITE.findall(t)})
     known = set(number[about].dropna().astype(int))
     while True:
-        new = ~about & cited.map(lambda c, k=frozenset(known): bool(c & k))
+        new = ~about & pd.Series([bool(c & known) for c in cited], index=res.index)
         if not new.any():
             break
         for i in res.index[new]:

@@ -10,6 +10,7 @@ file's stated totals, and notes on what the reader set aside and why.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import pandas as pd
 
@@ -147,7 +148,7 @@ def assemble(
         problems = [
             Problem(
                 f"second vote of {r.state} on record {r.undl_id} (a duplicated resolution row)",
-                int(r.line),
+                int(cast(Any, r.line)),
                 "state",
                 r.state,
             )
@@ -227,7 +228,7 @@ def assemble(
 
 
 def _day(value: object) -> str:
-    return "undated" if pd.isna(value) else str(pd.Timestamp(value).date())
+    return "undated" if pd.isna(cast(Any, value)) else str(pd.Timestamp(cast(Any, value)).date())
 
 
 def _drop_repeated_records(
@@ -300,7 +301,7 @@ def check_totals(path: object, records: pd.DataFrame, votes: pd.DataFrame) -> Ro
             rows.append(
                 (
                     str(path),
-                    int(first.at[uid, "line"]),
+                    int(cast(Any, first.at[uid, "line"])),
                     first.at[uid, "resolution"],
                     col,
                     int(got[uid]),

@@ -284,7 +284,7 @@ def _fill_codes(
         return code
     code = code.copy()
     names = next((df[c] for c in ("ms_name", "ms_name_raw") if c in df), None)
-    for i in np.flatnonzero(empty):
+    for i in np.flatnonzero(empty).tolist():
         raw = names.iloc[i] if names is not None else None
         name = "" if raw is None or pd.isna(raw) else str(raw).strip()
         try:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from hedgewatch._validation import validated
 from hedgewatch.store._database import Store, get_store
 from hedgewatch.store._security_council import _ensure_bundled, write_council
 from hedgewatch.store._votes import note_import, plan_assembly, write_assembly
 
 
+@validated
 def import_library(
     record: Any, *, store: Store | str | None = None, provenance: str = ""
 ) -> dict[str, int]:

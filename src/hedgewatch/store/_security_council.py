@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._validation import validated
 from hedgewatch.store._database import Store, get_store
 from hedgewatch.store._votes import _year_bounds
 
@@ -36,7 +37,8 @@ COUNCIL_VOTE_VALUES = ("yes", "abstain", "no", "absent")
 
 def _window(column: str, start: object, end: object) -> tuple[list[str], list[object]]:
     lo, hi = _year_bounds(start, end)
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if lo is not None:
         where.append(f"{column} >= ?")
         params.append(lo)
@@ -54,6 +56,7 @@ def _codes(countries: Sequence[str] | str | None) -> list[str] | None:
     return [_countries.resolve(c) for c in countries]
 
 
+@validated
 def council_resolutions(
     *, start: object = None, end: object = None, store: Store | str | None = None
 ) -> pd.DataFrame:
@@ -81,6 +84,7 @@ def council_resolutions(
     return df
 
 
+@validated
 def council_votes(
     countries: Sequence[str] | str | None = None,
     *,
@@ -128,6 +132,7 @@ def council_votes(
     return df
 
 
+@validated
 def vetoes(
     countries: Sequence[str] | str | None = None,
     *,
@@ -194,6 +199,7 @@ def write_council(con: Any, record: Any) -> dict[str, int]:
     return counts
 
 
+@validated
 def import_council(
     record: Any, *, store: Store | str | None = None, provenance: str = ""
 ) -> dict[str, int]:
@@ -221,6 +227,7 @@ def _ensure_bundled(st: Store) -> None:
         st.ensure(*bundled)
 
 
+@validated
 def council_info(store: Store | str | None = None) -> dict[str, object]:
     """Figures of the Security Council tables: resolutions, votes, vetoes, years covered."""
     st = get_store(store)

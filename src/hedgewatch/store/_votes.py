@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._validation import validated
 from hedgewatch.errors import ParameterError
 from hedgewatch.paths import bundled_tables
 from hedgewatch.store._database import Store, get_store
@@ -77,7 +78,7 @@ def _year_bounds(start: object, end: object) -> tuple[dt.date | None, dt.date | 
         if isinstance(x, int) or (isinstance(x, str) and x.isdigit() and len(x) == 4):
             y = int(x)
             return dt.date(y, 12, 31) if is_end else dt.date(y, 1, 1)
-        return pd.Timestamp(x).date()
+        return pd.Timestamp(cast(Any, x)).date()
 
     return conv(start, False), conv(end, True)
 
@@ -116,6 +117,7 @@ def _filters(
     return where, params
 
 
+@validated
 def roll_calls(
     *,
     start: object = None,
@@ -157,6 +159,7 @@ def roll_calls(
     return df
 
 
+@validated
 def votes(
     countries: Sequence[str] | str | None = None,
     *,
@@ -194,7 +197,9 @@ def votes(
     Examples
     --------
     >>> import hedgewatch as hw
-    >>> prk = hw.votes(["PRK", "CHN", "RUS"], start=1991)   # doctest: +SKIP
+    >>> prk = hw.votes(["PRK", "CHN", "RUS"], start=1991)
+    >>> sorted(prk["country"].unique()), int(prk["year"].min())
+    (['CHN', 'PRK', 'RUS'], 1991)
     """
     if isinstance(countries, str):
         countries = [countries]
@@ -358,7 +363,7 @@ def write_assembly(con: Any, plan: AssemblyPlan) -> int:
         con.execute("create table roll_calls as select * from _rc")
         con.execute("create table votes as select * from _v")
         return 0
-    conflicts = con.execute(_CONFLICTS_SQL).fetchone()[0]
+    conflicts = (con.execute(_CONFLICTS_SQL).fetchone() or (0,))[0]
     con.execute(_MERGED_ROLL_CALLS_SQL)
     con.execute("delete from roll_calls where rcid in (select rcid from _rc)")
     con.execute("insert into roll_calls by name select * from _merged")
@@ -379,6 +384,7 @@ def note_import(con: Any, provenance: str) -> None:
         )
 
 
+@validated
 def import_record(
     record: object, *, store: Store | str | None = None, provenance: str = ""
 ) -> dict[str, int]:
@@ -479,13 +485,14 @@ def _partial_sessions(cov: Coverage) -> list[int]:
     """Held sessions that run into a missing year (a session spans two calendar years)."""
     missing = set(cov.missing_years)
     out = []
-    for row in cov.sessions.itertuples():
-        opening = 1945 + int(row.session)
+    for session in cov.sessions["session"].astype(int).tolist():
+        opening = 1945 + session
         if {opening, opening + 1} & missing:
-            out.append(int(row.session))
+            out.append(session)
     return out
 
 
+@validated
 def coverage(store: Store | str | None = None) -> Coverage:
     """Coverage of the stored General Assembly record by session and year, with its gaps."""
     st = get_store(store)
@@ -509,6 +516,7 @@ def coverage(store: Store | str | None = None) -> Coverage:
     return Coverage(df, missing_sessions, missing_years)
 
 
+@validated
 def info(store: Store | str | None = None) -> dict[str, object]:
     """Figures of the UNGA record in the store: sessions, roll calls, votes, countries, dates."""
     st = get_store(store)

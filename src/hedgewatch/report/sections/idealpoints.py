@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pandas as pd
 
 from hedgewatch.errors import InsufficientDataError
@@ -92,7 +94,7 @@ def _vote_years(ctx: Context) -> dict[int, str]:
     from hedgewatch._periods import ranges
 
     by = ctx.votes.groupby("session")["year"].unique()
-    return {int(s): ranges(int(y) for y in ys) for s, ys in by.items()}
+    return {int(cast(Any, s)): ranges(int(y) for y in ys) for s, ys in by.items()}
 
 
 def _gaps(ctx: Context, wide: pd.DataFrame) -> str:

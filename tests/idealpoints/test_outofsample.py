@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from hedgewatch.errors import ParameterError
-from hedgewatch.idealpoints import DynamicIdealPoints
-from hedgewatch.idealpoints import _baselines
+from hedgewatch.idealpoints import DynamicIdealPoints, _baselines
 from hedgewatch.idealpoints._design import VoteArrays
 from hedgewatch.idealpoints.outofsample import (
     PREDICTORS,
@@ -223,3 +222,34 @@ def test_real_sessions(real_votes, real_bridges):
     assert s["log_loss"].between(0, 3).all()
     # the model beats always voting with the last majority on most states
     assert (s["log_loss"] < s["log_loss_majority"]).mean() > 0.5
+
+
+def test_summary_round_trips_through_one_table(forecast):
+    """What the store caches (and the package ships) rebuilds the same summary."""
+    from hedgewatch.idealpoints import ForecastSummary
+
+    summ = forecast.summary()
+    back = ForecastSummary.from_table(summ.to_table())
+    pd.testing.assert_frame_equal(back.scores, summ.scores, check_dtype=False)
+    pd.testing.assert_frame_equal(back.calibration, summ.calibration, check_dtype=False)
+    pd.testing.assert_frame_equal(back.origins, summ.origins, check_dtype=False)
+    assert back.info["n_votes"] == forecast.info["n_votes"] == len(forecast.votes)
+    r1, r2 = summ.rank("S01"), back.rank("S01")
+    assert r1["is_target"].sum() == 1
+    pd.testing.assert_frame_equal(r1, r2)
+    # the summary's calibration counts add up to the votes forecast, per predictor
+    for _, g in back.calibration.groupby("predictor"):
+        assert g["n_votes"].sum() == len(forecast.votes)
+
+
+def test_calibration_plot_draws_one_line_per_table(forecast):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from hedgewatch.idealpoints import plot_calibration
+
+    tables = {"model": forecast.calibration(), "last": forecast.calibration(predictor="last")}
+    fig = plot_calibration(tables, title="t")
+    ax = fig.axes[0]
+    assert len(ax.lines) == 3  # the diagonal and one line per table
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), tables["model"]["observed"])

@@ -74,7 +74,9 @@ def _vote_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         codes, uniques = pd.factorize(col.to_numpy(), use_na_sentinel=True)
     lookup = {**VOTE_CODES, "absent": _ABSENT}
     table = np.array([lookup.get(str(u).lower(), -1) for u in uniques] + [-1], np.int8)
-    return table[codes], np.append(np.asarray(uniques, dtype=object), None)[codes]
+    labels = np.empty(len(uniques) + 1, dtype=object)  # the last: NA (code -1)
+    labels[:-1] = np.asarray(uniques, dtype=object)
+    return table[codes], labels[codes]
 
 
 def _check(votes: pd.DataFrame) -> _Checked:

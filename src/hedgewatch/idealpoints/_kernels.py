@@ -23,7 +23,7 @@ from hedgewatch.idealpoints._ordprobit import interval_terms, log_phi_mills
 try:  # optional accelerator
     import numba
 except ImportError:  # pragma: no cover - exercised where numba is absent
-    numba = None
+    numba = None  # type: ignore[assignment]
 
 #: Set HEDGEWATCH_NUMBA=1 to use the compiled loop (tests compare the two paths).
 USE_NUMBA = numba is not None and os.environ.get("HEDGEWATCH_NUMBA", "") == "1"
@@ -111,7 +111,7 @@ def _evaluate_numpy(
     total = outs[0]
     for o in outs[1:]:
         total = Eval(
-            *(None if a is None else a + b for a, b in zip(_fields(total), _fields(o), strict=True))
+            *(None if a is None else a + b for a, b in zip(_fields(total), _fields(o), strict=True))  # type: ignore[arg-type]
         )
     ll_unit = total.ll_state  # per unit until here
     return Eval(
@@ -195,7 +195,7 @@ def _part_pass(
                 h_item[:, k, j] = h_item[:, j, k] = -acc
         c1, c2 = d, d + 1
         _cut_terms(part, mid, m_no, h_no, m_yes, h_yes, ths, blocks, g_item, h_item, c1, c2)
-    return Eval(ll_unit, ll_item, g_theta, h_theta, g_item, h_item)
+    return Eval(ll_unit, ll_item, g_theta, h_theta, g_item, h_item)  # type: ignore[arg-type]
 
 
 def _cut_terms(part, mid, m_no, h_no, m_yes, h_yes, ths, blocks, g_item, h_item, c1, c2) -> None:

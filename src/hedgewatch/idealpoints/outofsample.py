@@ -114,6 +114,112 @@ class RollingForecast:
         """Reliability table (see :func:`calibration_table`)."""
         return calibration_table(calibration_counts(self.votes), **kwargs)
 
+    def summary(self) -> ForecastSummary:
+        """Scores and calibration counts per state-session, without the per-vote rows."""
+        return ForecastSummary(
+            forecast_scores(self.votes), calibration_counts(self.votes), self.origins, self.info
+        )
+
+
+@dataclass(frozen=True)
+class ForecastSummary:
+    """What a report needs of a :class:`RollingForecast`, summable over any window.
+
+    Attributes
+    ----------
+    scores
+        :func:`forecast_scores` (per state-session).
+    calibration
+        :func:`calibration_counts` (per state-session, predictor and bin).
+    origins, info
+        As in :class:`RollingForecast`.
+    """
+
+    scores: pd.DataFrame
+    calibration: pd.DataFrame
+    origins: pd.DataFrame
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per state-session scores."""
+        return self.scores.copy()
+
+    def rank(self, state: str, **kwargs: Any) -> pd.DataFrame:
+        """:func:`rank_forecasts` of these scores."""
+        return rank_forecasts(self.scores, state, **kwargs)
+
+    def reliability(self, **kwargs: Any) -> pd.DataFrame:
+        """:func:`calibration_table` of these counts."""
+        return calibration_table(self.calibration, **kwargs)
+
+    def to_table(self) -> pd.DataFrame:
+        """Everything in one DataFrame (for :meth:`Store.cached` or Parquet)."""
+        import json
+
+        info = dict(self.info) | {
+            "columns": {
+                "scores": list(self.scores.columns),
+                "calibration": list(self.calibration.columns),
+                "origins": list(self.origins.columns),
+            }
+        }
+        parts = [
+            self.scores.assign(table="scores"),
+            self.calibration.assign(table="calibration"),
+            self.origins.rename(columns={"year": "origin_year"}).assign(table="origins"),
+            pd.DataFrame({"table": ["info"], "info_json": [json.dumps(info, default=str)]}),
+        ]
+        out = pd.concat(parts, ignore_index=True)
+        for col in out.columns:
+            if out[col].dtype == object and col not in ("table", "info_json"):
+                out[col] = out[col].astype("string")
+        return out
+
+    @classmethod
+    def from_table(cls, table: pd.DataFrame) -> ForecastSummary:
+        """Rebuild a summary written by :meth:`to_table`."""
+        import json
+
+        info = json.loads(table.loc[table["table"] == "info", "info_json"].iloc[0])
+        cols = info.pop("columns")
+
+        def part(name: str, columns: list[str]) -> pd.DataFrame:
+            rows = table[table["table"] == name]
+            if name == "origins":
+                rows = rows.rename(columns={"year": "_y", "origin_year": "year"})
+            return rows[columns].reset_index(drop=True)
+
+        scores = part("scores", cols["scores"])
+        calib = part("calibration", cols["calibration"])
+        origins = part("origins", cols["origins"])
+        for frame, ints, strs in (
+            (scores, ("session", "year", "n_votes"), ("country",)),
+            (calib, ("session", "bin", "n_votes", "n_bins"), ("country", "predictor")),
+            (
+                origins,
+                (
+                    "session",
+                    "year",
+                    "train_from",
+                    "train_to",
+                    "n_train_votes",
+                    "n_forecast",
+                    "n_roll_calls",
+                    "n_known",
+                    "cycles",
+                ),
+                (),
+            ),
+        ):
+            for c in ints:
+                if c in frame:
+                    frame[c] = frame[c].astype("int64")
+            for c in strs:
+                frame[c] = frame[c].astype(str)
+        if "converged" in origins:
+            origins["converged"] = origins["converged"].astype(bool)
+        return cls(scores, calib, origins, info)
+
 
 @validated
 def rolling_forecast(
@@ -343,7 +449,7 @@ class _Run:
         item = item_of.reindex(rec.rcids[src]).to_numpy(np.int64)
         probs = _integrated_probs(mean[row], var[row], st.beta[item], st.cuts[item])
         # Baselines, calibrated on their record in the sessions before t.
-        before = rec.sessions[rec.sessions < t][-self.calib :] if self.calib else []
+        before: Any = rec.sessions[rec.sessions < t][-self.calib :] if self.calib else []
         table = sum((self.table(int(s)) for s in before), np.zeros((3, 3, 3)))
         base = _baselines.probabilities(pts.forecast[idx], table)
         self.n_fallback[0] += int(pts.fallback[idx, 0].sum())
@@ -388,8 +494,8 @@ def _warm_start(
     old_d, old = prev
     s_n, t_n = design.active.shape
     theta = np.zeros((s_n, t_n, n_dims))
-    ci = pd.Index(old_d.countries).get_indexer(design.countries)
-    ti = pd.Index(old_d.sessions).get_indexer(design.sessions)
+    ci = pd.Index(old_d.countries).get_indexer(pd.Index(design.countries))
+    ti = pd.Index(old_d.sessions).get_indexer(pd.Index(design.sessions))
     rows, cols = np.flatnonzero(ci >= 0), np.flatnonzero(ti >= 0)
     theta[np.ix_(rows, cols)] = old.theta[np.ix_(ci[rows], ti[cols])]
     # carry each state's latest position forward into sessions the old fit did not have
@@ -485,7 +591,7 @@ def forecast_scores(votes: pd.DataFrame) -> pd.DataFrame:
     :func:`~hedgewatch.idealpoints.rank_predictability` can read the table too).
     """
     _check_forecast_votes(votes)
-    data = {
+    data: dict[str, Any] = {
         "country": votes["country"].astype(str),
         "session": votes["session"],
         "year": votes["year"],
@@ -672,6 +778,7 @@ def rank_forecasts(
 
 __all__ = [
     "PREDICTORS",
+    "ForecastSummary",
     "RollingForecast",
     "calibration_counts",
     "calibration_table",

@@ -50,8 +50,8 @@ def _section_list() -> list[tuple[str, str, str]]:
         ),
         (
             "predictability",
-            "Predictability versus peers and the most surprising votes",
-            "hedgewatch.report.sections.idealpoints:predictability_section",
+            "Predictability: out of sample, against simple rules, and in sample",
+            "hedgewatch.report.sections.predictability:predictability_section",
         ),
         (
             "rhetoric",

@@ -136,11 +136,16 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self, new_version: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(
+        self, new_version: bool = True, tables: Sequence[str] | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A writable connection on a copy of the store, swapped in atomically on success.
 
         If the block raises (or the process dies), the store file is not touched. With
-        ``new_version`` (the default) the data version goes up and cached results are dropped.
+        ``new_version`` (the default) the data version goes up and cached results are dropped,
+        and the tables written (``tables``; all of them when not given) no longer count as
+        the bundled snapshot (:meth:`source`), so results shipped precomputed for the
+        snapshot are not used on them.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists():
@@ -156,6 +161,7 @@ class Store:
                 yield con
                 if new_version:
                     _bump_version(con)
+                    _forget_sources(con, tables)
                 con.execute("commit")
                 con.execute("checkpoint")
             finally:
@@ -177,7 +183,7 @@ class Store:
                 f"The 'mode' parameter of write_tables() must be 'replace' or "
                 f"'append'; got {mode!r}."
             )
-        with self.transaction() as con:
+        with self.transaction(tables=list(tables)) as con:
             for name, df in tables.items():
                 con.register("_incoming", df)
                 found = con.execute(
@@ -198,9 +204,7 @@ class Store:
     # -- cache of intermediate results ---------------------------------------------------
     def cache_key(self, *parts: object) -> str:
         """A key that changes whenever the data changes (includes the data version)."""
-        version = self.meta().get("data_version", "0")
-        raw = repr((version, *parts)).encode()
-        return hashlib.sha256(raw).hexdigest()[:32]
+        return _cache_key(self.meta().get("data_version", "0"), parts)
 
     def cache_get(self, kind: str, key: str) -> pd.DataFrame | None:
         """A cached DataFrame, or None."""
@@ -222,16 +226,97 @@ class Store:
                 [kind, key, time.time(), buf.getvalue()],
             )
 
-    def cached(self, kind: str, parts: tuple[object, ...], compute: Any) -> pd.DataFrame:
-        """Return the cached result for ``(kind, parts)``, computing and storing it if absent."""
-        key = self.cache_key(*parts)
-        hit = self.cache_get(kind, key)
+    def cached(
+        self,
+        kind: str,
+        parts: tuple[object, ...],
+        compute: Any,
+        inputs: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Return the cached result for ``(kind, parts)``, computing and storing it if absent.
+
+        ``inputs`` names the tables the result is computed from (and nothing else: no
+        state-specific choice hides in ``compute``). When they are still the bundled
+        snapshot (:meth:`source`), a result shipped precomputed for ``(kind, parts)`` is
+        used instead of computing it (see :mod:`hedgewatch.store._precomputed`).
+        """
+        hit = self.lookup(kind, parts, inputs)
         if hit is not None:
             return hit
         df = compute()
-        # compute() may have imported data (a new version): key the result by the data it saw
-        self.cache_put(kind, self.cache_key(*parts), df)
+        self.keep(kind, parts, df, inputs)
         return df
+
+    def lookup(
+        self, kind: str, parts: tuple[object, ...], inputs: Sequence[str] | None = None
+    ) -> pd.DataFrame | None:
+        """The result for ``(kind, parts)`` from the cache, or shipped precomputed for the
+        bundled snapshot (when ``inputs`` are given and still bundled); None otherwise."""
+        key = self.cache_key(*parts)
+        hit = self.cache_get(kind, key)
+        if hit is not None and inputs is not None:
+            RECORDED.append((kind, parts_key(*parts), key, tuple(inputs), self.path))
+        if hit is not None or inputs is None:
+            return hit
+        from hedgewatch.store import _precomputed
+
+        self.ensure(*inputs)
+        sources = {t: self.source(t) for t in inputs}
+        df = _precomputed.lookup(kind, parts_key(*parts), sources)
+        if df is not None:
+            self.cache_put(kind, key, df)
+        return df
+
+    def lookup_many(
+        self, kind: str, parts: Sequence[tuple[object, ...]], inputs: Sequence[str]
+    ) -> list[pd.DataFrame | None]:
+        """:meth:`lookup` of several results at once (one connection, one read of the
+        shipped file); shipped results are not copied into the cache."""
+        from hedgewatch.store import _precomputed
+
+        self.ensure(*inputs)
+        with self.connect() as con:
+            row = con.execute("select value from meta where key = 'data_version'").fetchone()
+            version = row[0] if row else "0"
+            keys = [_cache_key(version, p) for p in parts]
+            rows = con.execute(
+                "select key, payload from cache where kind = ? and list_contains(?, key)",
+                [kind, keys],
+            ).fetchall()
+        cached = {k: pd.read_parquet(io.BytesIO(b)) for k, b in rows}
+        out: list[pd.DataFrame | None] = [cached.get(k) for k in keys]
+        for p, k in zip(parts, keys, strict=True):
+            if k in cached:
+                RECORDED.append((kind, parts_key(*p), k, tuple(inputs), self.path))
+        missing = [i for i, df in enumerate(out) if df is None]
+        if missing:
+            sources = {t: self.source(t) for t in inputs}
+            shipped = _precomputed.lookup_many(
+                kind, [parts_key(*parts[i]) for i in missing], sources
+            )
+            for i in missing:
+                out[i] = shipped.get(parts_key(*parts[i]))
+        return out
+
+    def keep(
+        self,
+        kind: str,
+        parts: tuple[object, ...],
+        df: pd.DataFrame,
+        inputs: Sequence[str] | None = None,
+    ) -> None:
+        """Cache a result computed for ``(kind, parts)`` (keyed by the data version now: the
+        computation may have imported data)."""
+        key = self.cache_key(*parts)
+        self.cache_put(kind, key, df)
+        if inputs is not None:
+            RECORDED.append((kind, parts_key(*parts), key, tuple(inputs), self.path))
+
+    def source(self, table: str) -> str | None:
+        """Where a table's content comes from: ``"bundle:<sha256 prefix>"`` while it is the
+        bundled snapshot loaded as shipped, None once an import wrote to it (or in a store
+        made before sources were recorded)."""
+        return self.meta().get(f"source:{table}")
 
     # -- internals -----------------------------------------------------------------------
     def _create_empty(self) -> None:
@@ -269,6 +354,40 @@ def _bump_version(con: duckdb.DuckDBPyConnection) -> None:
 
 def _load_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
     con.execute(f"create or replace table \"{name}\" as select * from read_parquet('{path}')")
+    con.execute("insert or replace into meta values (?, ?)", [f"source:{name}", file_source(path)])
+
+
+def file_source(path: Path) -> str:
+    """``"bundle:<first 16 hex digits of the file's SHA-256>"``."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return "bundle:" + digest.hexdigest()[:16]
+
+
+def _forget_sources(con: duckdb.DuckDBPyConnection, tables: Sequence[str] | None) -> None:
+    if tables is None:
+        con.execute("delete from meta where key like 'source:%'")
+    else:
+        for t in tables:
+            con.execute("delete from meta where key = ?", [f"source:{t}"])
+
+
+def _cache_key(version: str, parts: tuple[object, ...]) -> str:
+    return hashlib.sha256(repr((version, *parts)).encode()).hexdigest()[:32]
+
+
+def parts_key(*parts: object) -> str:
+    """A result's key from its settings alone (no data version): the key of a result
+    shipped precomputed."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+#: ``(kind, parts key, cache key, input tables, store path)`` of every result computed (or
+#: read from the cache) with declared inputs in this process (what
+#: ``tools/build_precomputed.py`` ships).
+RECORDED: list[tuple[str, str, str, tuple[str, ...], Path]] = []
 
 
 def default_store() -> Store:

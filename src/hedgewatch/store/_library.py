@@ -11,7 +11,7 @@ from typing import Any
 
 from hedgewatch._validation import validated
 from hedgewatch.store._database import Store, get_store
-from hedgewatch.store._security_council import _ensure_bundled, write_council
+from hedgewatch.store._security_council import TABLES, _ensure_bundled, write_council
 from hedgewatch.store._votes import note_import, plan_assembly, write_assembly
 
 
@@ -35,7 +35,7 @@ def import_library(
     plan = plan_assembly(record.assembly, st)
     if len(record.council):
         _ensure_bundled(st)
-    with st.transaction() as con:
+    with st.transaction(tables=("votes", "roll_calls", *TABLES)) as con:
         conflicts = write_assembly(con, plan) if len(plan.roll_calls) or plan.drop else 0
         council = write_council(con, record.council)
         note_import(con, provenance)

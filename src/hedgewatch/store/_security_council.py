@@ -212,7 +212,7 @@ def import_council(
 
     st = get_store(store)
     _ensure_bundled(st)
-    with st.transaction() as con:
+    with st.transaction(tables=TABLES) as con:
         counts = write_council(con, record)
         note_import(con, provenance)
     return counts

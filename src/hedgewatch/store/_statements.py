@@ -101,7 +101,7 @@ def add_statements(
     ``(number of new records, the table as written)``.
     """
     st = get_store(store)
-    with st.transaction() as con:
+    with st.transaction(tables=(TABLE,)) as con:
         present = con.execute(
             "select count(*) from information_schema.tables where table_name = ?", [TABLE]
         ).fetchall()[0][0]

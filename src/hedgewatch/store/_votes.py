@@ -408,7 +408,7 @@ def import_record(
     """
     st = get_store(store)
     plan = plan_assembly(record, st)
-    with st.transaction() as con:
+    with st.transaction(tables=("votes", "roll_calls")) as con:
         conflicts = write_assembly(con, plan)
         note_import(con, provenance)
     return {**plan.counts, "conflicts": conflicts, "votes": len(plan.votes)}

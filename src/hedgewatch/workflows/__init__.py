@@ -7,9 +7,12 @@ who wants an answer in one call:
 
 * :func:`align`, :func:`hedge` (:class:`HedgingResult`) - alignment from the stored votes;
 * :func:`fit_unga` - dynamic ideal points of the stored record, cached in the store;
+* :func:`forecast_unga` - rolling-origin forecasts of the stored record (out-of-sample
+  predictability), summarised and cached;
 * :func:`import_statements` (:class:`ImportReport`) - read corpora, mark duplicates, add;
 * :func:`import_file` - read a vote file in any supported layout and import it;
-* :func:`shield` - how powers acted on the Security Council's texts about a state.
+* :func:`shield` - how powers acted on the Security Council's texts about a state;
+* :func:`speech_vocabularies` - the General Debate's yearly TF-IDF vocabularies, cached.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from __future__ import annotations
 from hedgewatch.workflows.alignment import HedgingResult, align, hedge
 from hedgewatch.workflows.council import shield
 from hedgewatch.workflows.data import import_file
-from hedgewatch.workflows.idealpoints import fit_unga
+from hedgewatch.workflows.idealpoints import fit_unga, forecast_unga
+from hedgewatch.workflows.rhetoric import speech_vocabularies
 from hedgewatch.workflows.statements import ImportReport, import_statements
 
 __all__ = [
@@ -25,8 +29,10 @@ __all__ = [
     "ImportReport",
     "align",
     "fit_unga",
+    "forecast_unga",
     "hedge",
     "import_file",
     "import_statements",
     "shield",
+    "speech_vocabularies",
 ]

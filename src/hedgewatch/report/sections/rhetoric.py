@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,9 @@ from hedgewatch.errors import InsufficientDataError
 from hedgewatch.report import figures
 from hedgewatch.report.model import Figure, Measurement, Section, Table
 from hedgewatch.report.sections._context import Context
+
+if TYPE_CHECKING:
+    from hedgewatch.rhetoric.backends import Backend
 
 REFS = (
     "Baturo, A., Dasandi, N. and Mikhaylov, S. J. (2017). Understanding state preferences with "
@@ -78,12 +82,15 @@ def rhetoric_section(ctx: Context) -> Section:
 
 
 class _Speeches:
-    """The speeches from ``first`` on, read from the store only when a result is not cached
-    (the corpus is large; a warm report never loads it)."""
+    """The speeches of the state and the powers from ``first`` on, and the yearly TF-IDF
+    vocabularies of the whole corpus that represent them (shipped precomputed for the
+    bundled corpus; built once, in parallel, for another). Read only when a result is not
+    cached: a warm report loads neither."""
 
     def __init__(self, ctx: Context, first: int) -> None:
         self.ctx, self.first = ctx, first
         self._frame: pd.DataFrame | None = None
+        self._backend: Backend | None = None
 
     def stamp(self) -> tuple[int, int, int]:
         from hedgewatch.store import speech_counts
@@ -99,11 +106,31 @@ class _Speeches:
         if self._frame is None:
             from hedgewatch.store import speeches
 
-            self._frame = speeches(start=self.first, store=self.ctx.store)
+            codes = [self.ctx.state, *self.ctx.powers]
+            self._frame = speeches(codes, start=self.first, store=self.ctx.store)
         return self._frame
+
+    def backend(self) -> Backend:
+        """:class:`~hedgewatch.rhetoric.backends.FittedTfidf` over the years both the state
+        and a power spoke."""
+        if self._backend is None:
+            from hedgewatch.rhetoric.backends import FittedTfidf
+            from hedgewatch.workflows import speech_vocabularies
+
+            sp = self.frame()
+            own = set(sp.loc[sp["country"] == self.ctx.state, "year"])
+            years = sorted(own & set(sp.loc[sp["country"] != self.ctx.state, "year"]))
+
+            def tick(done: int, total: int) -> None:
+                self.ctx.say(f"building yearly vocabularies {done}/{total}; cached")
+
+            vocab = speech_vocabularies(years, store=self.ctx.store, progress=tick)
+            self._backend = FittedTfidf(vocab)
+        return self._backend
 
     def release(self) -> None:
         """Drop the corpus and the cached yearly representations built from it."""
+        self._backend = None
         if self._frame is not None:
             from hedgewatch.rhetoric._similarity import clear_cache
 
@@ -127,11 +154,15 @@ def _convergence(ctx: Context, sp: _Speeches, stamp: tuple, n_boot: int) -> dict
     def one(power: str) -> pd.DataFrame:
         if power not in memo:
             todo = [p for p in ctx.powers if p not in memo]
-            memo.update(convergence_many(sp.frame(), ctx.state, todo, n_boot=n_boot, cache=False))
+            memo.update(
+                convergence_many(
+                    sp.frame(), ctx.state, todo, n_boot=n_boot, cache=False, backend=sp.backend()
+                )
+            )
         return memo[power]
 
     return {
-        p: ctx.cached("report:convergence", ("v2", ctx.state, p, *stamp), partial(one, p))
+        p: ctx.cached("report:convergence", ("v3", ctx.state, p, *stamp), partial(one, p))
         for p in ctx.powers
     }
 
@@ -192,9 +223,15 @@ def _narratives(ctx: Context, sp: _Speeches, power: str, since: int, stamp: tupl
     other = next(p for p in ctx.powers if p != power)
     t = ctx.cached(
         "report:narratives",
-        ("v1", ctx.state, power, other, since, *stamp),
+        ("v2", ctx.state, power, other, since, *stamp),
         lambda: shared_narratives(
-            sp.frame(), ctx.state, power, contrast=other, start=since, n_terms=N_TERMS
+            sp.frame(),
+            ctx.state,
+            power,
+            contrast=other,
+            start=since,
+            n_terms=N_TERMS,
+            backend=sp.backend(),
         ),
     )
     shown = pd.DataFrame(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from hedgewatch.errors import HedgewatchError, InsufficientDataError, ParameterE
 from hedgewatch.paths import bundled_tables
 from hedgewatch.report import _render
 from hedgewatch.report import claims as _claims
+from hedgewatch.report._section_cache import cached_section
 from hedgewatch.report.model import Report, Section, unmeasurable
 from hedgewatch.report.sections import provenance
 from hedgewatch.report.sections._context import DEFAULT_SETTINGS, Context
@@ -227,7 +229,7 @@ def _run_sections(
     for i, (key, title, target) in enumerate(steps, start=1):
         tracker.step(title, i)
         t0 = time.perf_counter()
-        computed.append(run_section(key, title, target, ctx))
+        computed.append(cached_section(key, ctx, partial(run_section, key, title, target, ctx)))
         timings[key] = round(time.perf_counter() - t0, 3)
     return tuple(computed), timings
 

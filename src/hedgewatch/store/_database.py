@@ -32,6 +32,10 @@ from hedgewatch.paths import bundled_path, bundled_tables, store_path
 
 #: DuckDB's memory limit while loading a bundled table (peak RSS of a fresh store's first use).
 _LOAD_MEMORY_LIMIT = "256MB"
+#: Bundled tables read in place (a view over the package's Parquet file) until an import
+#: writes them: loading the General Debate (42 MB of Parquet, 60 MB in DuckDB) into every new
+#: store took most of a first report, which reads three states' speeches from it.
+VIEWED = frozenset({"speeches"})
 
 
 class Store:
@@ -70,17 +74,33 @@ class Store:
                 "writing to it? Wait for it to finish, or set HEDGEWATCH_HOME to another folder."
             ) from exc
         try:
+            con.execute("set enable_progress_bar = false")  # no bar on the user's stderr
             yield con
         finally:
             con.close()
 
     def tables(self) -> list[str]:
         """Names of the tables present in the store (not counting bundled ones not yet loaded)."""
+        return list(self._read_state()[0])
+
+    def _read_state(self) -> tuple[tuple[str, ...], dict[str, str]]:
+        """The table names and the meta table, read once per state of the file: a report
+        asks for them hundreds of times (every cache key holds the data version), and each
+        connection costs tens of milliseconds on a busy machine."""
+        sig = _signature(self.path)
+        memo = _STATE.get(str(self.path))
+        if sig is not None and memo is not None and memo[0] == sig:
+            return memo[1], dict(memo[2])
         with self.connect() as con:
             rows = con.execute(
                 "select table_name from information_schema.tables where table_schema='main'"
             ).fetchall()
-        return sorted(r[0] for r in rows)
+            meta = dict(con.execute("select key, value from meta").fetchall())
+        names = tuple(sorted(r[0] for r in rows))
+        sig = _signature(self.path)  # after connect: a first use creates the file
+        if sig is not None:
+            _STATE[str(self.path)] = (sig, names, meta)
+        return names, dict(meta)
 
     def has_table(self, name: str) -> bool:
         return name in self.tables()
@@ -93,6 +113,8 @@ class Store:
         """
         present = set(self.tables())
         missing = [n for n in names if n not in present]
+        stale = [n for n in names if n in present and n in VIEWED and not self._view_ok(n)]
+        missing += stale
         if not missing:
             return
         bundled = set(bundled_tables())
@@ -109,7 +131,17 @@ class Store:
             # in memory until the commit; with a limit it writes blocks to the file as it goes.
             con.execute(f"set memory_limit = '{_LOAD_MEMORY_LIMIT}'")
             for n in missing:
-                _load_parquet(con, n, bundled_path(f"{n}.parquet"))
+                _load_parquet(con, n, bundled_path(f"{n}.parquet"), view=n in VIEWED)
+
+    def _view_ok(self, name: str) -> bool:
+        """Whether a bundled table read in place still points at this package's file (a store
+        outlives a reinstall elsewhere); False makes :meth:`ensure` point it again."""
+        with self.connect() as con:
+            row = con.execute(
+                "select sql from duckdb_views() where view_name = ? and schema_name = 'main'",
+                [name],
+            ).fetchone()
+        return row is None or str(bundled_path(f"{name}.parquet")) in str(row[0])
 
     def query(
         self,
@@ -131,8 +163,7 @@ class Store:
 
     def meta(self) -> dict[str, str]:
         """Key-value metadata: data version, provenance of each import."""
-        with self.connect() as con:
-            return dict(con.execute("select key, value from meta").fetchall())
+        return self._read_state()[1]
 
     # -- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -190,6 +221,8 @@ class Store:
                     "select count(*) from information_schema.tables where table_name = ?", [name]
                 ).fetchone()
                 exists = found[0] if found else 0
+                if exists:
+                    _materialise(con, name, keep=mode == "append")
                 if mode == "replace" or not exists:
                     con.execute(f'create or replace table "{name}" as select * from _incoming')
                 else:
@@ -352,9 +385,35 @@ def _bump_version(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("delete from cache")
 
 
-def _load_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
-    con.execute(f"create or replace table \"{name}\" as select * from read_parquet('{path}')")
+def _load_parquet(
+    con: duckdb.DuckDBPyConnection, name: str, path: Path, view: bool = False
+) -> None:
+    literal = str(path).replace("'", "''")
+    if view:
+        con.execute(f'drop table if exists "{name}"')
+        con.execute(f"create or replace view \"{name}\" as select * from read_parquet('{literal}')")
+    else:
+        con.execute(f'drop view if exists "{name}"')
+        con.execute(
+            f"create or replace table \"{name}\" as select * from read_parquet('{literal}')"
+        )
     con.execute("insert or replace into meta values (?, ?)", [f"source:{name}", file_source(path)])
+
+
+def _materialise(con: duckdb.DuckDBPyConnection, name: str, keep: bool) -> None:
+    """Turn a bundled table read in place (a view) into a table before it is written:
+    copied when rows are appended to it, dropped when it is replaced."""
+    row = con.execute(
+        "select count(*) from duckdb_views() where view_name = ? and schema_name = 'main'", [name]
+    ).fetchone()
+    if not row or not row[0]:
+        return
+    if keep:
+        con.execute(f'create table "_hw_materialised" as select * from "{name}"')
+        con.execute(f'drop view "{name}"')
+        con.execute(f'alter table "_hw_materialised" rename to "{name}"')
+    else:
+        con.execute(f'drop view "{name}"')
 
 
 def file_source(path: Path) -> str:
@@ -388,6 +447,25 @@ def parts_key(*parts: object) -> str:
 #: read from the cache) with declared inputs in this process (what
 #: ``tools/build_precomputed.py`` ships).
 RECORDED: list[tuple[str, str, str, tuple[str, ...], Path]] = []
+
+
+#: path -> (file signature, table names, meta) of the last read (see Store._read_state).
+_STATE: dict[str, tuple[tuple[int, ...], tuple[str, ...], dict[str, str]]] = {}
+
+
+def _signature(path: Path) -> tuple[int, ...] | None:
+    """Identity and last change of the store file and its write-ahead log (None when
+    absent): a transaction swaps the file, an in-place write changes the log or the file."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    try:
+        wal = os.stat(f"{path}.wal")
+        w: tuple[int, ...] = (wal.st_ino, wal.st_mtime_ns, wal.st_size)
+    except FileNotFoundError:
+        w = ()
+    return (st.st_ino, st.st_mtime_ns, st.st_size, *w)
 
 
 def default_store() -> Store:

@@ -9,6 +9,7 @@ import typer
 from hedgewatch._cli import (
     align,
     data,
+    events,
     idealpoints,
     report,
     rhetoric,
@@ -22,6 +23,7 @@ TOPICS: list[Callable[[typer.Typer], None]] = [
     idealpoints.register,
     rhetoric.register,
     statements.register,
+    events.register,
     strategy.register,
     report.register,
 ]

@@ -5,6 +5,8 @@
 * General Debate: :func:`speeches`, :func:`speech_counts`, :func:`write_speeches`.
 * Statements: :func:`statements`, :func:`add_statements`.
 * Bridges: :func:`bridges`, :func:`write_bridges`.
+* Events: :func:`event_days`, :func:`event_datasets`, :func:`event_files`,
+  :func:`event_unmapped`, :func:`has_events`, :func:`event_import`.
 
 Analyses never run SQL: they take the DataFrames these functions return. Readers
 (:mod:`hedgewatch.sources`) never touch the store: they return normalised tables that the
@@ -15,6 +17,14 @@ from __future__ import annotations
 
 from hedgewatch.store._bridges import bridges, write_bridges
 from hedgewatch.store._database import Store, default_store, get_store
+from hedgewatch.store._events import (
+    event_datasets,
+    event_days,
+    event_files,
+    event_import,
+    event_unmapped,
+    has_events,
+)
 from hedgewatch.store._speeches import speech_counts, speeches, write_speeches
 from hedgewatch.store._statements import add_statements, statements
 from hedgewatch.store._votes import (
@@ -34,7 +44,13 @@ __all__ = [
     "add_statements",
     "bridges",
     "default_store",
+    "event_datasets",
+    "event_days",
+    "event_files",
+    "event_import",
+    "event_unmapped",
     "get_store",
+    "has_events",
     "import_record",
     "info",
     "issue_code",

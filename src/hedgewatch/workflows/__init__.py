@@ -8,22 +8,41 @@ who wants an answer in one call:
 * :func:`align`, :func:`hedge` (:class:`HedgingResult`) - alignment from the stored votes;
 * :func:`fit_unga` - dynamic ideal points of the stored record, cached in the store;
 * :func:`import_statements` (:class:`ImportReport`) - read corpora, mark duplicates, add;
-* :func:`import_file` - read a vote file in any supported layout and import it.
+* :func:`import_file` - read a vote file in any supported layout and import it;
+* :func:`import_events`, :func:`fetch_events` - event files and GDELT exports into the store
+  (embedded DuckDB or Dask); :func:`event_hedge` (:class:`EventHedgingResult`) and
+  :func:`compare_positions` - event positions from the store.
 """
 
 from __future__ import annotations
 
 from hedgewatch.workflows.alignment import HedgingResult, align, hedge
 from hedgewatch.workflows.data import import_file
+from hedgewatch.workflows.events import (
+    EventHedgingResult,
+    EventImportReport,
+    FetchReport,
+    compare_positions,
+    event_hedge,
+    fetch_events,
+    import_events,
+)
 from hedgewatch.workflows.idealpoints import fit_unga
 from hedgewatch.workflows.statements import ImportReport, import_statements
 
 __all__ = [
+    "EventHedgingResult",
+    "EventImportReport",
+    "FetchReport",
     "HedgingResult",
     "ImportReport",
     "align",
+    "compare_positions",
+    "event_hedge",
+    "fetch_events",
     "fit_unga",
     "hedge",
+    "import_events",
     "import_file",
     "import_statements",
 ]

@@ -84,8 +84,8 @@ def partial_aggregate(events: pa.Table) -> pa.Table:
     """
     keep = pc.and_(pc.is_valid(events["country_a"]), pc.is_valid(events["country_b"]))
     ev = events.filter(keep)
-    quad = ev["quad_class"].to_numpy()
-    gold = ev["goldstein"].to_numpy()
+    quad = _np(ev["quad_class"], np.int8, 0)
+    gold = _np(ev["goldstein"], np.float64, 0.0)
     g10 = np.rint(gold * 10).astype(np.int64)
     cols: dict[str, object] = {k: ev[k] for k in KEYS}
     cols["events"] = np.ones(len(quad), dtype=np.int64)
@@ -94,7 +94,7 @@ def partial_aggregate(events: pa.Table) -> pa.Table:
     cols["goldstein_x10"] = g10
     for name in ("mentions", "sources", "articles"):
         cols[name] = ev[name]
-    tone = ev["tone"].fill_null(0.0).to_numpy()
+    tone = _np(ev["tone"], np.float64, 0.0)
     cols["tone_e6"] = pa.array(np.rint(tone * 1e6).astype(np.int64), mask=_nulls(ev["tone"]))
     cols["weight_e6"] = _weight_e6(g10, ev)
     return _sum_by_key(pa.table(cols))
@@ -106,6 +106,13 @@ def _sum_by_key(table: pa.Table) -> pa.Table:
     return out.select(PARTIAL_SCHEMA.names).cast(PARTIAL_SCHEMA)
 
 
+def _np(column: pa.ChunkedArray, dtype: type, fill: object) -> np.ndarray:
+    """The column as numpy, nulls replaced by ``fill``."""
+    if column.null_count:
+        column = column.fill_null(fill)
+    return np.asarray(column.to_numpy(), dtype=dtype)
+
+
 def _nulls(column: pa.ChunkedArray) -> np.ndarray | None:
     n = column.null_count
     return column.is_null().to_numpy(zero_copy_only=False) if n else None
@@ -115,9 +122,9 @@ def _weight_e6(g10: np.ndarray, ev: pa.Table) -> np.ndarray:
     """Per-event weight in millionths (see the module docs); missing terms count as 0."""
 
     def term(name: str) -> np.ndarray:
-        return ev[name].fill_null(0).to_numpy().astype(np.int64)
+        return _np(ev[name], np.int64, 0)
 
-    tone = np.abs(ev["tone"].fill_null(0.0).to_numpy())
+    tone = np.abs(_np(ev["tone"], np.float64, 0.0))
     extra = 25_000 * term("sources") + 10_000 * term("articles") + np.rint(tone * 10_000)
     return g10 * 100_000 + np.sign(g10) * extra.astype(np.int64)
 

@@ -45,7 +45,7 @@ import pandas as pd
 from hedgewatch import countries as _countries
 from hedgewatch._validation import check_choice, check_level, check_number, check_param, validated
 from hedgewatch.errors import InsufficientDataError
-from hedgewatch.events._measures import check_measure, net, state_rows, volume
+from hedgewatch.events._measures import check_measure, net, volume
 from hedgewatch.events.aggregate import PERIODS, period_labels
 
 NO_POWER = "no event with either power"
@@ -136,7 +136,7 @@ def event_position(
     x = _countries.resolve(state, where="state")
     a, b = (_countries.resolve(p, where="powers") for p in powers)
     check_param(len({x, a, b}) == 3, "powers", f"two countries other than {x!r}", powers)
-    per_day = _per_day(state_rows(daily, x), a, b, measure)
+    per_day = _per_day(daily, x, a, b, measure)
     if per_day.empty:
         raise InsufficientDataError(
             f"{x} has no event with another country in the data given. Check the state, the "
@@ -150,23 +150,41 @@ def event_position(
     return _named(out, a, b)
 
 
-def _per_day(rows: pd.DataFrame, a: str, b: str, measure: str) -> pd.DataFrame:
-    """Per day: net and volume with each power, the state's volume, its events."""
+def _per_day(daily: pd.DataFrame, x: str, a: str, b: str, measure: str) -> pd.DataFrame:
+    """Per day: net and volume with each power, the state's volume, its events (both
+    directions of every pair with the state; domestic rows left out)."""
+    ca = daily["country_a"].to_numpy(dtype=object)
+    cb = daily["country_b"].to_numpy(dtype=object)
+    keep = ((ca == x) | (cb == x)) & (ca != cb)
+    rows = daily[keep]
+    partner = np.where(ca[keep] == x, cb[keep], ca[keep])
     n, v = net(rows, measure), volume(rows, measure)
-    is_a = (rows["country_b"] == a).to_numpy()
-    is_b = (rows["country_b"] == b).to_numpy()
-    frame = pd.DataFrame(
+    is_a, is_b = partner == a, partner == b
+    events = (
+        rows["events"].to_numpy(dtype=float) if "events" in rows else np.full(len(rows), np.nan)
+    )
+    codes, days = pd.factorize(rows["date"], sort=True)
+    k = len(days)
+
+    def total(w: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=w, minlength=k)
+
+    has = ~np.isnan(events)
+    return pd.DataFrame(
         {
-            "date": rows["date"].to_numpy(),
-            "n_a": np.where(is_a, n, 0.0),
-            "n_b": np.where(is_b, n, 0.0),
-            "v_a": np.where(is_a, v, 0.0),
-            "v_b": np.where(is_b, v, 0.0),
-            "vol": v,
-            "events": rows["events"].to_numpy(dtype=float) if "events" in rows else np.nan,
+            "date": days,
+            "n_a": total(np.where(is_a, n, 0.0)),
+            "n_b": total(np.where(is_b, n, 0.0)),
+            "v_a": total(np.where(is_a, v, 0.0)),
+            "v_b": total(np.where(is_b, v, 0.0)),
+            "vol": total(v),
+            "events": np.where(
+                np.bincount(codes, weights=has, minlength=k) > 0,
+                total(np.where(has, events, 0.0)),
+                np.nan,
+            ),
         }
     )
-    return frame.groupby("date", as_index=False).sum(min_count=1).sort_values("date")
 
 
 def _period_rng(seed: int | None, period: object) -> np.random.Generator:

@@ -37,12 +37,15 @@ QUAD_CLASSES: tuple[str, ...] = (
     "material_conflict",
 )
 
+#: Country columns of events: ISO3 codes, dictionary-encoded (few distinct values per file).
+COUNTRY = pa.dictionary(pa.int32(), pa.string())
+
 #: One row per event (event-level layouts).
 EVENT_SCHEMA = pa.schema(
     [
         ("date", pa.date32()),
-        ("country_a", pa.string()),
-        ("country_b", pa.string()),
+        ("country_a", COUNTRY),
+        ("country_b", COUNTRY),
         ("quad_class", pa.int8()),
         ("goldstein", pa.float64()),
         ("mentions", pa.int64()),
@@ -65,6 +68,9 @@ DYAD_SCHEMA = pa.schema(
 #: Columns of :attr:`EventFile.rejected`.
 REJECTED_COLUMNS = ["file", "line", "column", "value", "reason"]
 
+#: The (shared, read-only) empty table of rejected rows.
+_NO_ROWS = pd.DataFrame(columns=REJECTED_COLUMNS)
+
 #: The layouts hedgewatch reads.
 LAYOUTS = ("gdelt", "dyad", "csv")
 
@@ -73,18 +79,18 @@ def quad_class_of_root(root: np.ndarray) -> np.ndarray:
     """CAMEO quad class (1..4) of CAMEO root codes 1..20; 0 where the root is out of range.
 
     Verbal cooperation: roots 01-05 (statements, appeals, intent to cooperate, consultation,
-    diplomatic cooperation); material cooperation: 06-08 (material cooperation, aid,
-    yielding); verbal conflict: 09-13 (investigation, demands, disapproval, rejection,
-    threats); material conflict: 14-20 (protest, force posture, reducing relations, coercion,
+    diplomatic cooperation); material cooperation: 06-09 (material cooperation, aid,
+    yielding, investigation); verbal conflict: 10-14 (demands, disapproval, rejection,
+    threats, protest); material conflict: 15-20 (force posture, reducing relations, coercion,
     assault, fighting, mass violence). This is GDELT's own ``QuadClass`` rule (Leetaru and
-    Schrodt 2013), checked against the staged export in the tests.
+    Schrodt 2013), checked against every row of the staged export in the tests.
     """
     root = np.asarray(root)
     out = np.zeros(root.shape, dtype=np.int8)
     out[(root >= 1) & (root <= 5)] = 1
-    out[(root >= 6) & (root <= 8)] = 2
-    out[(root >= 9) & (root <= 13)] = 3
-    out[(root >= 14) & (root <= 20)] = 4
+    out[(root >= 6) & (root <= 9)] = 2
+    out[(root >= 10) & (root <= 14)] = 3
+    out[(root >= 15) & (root <= 20)] = 4
     return out
 
 
@@ -128,7 +134,7 @@ class EventFile:
     unmapped: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     n_problems: int = 0
-    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS))
+    rejected: pd.DataFrame = field(default_factory=lambda: _NO_ROWS)
 
     @property
     def name(self) -> str:
@@ -170,6 +176,8 @@ class ProblemRows:
             self.add(int(lines[pos]), column, values[pos], reason)
 
     def rejected(self) -> pd.DataFrame:
+        if not self.records:
+            return _NO_ROWS
         return pd.DataFrame(self.records, columns=REJECTED_COLUMNS)
 
     def raise_if_any(self, errors: str, hint: str) -> None:

@@ -8,8 +8,8 @@ Columns (header names matched case-insensitively; aliases in :data:`COLUMN_ALIAS
     The acting and the target country: ISO3 or ISO2 codes, names, or CAMEO country codes.
 ``cameo``
     The CAMEO event code (``"042"``, ``"1711"``); its two-digit root gives the quad class
-    (roots 01-05 verbal cooperation, 06-08 material cooperation, 09-13 verbal conflict,
-    14-20 material conflict).
+    (roots 01-05 verbal cooperation, 06-09 material cooperation, 10-14 verbal conflict,
+    15-20 material conflict, GDELT's rule).
 ``goldstein``
     The Goldstein score of the event, in [-10, 10] (Goldstein 1992).
 ``mentions`` (optional)
@@ -139,8 +139,8 @@ def read_event_csv(path: str | os.PathLike[str], *, errors: str = "raise") -> Ev
     events = pa.table(
         {
             "date": pa.array(date[good].dt.date.to_numpy(), type=pa.date32()),
-            "country_a": pa.array(codes["source"][good], type=pa.string()),
-            "country_b": pa.array(codes["target"][good], type=pa.string()),
+            "country_a": pa.array(codes["source"][good], type=pa.string()).dictionary_encode(),
+            "country_b": pa.array(codes["target"][good], type=pa.string()).dictionary_encode(),
             "quad_class": pa.array(quad[good].astype(np.int8)),
             "goldstein": pa.array(gold[good].astype(np.float64)),
             "mentions": pa.array(mentions[good])

@@ -44,7 +44,13 @@ def event_row(
     """A copy of a real row with the fields the measures read set as given."""
     r = list(template)
     r[1], r[7], r[17], r[29] = date, a, b, str(quad)
-    r[30], r[31], r[32], r[33], r[34] = str(goldstein), str(mentions), str(sources), str(articles), str(tone)
+    r[30], r[31], r[32], r[33], r[34] = (
+        str(goldstein),
+        str(mentions),
+        str(sources),
+        str(articles),
+        str(tone),
+    )
     return r
 
 

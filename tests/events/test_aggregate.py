@@ -56,7 +56,9 @@ def test_partials_add_up_the_same_in_any_split_and_order(cuts, rnd):
     ev = read_gdelt_export(RAW).events
     n = ev.num_rows
     edges = sorted({0, n, *(int(c * n / 6) for c in cuts)})
-    parts = [partial_aggregate(ev.slice(a, b - a)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    parts = [
+        partial_aggregate(ev.slice(a, b - a)) for a, b in zip(edges[:-1], edges[1:], strict=True)
+    ]
     rnd.shuffle(parts)
     whole = partial_aggregate(ev).to_pandas().sort_values(["date", "country_a", "country_b"])
     summed = sum_partials(parts).to_pandas().sort_values(["date", "country_a", "country_b"])
@@ -64,7 +66,9 @@ def test_partials_add_up_the_same_in_any_split_and_order(cuts, rnd):
 
 
 def daily(rows: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["date", "country_a", "country_b", "events", "goldstein_sum", "weight"])
+    df = pd.DataFrame(
+        rows, columns=["date", "country_a", "country_b", "events", "goldstein_sum", "weight"]
+    )
     df["date"] = pd.to_datetime(df["date"])
     for q in ("verbal_coop", "material_coop", "verbal_conflict", "material_conflict"):
         df[q] = 0.0

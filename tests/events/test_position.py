@@ -103,7 +103,9 @@ def test_bootstrap_interval_brackets_the_estimate_and_is_reproducible():
     assert (a["position_lo"] <= a["position"]).all() and (a["position"] <= a["position_hi"]).all()
     assert (a["position_hi"] - a["position_lo"] > 0).all()
     wider = event_position(d, "PRK", ["CHN", "RUS"], by="quarter", n_boot=300, seed=7, level=0.99)
-    assert (wider["position_hi"] - wider["position_lo"] >= a["position_hi"] - a["position_lo"]).all()
+    assert (
+        wider["position_hi"] - wider["position_lo"] >= a["position_hi"] - a["position_lo"]
+    ).all()
 
 
 def test_no_event_with_either_power_is_a_noted_nan():

@@ -39,7 +39,9 @@ def test_dyad_file_is_read_and_pairs_sorted(tmp_path):
 
 def test_dyad_file_bad_rows_are_located(tmp_path):
     path = tmp_path / "d.csv"
-    path.write_text(DYADS + "2018-13-01,PRK,CHN,1\n2018-01-03,PRK,ATLANTIS,1\n2018-01-03,PRK,CHN,lots\n")
+    path.write_text(
+        DYADS + "2018-13-01,PRK,CHN,1\n2018-01-03,PRK,ATLANTIS,1\n2018-01-03,PRK,CHN,lots\n"
+    )
     with pytest.raises(DataFormatError) as err:
         read_event_dyads(path)
     assert err.value.total == 3

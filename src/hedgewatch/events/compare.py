@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from hedgewatch._validation import check_level, check_param, validated
 from hedgewatch.errors import InsufficientDataError
@@ -126,6 +125,8 @@ def position_correlation(
             f"only {n} (state, period) cell(s) have both a vote-based and an event-based "
             f"position; at least {min_pairs} are needed. Load votes and events that overlap."
         )
+    from scipy import stats
+
     x, y = pairs["vote_position"].to_numpy(), pairs["event_position"].to_numpy()
     r, p = stats.pearsonr(x, y)
     rho, rho_p = stats.spearmanr(x, y)

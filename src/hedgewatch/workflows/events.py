@@ -1,7 +1,7 @@
 """Event workflows: import files, fetch GDELT, and measure a state's event position in one call.
 
 * :func:`import_events` (:class:`EventImportReport`) - read event files of one layout with an
-  engine (embedded DuckDB or Dask, :mod:`hedgewatch.workflows._engines`), sum them per day and
+  engine (embedded DuckDB or Dask, :mod:`hedgewatch._engines`), sum them per day and
   pair, and add them to the store in one atomic transaction;
 * :func:`fetch_events` (:class:`FetchReport`) - download GDELT 2.0 exports listed in the
   master file list for a date range (parallel, MD5-verified, resumable) and import them in
@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._engines import ENGINES, FileSummary, make_engine, summarise_file
 from hedgewatch._validation import check_choice, check_number, check_param, validated
 from hedgewatch.errors import DataFormatError, InsufficientDataError, Problem
 from hedgewatch.paths import downloads_home
 from hedgewatch.sources._events import LAYOUTS, REJECTED_COLUMNS
 from hedgewatch.store import Store, event_days, event_files, event_import, get_store
-from hedgewatch.workflows._engines import ENGINES, FileSummary, make_engine, summarise_file
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

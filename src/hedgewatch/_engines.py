@@ -164,7 +164,7 @@ class DaskEngine:
                 n_workers=workers or os.cpu_count() or 1,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",
             )
             self.client = Client(self._cluster)
         self.workers = len(self.client.scheduler_info(n_workers=-1)["workers"])

@@ -151,10 +151,13 @@ def dyad_partial(dyads: pa.Table) -> pa.Table:
 # ---------------------------------------------------------------------------------------
 # Periods
 # ---------------------------------------------------------------------------------------
-def period_labels(dates: pd.Series, by: str) -> pd.Series:
+def period_labels(dates: pd.Series, by: str | None) -> pd.Series:
     """Period of each date: ``2023-09-13``, ``2023-W37`` (ISO week), ``2023-09``, ``2023Q3``,
-    or the year as an integer. Labels sort in time order."""
+    the year as an integer, or ``"all"`` (``by=None``: one window). Labels sort in time
+    order."""
     d = pd.to_datetime(dates)
+    if by is None:
+        return pd.Series("all", index=d.index)
     if by == "year":
         return d.dt.year.astype("int64")
     if by == "quarter":

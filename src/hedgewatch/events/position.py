@@ -79,7 +79,7 @@ def event_position(
     state: str,
     powers: Sequence[str] = ("CHN", "RUS"),
     *,
-    by: str = "quarter",
+    by: str | None = "quarter",
     measure: str = "weight",
     n_boot: int = 200,
     level: float = 0.95,
@@ -98,7 +98,8 @@ def event_position(
     powers
         Two powers: the first is the -1 pole, the second +1.
     by
-        ``"day"``, ``"week"``, ``"month"``, ``"quarter"`` (default) or ``"year"``.
+        ``"day"``, ``"week"``, ``"month"``, ``"quarter"`` (default), ``"year"``, or None for
+        one row over the whole window (period ``"all"``).
     measure
         ``"weight"`` (default; any layout), ``"cooperation"`` or ``"goldstein"``.
     n_boot
@@ -122,7 +123,7 @@ def event_position(
     ----------
     Goldstein (1992); Leetaru and Schrodt (2013); Carlstein (1986); Kunsch (1989).
     """
-    check_choice(by, "by", PERIODS)
+    check_choice(by, "by", (*PERIODS, None))
     check_measure(measure, daily)
     check_number(n_boot, "n_boot", low=0, integer=True)
     check_number(block, "block", low=1, integer=True)

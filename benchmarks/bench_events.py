@@ -7,7 +7,9 @@ are drawn from the real file (its joint distribution of event codes, quad classe
 scores, counts, tone, geography, URLs), the actor country codes are redrawn from the real
 file's distribution of codes (keeping blank actors blank) so that there are as many dyads as
 in a day of GDELT, and the event date lags the file's stamp as in the real file (most events
-the same day, about one in ten a year earlier, a few days to weeks otherwise).
+the same day, about one in ten a year earlier, a few days to weeks otherwise). Files are
+built column-wise with Arrow and zipped at deflate level 1 (to generate 20 million events in
+minutes; inflating is no slower for it).
 
 Measured, for two corpus sizes (to show memory independent of input size), end to end (unzip,
 parse, map CAMEO countries, aggregate per day and pair, write the store atomically):
@@ -31,6 +33,8 @@ The corpus goes to a temporary folder (deleted at the end unless --keep).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import os
 import platform
 import shutil
@@ -57,7 +61,17 @@ def _sample_rows() -> list[list[bytes]]:
     return [line.split(b"\t") for line in text.split(b"\n") if line]
 
 
-def _distributions(rows: list[list[bytes]]):
+@functools.lru_cache(maxsize=1)
+def _templates():
+    """The real rows cut around the fields that vary (id, dates, the two country codes,
+    DATEADDED), as Arrow arrays; the distributions of country codes and of date lags."""
+    import pyarrow as pa
+
+    rows = _sample_rows()
+
+    def seg(a: int, b: int) -> pa.Array:
+        return pa.array([b"\t".join(r[a:b]).decode() for r in rows])
+
     codes = [r[i] for r in rows for i in (7, 17) if r[i]]
     uniq, counts = np.unique(np.array(codes, dtype=object), return_counts=True)
     lags = []
@@ -65,40 +79,61 @@ def _distributions(rows: list[list[bytes]]):
         added = np.datetime64(f"{r[59][:4].decode()}-{r[59][4:6].decode()}-{r[59][6:8].decode()}")
         day = np.datetime64(f"{r[1][:4].decode()}-{r[1][4:6].decode()}-{r[1][6:8].decode()}")
         lags.append(int((added - day).astype(int)))
-    return list(uniq), counts / counts.sum(), np.array(lags)
+    parts = {
+        "fraction": seg(4, 7),  # FractionDate .. Actor1Name
+        "mid1": seg(8, 17),  # Actor1KnownGroupCode .. Actor2Name
+        "mid2": seg(18, 59),  # Actor2KnownGroupCode .. ActionGeo_FeatureID
+        "url": seg(60, 61),
+        "blank1": np.array([not r[7] for r in rows]),
+        "blank2": np.array([not r[17] for r in rows]),
+    }
+    return parts, [c.decode() for c in uniq], counts / counts.sum(), np.array(lags)
 
 
 def _write_file(args: tuple[Path, int, int, int]) -> int:
+    """One export of ``per_file`` events, built column-wise with Arrow (no Python loop)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     folder, index, per_file, seed = args
-    rows = _sample_rows()
-    codes, probs, lags = _distributions(rows)
+    parts, codes, probs, lags = _templates()
     rng = np.random.default_rng([seed, index])
     stamp = np.datetime64("2023-01-01T00:00") + np.timedelta64(15 * index, "m")
     day = stamp.astype("datetime64[D]")
     name = str(stamp).replace("-", "").replace(":", "").replace("T", "") + "00"
-    pick = rng.integers(0, len(rows), per_file)
-    lag = rng.choice(lags, per_file)
-    c1 = rng.choice(len(codes), per_file, p=probs)
-    c2 = rng.choice(len(codes), per_file, p=probs)
-    dates = (day - lag.astype("timedelta64[D]")).astype(str)
-    added = name.encode()
-    out = []
-    base_id = 1_000_000_000 + index * per_file
-    for k in range(per_file):
-        f = list(rows[pick[k]])
-        d = dates[k]
-        f[0] = str(base_id + k).encode()
-        f[1] = (d[:4] + d[5:7] + d[8:10]).encode()
-        f[2] = f[1][:6]
-        f[3] = f[1][:4]
-        if f[7]:
-            f[7] = codes[c1[k]]
-        if f[17]:
-            f[17] = codes[c2[k]]
-        f[59] = added
-        out.append(b"\t".join(f))
-    with zipfile.ZipFile(folder / f"{name}.export.CSV.zip", "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(f"{name}.export.CSV", b"\n".join(out) + b"\n")
+    pick = pa.array(rng.integers(0, len(parts["url"]), per_file))
+    dates = (day - rng.choice(lags, per_file).astype("timedelta64[D]")).astype(str)
+    ymd = np.char.replace(dates, "-", "")
+    code_arr = np.array(codes, dtype=object)
+    c1 = code_arr[rng.choice(len(codes), per_file, p=probs)]
+    c2 = code_arr[rng.choice(len(codes), per_file, p=probs)]
+    c1[parts["blank1"][pick.to_numpy()]] = ""
+    c2[parts["blank2"][pick.to_numpy()]] = ""
+    ids = pa.array(np.arange(per_file) + 1_000_000_000 + index * per_file).cast(pa.string())
+    ymd_a = pa.array(ymd)
+    n = per_file
+    line = pc.binary_join_element_wise(
+        ids,
+        ymd_a,
+        pc.utf8_slice_codeunits(ymd_a, 0, 6),
+        pc.utf8_slice_codeunits(ymd_a, 0, 4),
+        pc.take(parts["fraction"], pick),
+        pa.array(c1.astype(str)),
+        pc.take(parts["mid1"], pick),
+        pa.array(c2.astype(str)),
+        pc.take(parts["mid2"], pick),
+        pa.array([name] * n),
+        pc.take(parts["url"], pick),
+        "\t",
+    )
+    line = pc.binary_join_element_wise(line, pa.array([""] * n), "\n")
+    offsets, data = line.buffers()[1], line.buffers()[2]
+    ends = np.frombuffer(offsets, dtype=np.int32)
+    text = data.to_pybytes()[ends[0] : ends[n]]
+    with zipfile.ZipFile(
+        folder / f"{name}.export.CSV.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=1
+    ) as zf:
+        zf.writestr(f"{name}.export.CSV", text)
     return per_file
 
 
@@ -107,7 +142,9 @@ def generate(folder: Path, files: int, per_file: int, jobs: int = 2, seed: int =
     folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     with ProcessPoolExecutor(jobs) as pool:
-        list(pool.map(_write_file, [(folder, i, per_file, seed) for i in range(files)], chunksize=8))
+        list(
+            pool.map(_write_file, [(folder, i, per_file, seed) for i in range(files)], chunksize=8)
+        )
     return time.perf_counter() - t0
 
 
@@ -189,10 +226,8 @@ def measure(kind: str, files: list[str], workers: int, tmp: Path) -> tuple[int, 
             tree = [ps, *ps.children(recursive=True)]
             rss = 0
             for p in tree:
-                try:
+                with contextlib.suppress(psutil.NoSuchProcess):
                     rss += p.memory_info().rss
-                except psutil.NoSuchProcess:
-                    pass
             peak = max(peak, rss)
         except psutil.NoSuchProcess:
             break

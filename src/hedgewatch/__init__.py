@@ -7,7 +7,7 @@ functions are loaded on first use, so ``import hedgewatch`` stays fast.
 Layers: :mod:`hedgewatch.sources` (readers) -> :mod:`hedgewatch.store` (the DuckDB store and
 its queries: votes, speeches, statements, bridges) -> analyses (:mod:`hedgewatch.alignment`,
 :mod:`hedgewatch.idealpoints`, :mod:`hedgewatch.rhetoric`, :mod:`hedgewatch.statements`,
-:mod:`hedgewatch.strategy`) -> :mod:`hedgewatch.report` and the CLI.
+:mod:`hedgewatch.events`, :mod:`hedgewatch.strategy`) -> :mod:`hedgewatch.report` and the CLI.
 :mod:`hedgewatch.workflows` holds the one-call wrappers (fetch, compute, cache).
 """
 
@@ -65,6 +65,14 @@ _LAZY: dict[str, str] = {
     "NarrativeResult": "hedgewatch.statements",
     "synchronisation": "hedgewatch.statements",
     "SyncResult": "hedgewatch.statements",
+    # events (GDELT)
+    "event_days": "hedgewatch.store",
+    "event_position": "hedgewatch.events",
+    "event_alignment": "hedgewatch.events",
+    "import_events": "hedgewatch.workflows",
+    "fetch_events": "hedgewatch.workflows",
+    "event_hedge": "hedgewatch.workflows",
+    "EventHedgingResult": "hedgewatch.workflows",
     # strategy
     "forecast": "hedgewatch.strategy",
     "read_scenario": "hedgewatch.strategy",
@@ -99,6 +107,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         pivots,
         plot_hedging,
     )
+    from hedgewatch.events import event_alignment, event_position  # noqa: F401
     from hedgewatch.idealpoints import (  # noqa: F401
         DynamicIdealPoints,
         IdealPointResult,
@@ -122,7 +131,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         narratives,
         synchronisation,
     )
-    from hedgewatch.store import speeches  # noqa: F401
+    from hedgewatch.store import event_days, speeches  # noqa: F401
     from hedgewatch.strategy import (  # noqa: F401
         OutbiddingModel,
         Scenario,
@@ -132,11 +141,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         read_scenario,
     )
     from hedgewatch.workflows import (  # noqa: F401
+        EventHedgingResult,
         HedgingResult,
         ImportReport,
         align,
+        event_hedge,
+        fetch_events,
         fit_unga,
         hedge,
+        import_events,
         import_statements,
     )
 

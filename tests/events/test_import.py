@@ -147,3 +147,15 @@ def test_import_is_bounded_by_files_not_rows(tmp_path):
     rep = import_events([str(p) for p in files], workers=2, store=store)
     assert rep.files == 30 and rep.rows == 3600
     assert event_days(store=store)["events"].sum() == dyadic_count(files)
+
+
+def test_hedgewatch_imports_without_dask():
+    import subprocess
+
+    code = (
+        "import sys; sys.modules['dask'] = None; sys.modules['distributed'] = None; "
+        "import hedgewatch, hedgewatch.events, hedgewatch.workflows, hedgewatch._cli.events; "
+        "print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

@@ -16,6 +16,7 @@ threads. Set ``HEDGEWATCH_GDELT_URL`` (or pass ``index``) to read the list from 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import http.client
@@ -58,18 +59,23 @@ class RemoteFile:
         return urllib.parse.urlsplit(self.url).path.rsplit("/", 1)[-1]
 
 
-def _get(url: str, timeout: float) -> bytes:
-    if "://" not in url:
-        return Path(url).read_bytes()
-    req = urllib.request.Request(url, headers={"User-Agent": "hedgewatch"})
+@contextlib.contextmanager
+def _lines(src: str, timeout: float) -> Iterator[Iterable[bytes]]:
+    """The lines of a local file or a URL, streamed (GDELT's list is over 100 MB)."""
+    if "://" not in src:
+        with open(src, "rb") as f:
+            yield f
+        return
+    req = urllib.request.Request(src, headers={"User-Agent": "hedgewatch"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.read()
+        resp = urllib.request.urlopen(req, timeout=timeout)
     except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
         raise DownloadError(
-            f"{url}: cannot download the GDELT file list ({exc}). Check your connection, or "
+            f"{src}: cannot download the GDELT file list ({exc}). Check your connection, or "
             f"point {ENV_URL} (--index) at a mirror."
         ) from exc
+    with resp:
+        yield resp
 
 
 def read_master_list(index: str | None = None, *, timeout: float = 120) -> pd.DataFrame:
@@ -87,33 +93,35 @@ def read_master_list(index: str | None = None, *, timeout: float = 120) -> pd.Da
     Malformed lines raise :class:`~hedgewatch.errors.DataFormatError` naming each line.
     """
     src = index or os.environ.get(ENV_URL) or MASTER_URL
-    text = _get(src, timeout).decode("utf-8", errors="replace")
     rows, problems = [], []
-    for i, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        m = _LINE.match(line)
-        if m is None:
-            problems.append(Problem("not 'SIZE MD5 URL'", i, None, line[:80]))
-            continue
-        stamp = _STAMP.search(m.group(3))
-        if stamp is None:
-            continue  # mentions and GKG files
-        rows.append(
-            (
-                m.group(3).rsplit("/", 1)[-1],
-                pd.Timestamp(dt.datetime.strptime(stamp.group(1), "%Y%m%d%H%M%S")),
-                int(m.group(1)),
-                m.group(2).lower(),
-                m.group(3),
-            )
-        )
+    try:
+        with _lines(src, timeout) as lines:
+            for i, raw in enumerate(lines, start=1):
+                line = raw.decode("utf-8", errors="replace").strip()
+                if not line or ".export.CSV.zip" not in line and _LINE.match(line):
+                    continue  # blank, or a mentions / GKG file
+                m = _LINE.match(line)
+                stamp = _STAMP.search(m.group(3)) if m else None
+                if m is None or stamp is None:
+                    problems.append(Problem("not 'SIZE MD5 URL'", i, None, line[:80]))
+                    continue
+                rows.append(
+                    (
+                        m.group(3).rsplit("/", 1)[-1],
+                        dt.datetime.strptime(stamp.group(1), "%Y%m%d%H%M%S"),
+                        int(m.group(1)),
+                        m.group(2).lower(),
+                        m.group(3),
+                    )
+                )
+    except (OSError, http.client.HTTPException) as exc:
+        raise DownloadError(f"{src}: cannot read the GDELT file list ({exc}).") from exc
     if problems:
         raise DataFormatError(
             src, problems[:20], total=len(problems), hint="Is this a GDELT masterfilelist.txt?"
         )
     out = pd.DataFrame(rows, columns=["file", "stamp", "size", "md5", "url"])
+    out["stamp"] = pd.to_datetime(out["stamp"])
     return out.sort_values("stamp").reset_index(drop=True)
 
 

@@ -74,7 +74,7 @@ create table if not exists {UNMAPPED} (
 );
 """
 #: Memory DuckDB may use while an import sums its partials (it spills to disk beyond).
-IMPORT_MEMORY_LIMIT = "1GB"
+IMPORT_MEMORY_LIMIT = "512MB"
 #: Partial rows buffered in Python before one insert into the staging table.
 _FLUSH_ROWS = 250_000
 
@@ -258,15 +258,15 @@ class EventSink:
         self.engine = engine
         self._buffer: list[pa.Table] = []
         self._buffered = 0
-        self._seen: set[str] = set()
+        rows = con.execute(f"select file, md5 from {FILES} where dataset = ?", [dataset])
+        self._known: dict[str, str] = dict(rows.fetchall())
+        self._files: list[tuple] = []
+        self._unmapped: dict[str, tuple[str, int]] = {}
         self.rows = 0
 
     def imported_files(self) -> set[str]:
-        """Names of the files already imported into this dataset."""
-        rows = self._con.execute(
-            f"select file from {FILES} where dataset = ?", [self.dataset]
-        ).fetchall()
-        return {r[0] for r in rows} | self._seen
+        """Names of the files already imported into this dataset (or in this import)."""
+        return set(self._known) | {f[1] for f in self._files}
 
     def add(self, partial: pa.Table) -> None:
         """Stage one partial (:data:`hedgewatch.events.aggregate.PARTIAL_SCHEMA`)."""
@@ -288,11 +288,8 @@ class EventSink:
         rejected: int = 0,
     ) -> None:
         """Record one imported file; a file of the same name imported before is refused."""
-        old = self._con.execute(
-            f"select md5 from {FILES} where dataset = ? and file = ?", [self.dataset, file]
-        ).fetchone()
-        if old is not None or file in self._seen:
-            same = old is not None and old[0] == md5
+        if file in self._known or file in self.imported_files():
+            same = self._known.get(file) == md5
             raise DataFormatError(
                 file,
                 "this file was imported into dataset "
@@ -300,30 +297,15 @@ class EventSink:
                 hint="Nothing was imported. Leave it out, or import it into another dataset "
                 "(--dataset NAME).",
             )
-        self._seen.add(file)
-        self._con.execute(
-            f"insert into {FILES} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                self.dataset,
-                file,
-                md5,
-                size,
-                rows,
-                dyadic,
-                rejected,
-                self.engine,
-                dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            ],
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        self._files.append(
+            (self.dataset, file, md5, size, rows, dyadic, rejected, self.engine, now)
         )
 
     def add_unmapped(self, counts: Mapping[str, tuple[str, int]]) -> None:
         """Accumulate the counts of actor codes that are not a state."""
         for code, (kind, n) in counts.items():
-            self._con.execute(
-                f"""insert into {UNMAPPED} values (?, ?, ?, ?)
-                    on conflict (dataset, code) do update set slots = slots + excluded.slots""",
-                [self.dataset, code, kind, n],
-            )
+            self._unmapped[code] = (kind, self._unmapped.get(code, (kind, 0))[1] + n)
 
     def _flush(self) -> None:
         if not self._buffer:
@@ -347,6 +329,18 @@ class EventSink:
             [self.dataset],
         )
         self._con.execute("drop table _event_staging")
+        if self._files:
+            cols = ["dataset", "file", "md5", "bytes", "rows", "dyadic", "rejected", "engine",
+                    "imported"]  # fmt: skip
+            self._con.register("_files", pd.DataFrame(self._files, columns=cols))
+            self._con.execute(f"insert into {FILES} select * from _files")
+            self._con.unregister("_files")
+        for code, (kind, n) in self._unmapped.items():
+            self._con.execute(
+                f"""insert into {UNMAPPED} values (?, ?, ?, ?)
+                    on conflict (dataset, code) do update set slots = slots + excluded.slots""",
+                [self.dataset, code, kind, n],
+            )
 
 
 @contextlib.contextmanager

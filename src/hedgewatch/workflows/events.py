@@ -28,6 +28,7 @@ from hedgewatch import countries as _countries
 from hedgewatch._engines import ENGINES, FileSummary, make_engine, summarise_file
 from hedgewatch._validation import check_choice, check_number, check_param, validated
 from hedgewatch.errors import DataFormatError, InsufficientDataError, Problem
+from hedgewatch.events.aggregate import sum_partials
 from hedgewatch.paths import downloads_home
 from hedgewatch.sources._events import LAYOUTS, REJECTED_COLUMNS
 from hedgewatch.store import Store, event_days, event_files, event_import, get_store
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 
 #: Default dataset name of each layout.
 DEFAULT_DATASET = {"gdelt": "gdelt", "dyad": "dyad", "csv": "csv"}
+#: Partial rows buffered (and summed) before they go to the store's staging table.
+_COMBINE_ROWS = 200_000
 #: ``progress(done, total, what)``.
 Progress = Callable[[int, int, str], None]
 
@@ -213,6 +216,7 @@ def _run_import(files, layout, name, runner, quarantine, store, progress) -> dic
     unmapped: dict[str, tuple[str, int]] = {}
     bad: list[FileSummary] = []
     rejected: list[pd.DataFrame] = []
+    buffer: list = []
     if todo:
         with event_import(
             name, layout=layout, directed=layout != "dyad", engine=runner.name, store=st
@@ -226,7 +230,10 @@ def _run_import(files, layout, name, runner, quarantine, store, progress) -> dic
                     bad.append(s)
                 if s.error:
                     continue
-                sink.add(s.partial)
+                buffer.append(s.partial)
+                if sum(p.num_rows for p in buffer) >= _COMBINE_ROWS:
+                    sink.add(sum_partials(buffer))  # files of one day share most keys
+                    buffer = []
                 sink.add_file(
                     s.name,
                     md5=s.md5,
@@ -242,6 +249,8 @@ def _run_import(files, layout, name, runner, quarantine, store, progress) -> dic
                 counts["dyadic"] += s.dyadic
             if bad and quarantine is None:
                 raise _combined_error(bad)
+            if buffer:
+                sink.add(sum_partials(buffer))
             sink.add_unmapped(unmapped)
     q = None
     if rejected and quarantine is not None:

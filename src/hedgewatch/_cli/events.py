@@ -184,7 +184,7 @@ def _hedge(
     more: Annotated[list[str] | None, typer.Argument(hidden=True)] = None,
     by: Annotated[
         str, typer.Option("--by", help="day | week | month | quarter | year.")
-    ] = "quarter",
+    ] = "year",
     measure: Annotated[
         str, typer.Option("--measure", "-m", help="weight | cooperation | goldstein.")
     ] = "weight",

@@ -190,7 +190,7 @@ def symmetric(daily: pd.DataFrame, *, domestic: bool = False) -> pd.DataFrame:
 def aggregate(
     daily: pd.DataFrame,
     *,
-    by: str = "month",
+    by: str = "year",
     directed: bool = False,
     domestic: bool = False,
 ) -> pd.DataFrame:
@@ -203,7 +203,7 @@ def aggregate(
         the sums ``events, verbal_coop, material_coop, verbal_conflict, material_conflict,
         goldstein_sum, weight`` (counts may be NaN: the dyad layout has weights only).
     by
-        ``"day"``, ``"week"``, ``"month"`` (default), ``"quarter"`` or ``"year"``.
+        ``"day"``, ``"week"``, ``"month"``, ``"quarter"`` or ``"year"`` (default).
     directed
         Keep directions (``country_a`` acted on ``country_b``). Default: undirected, each pair
         in both orientations, as seen by ``country_a``.

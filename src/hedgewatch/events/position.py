@@ -77,9 +77,9 @@ def _derive(s: np.ndarray) -> dict[str, np.ndarray]:
 def event_position(
     daily: pd.DataFrame,
     state: str,
-    powers: Sequence[str] = ("CHN", "RUS"),
+    powers: Sequence[str],
     *,
-    by: str | None = "quarter",
+    by: str | None = "year",
     measure: str = "weight",
     n_boot: int = 200,
     level: float = 0.95,
@@ -98,7 +98,7 @@ def event_position(
     powers
         Two powers: the first is the -1 pole, the second +1.
     by
-        ``"day"``, ``"week"``, ``"month"``, ``"quarter"`` (default), ``"year"``, or None for
+        ``"day"``, ``"week"``, ``"month"``, ``"quarter"``, ``"year"`` (default), or None for
         one row over the whole window (period ``"all"``).
     measure
         ``"weight"`` (default; any layout), ``"cooperation"`` or ``"goldstein"``.
@@ -246,7 +246,7 @@ def _named(out: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
 @validated
 def event_positions(
     daily: pd.DataFrame,
-    powers: Sequence[str] = ("CHN", "RUS"),
+    powers: Sequence[str],
     *,
     by: str = "year",
     measure: str = "weight",

@@ -490,9 +490,9 @@ class EventHedgingResult:
 @validated
 def event_hedge(
     state: str,
-    powers: Sequence[str] = ("CHN", "RUS"),
+    powers: Sequence[str],
     *,
-    by: str = "quarter",
+    by: str = "year",
     measure: str = "weight",
     start: object = None,
     end: object = None,
@@ -548,7 +548,7 @@ def event_hedge(
 
 @validated
 def compare_positions(
-    powers: Sequence[str] = ("CHN", "RUS"),
+    powers: Sequence[str],
     *,
     years: Sequence[int] | None = None,
     measure: str = "weight",

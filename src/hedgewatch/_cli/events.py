@@ -182,9 +182,7 @@ def _hedge(
         list[str], typer.Option("--between", "-b", help="Two powers: --between CHN RUS.")
     ],
     more: Annotated[list[str] | None, typer.Argument(hidden=True)] = None,
-    by: Annotated[
-        str, typer.Option("--by", help="day | week | month | quarter | year.")
-    ] = "year",
+    by: Annotated[str, typer.Option("--by", help="day | week | month | quarter | year.")] = "year",
     measure: Annotated[
         str, typer.Option("--measure", "-m", help="weight | cooperation | goldstein.")
     ] = "weight",

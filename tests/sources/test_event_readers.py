@@ -58,6 +58,7 @@ def test_dyad_file_without_its_columns_says_what_it_expects(tmp_path):
         read_event_dyads(path)
 
 
+@pytest.mark.slow
 def test_staged_dyad_file_reads_whole(shared_data):
     f = read_event_dyads(shared_data / "events" / "gdelt_dyad_daily_2018_2024.csv.gz")
     df = f.to_frame()

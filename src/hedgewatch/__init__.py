@@ -7,7 +7,8 @@ functions are loaded on first use, so ``import hedgewatch`` stays fast.
 Layers: :mod:`hedgewatch.sources` (readers) -> :mod:`hedgewatch.store` (the DuckDB store and
 its queries: votes, speeches, statements, bridges) -> analyses (:mod:`hedgewatch.alignment`,
 :mod:`hedgewatch.idealpoints`, :mod:`hedgewatch.rhetoric`, :mod:`hedgewatch.statements`,
-:mod:`hedgewatch.events`, :mod:`hedgewatch.strategy`) -> :mod:`hedgewatch.report` and the CLI.
+:mod:`hedgewatch.strategy`, :mod:`hedgewatch.council`, :mod:`hedgewatch.events`) ->
+:mod:`hedgewatch.report` and the CLI.
 :mod:`hedgewatch.workflows` holds the one-call wrappers (fetch, compute, cache).
 """
 
@@ -17,6 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from hedgewatch.errors import (
+    ConvergenceWarning,
     DataFormatError,
     HedgewatchError,
     InsufficientDataError,
@@ -73,6 +75,13 @@ _LAZY: dict[str, str] = {
     "fetch_events": "hedgewatch.workflows",
     "event_hedge": "hedgewatch.workflows",
     "EventHedgingResult": "hedgewatch.workflows",
+    # Security Council
+    "council_resolutions": "hedgewatch.store",
+    "council_votes": "hedgewatch.store",
+    "vetoes": "hedgewatch.store",
+    "shielding": "hedgewatch.council",
+    "ShieldingResult": "hedgewatch.council",
+    "shield": "hedgewatch.workflows",
     # strategy
     "forecast": "hedgewatch.strategy",
     "read_scenario": "hedgewatch.strategy",
@@ -107,6 +116,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         pivots,
         plot_hedging,
     )
+    from hedgewatch.council import ShieldingResult, shielding  # noqa: F401
     from hedgewatch.events import event_alignment, event_position  # noqa: F401
     from hedgewatch.idealpoints import (  # noqa: F401
         DynamicIdealPoints,
@@ -119,6 +129,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from hedgewatch.report import Report, build_report  # noqa: F401
     from hedgewatch.rhetoric import (  # noqa: F401
         convergence,
+        convergence_many,
         nearest_neighbours,
         plot_convergence,
         shared_narratives,
@@ -131,7 +142,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         narratives,
         synchronisation,
     )
-    from hedgewatch.store import event_days, speeches  # noqa: F401
+    from hedgewatch.store import (  # noqa: F401
+        council_resolutions,
+        council_votes,
+        event_days,
+        speeches,
+        vetoes,
+    )
     from hedgewatch.strategy import (  # noqa: F401
         OutbiddingModel,
         Scenario,
@@ -151,10 +168,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         hedge,
         import_events,
         import_statements,
+        shield,
     )
 
 __all__ = [
     "ISSUES",
+    "ConvergenceWarning",
     "DataFormatError",
     "HedgewatchError",
     "InsufficientDataError",

@@ -1,7 +1,7 @@
 """Engines that run the per-file work of an event import: embedded (threads + DuckDB) or Dask.
 
 The unit of work is one file: :func:`summarise_file` reads it (unzip, parse, map CAMEO
-countries) and sums it per day and pair (:func:`hedgewatch.events.aggregate.partial_aggregate`).
+countries) and sums it per day and pair (:func:`hedgewatch.events._aggregate.partial_aggregate`).
 It is a pure function of the file, and its partials are exact integer sums, so where it runs
 does not change the result. An engine only decides *where*:
 
@@ -83,7 +83,7 @@ def summarise_file(path: str, layout: str) -> FileSummary:
     read at all comes back with ``error`` set and no partial. The caller decides whether that
     fails the import or goes to quarantine.
     """
-    from hedgewatch.events.aggregate import dyad_partial, partial_aggregate
+    from hedgewatch.events import dyad_partial, partial_aggregate
 
     name = os.path.basename(path)
     try:

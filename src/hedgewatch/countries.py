@@ -215,6 +215,13 @@ def resolve(value: object, *, where: str | None = None) -> str:
 
     Historical codes (``SUN``, ``YUG``, ...) are returned as given. Raises
     :class:`~hedgewatch.errors.UnknownCountryError` with close matches when nothing fits.
+
+    Examples
+    --------
+    >>> resolve("North Korea"), resolve("kp"), resolve(731)
+    ('PRK', 'PRK', 'PRK')
+    >>> resolve("USSR")  # the state that voted; hedgewatch.votes() continues it as RUS
+    'SUN'
     """
     iso3, iso2, cow, names = _lookups()
     if isinstance(value, int | np.integer):
@@ -366,3 +373,21 @@ def cameo_kinds(codes: Iterable[str | None]) -> dict[str | None, str | None]:
         else:
             out[code] = CAMEO_UNKNOWN
     return out
+
+
+__all__ = [
+    "CAMEO_REGIONS",
+    "CAMEO_STATES",
+    "DEFAULT_SUCCESSORS",
+    "HISTORICAL_NAMES",
+    "apply_successors",
+    "cameo_kinds",
+    "cameo_to_iso3",
+    "country_table",
+    "cow_to_iso3",
+    "historical_state",
+    "historical_states",
+    "iso2_to_iso3",
+    "name",
+    "resolve",
+]

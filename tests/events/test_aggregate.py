@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hedgewatch.events import aggregate, partial_aggregate, sum_partials
-from hedgewatch.events.aggregate import period_labels
+from hedgewatch.events._aggregate import period_labels
 from hedgewatch.sources._events import EVENT_SCHEMA
 from hedgewatch.sources.gdelt import read_gdelt_export
 

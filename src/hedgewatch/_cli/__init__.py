@@ -8,6 +8,7 @@ import typer
 
 from hedgewatch._cli import (
     align,
+    council,
     data,
     events,
     idealpoints,
@@ -25,5 +26,6 @@ TOPICS: list[Callable[[typer.Typer], None]] = [
     statements.register,
     events.register,
     strategy.register,
+    council.register,
     report.register,
 ]

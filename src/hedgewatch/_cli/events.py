@@ -11,15 +11,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hedgewatch._cli import _options as opt
 from hedgewatch.errors import HedgewatchError
 
 console = Console()
 
-events_app = typer.Typer(
-    help="Dyadic event data (GDELT 2.0 exports, daily dyad files, event CSV): import, fetch, "
-    "and a state's event position between powers.",
-    no_args_is_help=True,
-)
+ENGINES = ("duckdb", "dask")
+FORMATS = ("auto", "gdelt", "dyad", "csv")
+PERIODS = ("day", "week", "month", "quarter", "year")
+MEASURES = ("weight", "cooperation", "goldstein")
 
 _Engine = Annotated[
     str, typer.Option("--engine", help="duckdb (embedded, default) | dask (needs [distributed]).")
@@ -35,10 +35,16 @@ _Workers = Annotated[
 _Dataset = Annotated[
     str | None, typer.Option("--dataset", help="Event dataset (default: the only one loaded).")
 ]
+_By = Annotated[
+    str, typer.Option("--by", metavar="PERIOD", help="day | week | month | quarter | year.")
+]
+_Measure = Annotated[str, typer.Option("--measure", "-m", help="weight | cooperation | goldstein.")]
 
 
 def _fmt(x: object, digits: int = 3) -> str:
-    return "—" if x is None or pd.isna(x) else f"{x:.{digits}f}"
+    if not isinstance(x, int | float) or x != x:  # None, NaN or not a number
+        return "—"
+    return f"{x:.{digits}f}"
 
 
 def _bar():
@@ -62,8 +68,7 @@ def _unmapped_line(unmapped: pd.DataFrame) -> str:
     return f"actor codes that are not a state: {top}{more}"
 
 
-@events_app.command("import")
-def _import(
+def import_cmd(
     files: Annotated[
         list[str], typer.Argument(help="Files, folders or quoted globs: 'exports/*.zip'.")
     ],
@@ -83,6 +88,10 @@ def _import(
 ) -> None:
     """Import event files atomically (all or nothing unless --quarantine)."""
     from hedgewatch.workflows import import_events
+
+    fmt = opt.choice(fmt, "--format", FORMATS)
+    engine = opt.choice(engine, "--engine", ENGINES)
+    quarantine = opt.output(quarantine, "--quarantine")
 
     with _bar() as bar:
         task = bar.add_task("reading", total=None)
@@ -112,10 +121,13 @@ def _import(
         typer.echo(_unmapped_line(rep.unmapped))
 
 
-@events_app.command("fetch")
-def _fetch(
-    start: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD).")],
-    end: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD), inclusive.")],
+def fetch_cmd(
+    start: Annotated[
+        str, typer.Option("--from", metavar="DATE", help="First day (2023-09-01, or a year).")
+    ],
+    end: Annotated[
+        str, typer.Option("--to", metavar="DATE", help="Last day, inclusive (2023-09-30).")
+    ],
     keep_raw: Annotated[
         bool, typer.Option("--keep-raw", help="Keep the downloaded zips after import.")
     ] = False,
@@ -138,6 +150,9 @@ def _fetch(
     """Download GDELT 2.0 exports (MD5-checked, resumable) and import them incrementally."""
     from hedgewatch.workflows import fetch_events
 
+    first, last = opt.span(start, end, opt.date)
+    engine = opt.choice(engine, "--engine", ENGINES)
+
     with _bar() as bar:
         task = bar.add_task("reading the file list", total=None)
 
@@ -145,8 +160,8 @@ def _fetch(
             bar.update(task, completed=done, total=total, description=escape(what))
 
         rep = fetch_events(
-            start,
-            end,
+            first,
+            last,
             index=index,
             dest=dest,
             keep_raw=keep_raw,
@@ -175,8 +190,7 @@ def _fetch(
         )
 
 
-@events_app.command("hedge")
-def _hedge(
+def hedge_cmd(
     state: Annotated[str, typer.Argument(help="The state, e.g. PRK.")],
     between: Annotated[
         list[str], typer.Option("--between", "-b", help="Two powers: --between CHN RUS.")
@@ -196,24 +210,31 @@ def _hedge(
         str, typer.Option("--penalty", help="Pivot penalty: bic | aic | number.")
     ] = "bic",
     min_size: Annotated[int, typer.Option("--min-size", help="Shortest regime, in periods.")] = 3,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG plot here.")] = None,
-    csv: Annotated[Path | None, typer.Option("--csv", help="Write the index here.")] = None,
+    plot: opt.Plot = None,
+    csv: opt.Csv = None,
 ) -> None:
     """Where does a state stand between two powers in event data, and when did it move?"""
     from hedgewatch.workflows import event_hedge
 
-    powers = [*between, *(more or [])]
+    code = opt.country(state, "STATE")
+    powers = opt.powers(between, more, code)
+    if len(powers) != 2:
+        raise opt.fail("--between", "two powers", " ".join(powers))
+    by = opt.choice(by, "--by", PERIODS)
+    measure = opt.choice(measure, "--measure", MEASURES)
+    first, last = opt.span(start, end, opt.year_or_date)
+    plot, csv = opt.output(plot, "--plot"), opt.output(csv, "--csv")
     try:
         pen: str | float = float(penalty)
     except ValueError:
-        pen = penalty
+        pen = opt.choice(penalty, "--penalty", ("bic", "aic"))
     res = event_hedge(
-        state,
+        code,
         powers,
         by=by,
         measure=measure,
-        start=start,
-        end=end,
+        start=first,
+        end=last,
         dataset=dataset,
         n_boot=n_boot,
         block=block,
@@ -276,30 +297,26 @@ def _pivot_table(piv: pd.DataFrame) -> Table:
     return t
 
 
-@events_app.command("align")
-def _align(
+def align_cmd(
     countries: Annotated[list[str], typer.Argument(help="A state, then partners: PRK CHN RUS.")],
-    by: Annotated[str, typer.Option("--by", help="day | week | month | quarter | year.")] = "year",
-    measure: Annotated[
-        str, typer.Option("--measure", "-m", help="weight | cooperation | goldstein.")
-    ] = "weight",
-    start: Annotated[str | None, typer.Option("--from", help="First day or year.")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Last day or year.")] = None,
+    by: _By = "year",
+    measure: _Measure = "weight",
+    start: opt.From = None,
+    end: opt.To = None,
     dataset: _Dataset = None,
-    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table here.")] = None,
+    csv: opt.Csv = None,
 ) -> None:
     """A state's net cooperation with each partner, per unit of its event volume."""
-    from hedgewatch.errors import ParameterError
     from hedgewatch.events import event_alignment
     from hedgewatch.store import event_days
 
-    if len(countries) < 2:
-        raise ParameterError(
-            "'hedgewatch events align' needs a state and at least one partner, e.g. "
-            "'hedgewatch events align PRK CHN RUS'."
-        )
-    daily = event_days([countries[0]], dataset=dataset, start=start, end=end)
-    frame = event_alignment(daily, countries[0], countries[1:], by=by, measure=measure)
+    codes = opt.countries(countries, "COUNTRIES", at_least=2)
+    by = opt.choice(by, "--by", PERIODS)
+    measure = opt.choice(measure, "--measure", MEASURES)
+    first, last = opt.span(start, end, opt.year_or_date)
+    csv = opt.output(csv, "--csv")
+    daily = event_days([codes[0]], dataset=dataset, start=first, end=last)
+    frame = event_alignment(daily, codes[0], codes[1:], by=by, measure=measure)
     wide = frame.pivot_table(index="period", columns="country_b", values="value", sort=True)
     t = Table(title=escape(f"{frame['country_a'].iloc[0]}: net {measure} per unit of volume"))
     t.add_column("period")
@@ -313,8 +330,7 @@ def _align(
         console.print(f"Wrote {escape(str(csv))}")
 
 
-@events_app.command("info")
-def _info() -> None:
+def info_cmd() -> None:
     """What event data the store holds: datasets, days covered, files, unmapped codes."""
     from hedgewatch.store import event_datasets, event_unmapped
 
@@ -330,7 +346,7 @@ def _info() -> None:
         t.add_column(c)
     for r in ds.itertuples():
         t.add_row(
-            escape(r.dataset), r.layout, str(r.directed), str(r.files), str(r.first)[:10],
+            escape(str(r.dataset)), str(r.layout), str(r.directed), str(r.files), str(r.first)[:10],
             str(r.last)[:10], f"{r.rows:,}",
         )  # fmt: skip
     console.print(t)
@@ -341,4 +357,14 @@ def _info() -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this topic's commands to the main app."""
-    app.add_typer(events_app, name="events")
+    events = typer.Typer(
+        help="Dyadic event data (GDELT 2.0 exports, daily dyad files, event CSV): import, "
+        "fetch, and a state's event position between powers.",
+        no_args_is_help=True,
+    )
+    app.add_typer(events, name="events")
+    events.command("import")(import_cmd)
+    events.command("fetch")(fetch_cmd)
+    events.command("hedge")(hedge_cmd)
+    events.command("align")(align_cmd)
+    events.command("info")(info_cmd)

@@ -5,7 +5,7 @@ acting toward another (a CAMEO event, its quad class and Goldstein score). This 
 the daily dyad tables the store holds (:func:`hedgewatch.store.event_days`) and measures:
 
 * :func:`aggregate` - sums per day, week, month, quarter or year, with intensity normalised by
-  the state's total event volume (:mod:`hedgewatch.events.aggregate`);
+  the state's total event volume (:mod:`hedgewatch.events._aggregate`);
 * :func:`event_alignment` - net cooperation of a state with each partner
   (:mod:`hedgewatch.events.alignment`);
 * :func:`event_position` - the hedging position between two powers with block-bootstrap
@@ -28,8 +28,7 @@ Leetaru, K. and Schrodt, P. A. (2013). GDELT: Global data on events, location an
 
 from __future__ import annotations
 
-from hedgewatch.events._measures import MEASURES
-from hedgewatch.events.aggregate import (
+from hedgewatch.events._aggregate import (
     PERIODS,
     aggregate,
     dyad_partial,
@@ -37,6 +36,7 @@ from hedgewatch.events.aggregate import (
     period_labels,
     sum_partials,
 )
+from hedgewatch.events._measures import MEASURES
 from hedgewatch.events.alignment import event_alignment
 from hedgewatch.events.compare import PositionCorrelation, position_correlation
 from hedgewatch.events.position import event_position, event_positions

@@ -1,7 +1,7 @@
 """The event measures: a signed *net* amount per pair and the *volume* it is normalised by.
 
 ``weight``
-    net = the event weight (Goldstein-signed, see :mod:`hedgewatch.events.aggregate`);
+    net = the event weight (Goldstein-signed, see :mod:`hedgewatch.events._aggregate`);
     volume = its absolute value. Works for every layout, the daily dyad file included.
 ``cooperation``
     net = cooperative minus conflictual events (quad classes 1-2 minus 3-4); volume = events.

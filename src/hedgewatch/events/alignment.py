@@ -33,8 +33,8 @@ import pandas as pd
 from hedgewatch import countries as _countries
 from hedgewatch._validation import check_choice, check_param, validated
 from hedgewatch.errors import InsufficientDataError
+from hedgewatch.events._aggregate import PERIODS, period_labels
 from hedgewatch.events._measures import check_measure, net, state_rows, volume
-from hedgewatch.events.aggregate import PERIODS, period_labels
 
 COLUMNS = [
     "period",

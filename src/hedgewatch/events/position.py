@@ -45,8 +45,8 @@ import pandas as pd
 from hedgewatch import countries as _countries
 from hedgewatch._validation import check_choice, check_level, check_number, check_param, validated
 from hedgewatch.errors import InsufficientDataError
+from hedgewatch.events._aggregate import PERIODS, period_labels
 from hedgewatch.events._measures import check_measure, net, volume
-from hedgewatch.events.aggregate import PERIODS, period_labels
 
 NO_POWER = "no event with either power"
 FEW_DAYS = 10

@@ -33,11 +33,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import yaml
 
+from hedgewatch._deprecation import deprecated_args
+from hedgewatch._validation import validated
 from hedgewatch.errors import DataFormatError, Problem
 from hedgewatch.report.model import Measurement, Section
 
@@ -88,6 +90,12 @@ MEASURES: dict[str, str] = {
     "pivot_from on, in position units (0 if none)",
     "events_pivot_P_period": "quarter of that change, as a fractional year (2022.5 = 2022Q3)",
     "events_pivot_P_stability": "bootstrap stability of that change (0..1)",
+    "shield_P_share": "share of Security Council texts about the state since recent_from "
+    "(adopted resolutions and vetoed drafts) that P vetoed, voted against or abstained on, "
+    "among those with a known action (0..1)",
+    "shield_P_vetoes": "drafts about the state vetoed by P since recent_from",
+    "shield_P_abstentions": "abstentions of P on resolutions about the state since recent_from",
+    "council_texts": "Security Council texts about the state since recent_from",
 }
 
 
@@ -143,6 +151,7 @@ def bundled_claims(state: str) -> Path:
     return own if own.exists() else folder / "default.yaml"
 
 
+@validated
 def load_claims(path: str | Path) -> ClaimSet:
     """Read and validate a claims YAML file.
 
@@ -268,7 +277,7 @@ def _condition(raw: Any, line: int | None, problems: list[Problem]) -> Condition
     if isinstance(value, bool) or not isinstance(value, int | float):
         problems.append(Problem("the threshold must be a number", at, "value", value))
         ok = False
-    return Condition(measure, op, float(value)) if ok else None
+    return Condition(str(measure), str(op), float(cast(float, value))) if ok else None
 
 
 def _describe(measure: str, powers: tuple[str, ...]) -> str:
@@ -291,8 +300,10 @@ def _generic(measure: str) -> str:
 # ---------------------------------------------------------------------------------------
 # Verdicts
 # ---------------------------------------------------------------------------------------
+@deprecated_args(keyword_only=True)
+@validated
 def evaluate(
-    claims: ClaimSet, sections: tuple[Section, ...], powers: tuple[str, ...] = ("A", "B")
+    claims: ClaimSet, sections: tuple[Section, ...], *, powers: tuple[str, ...] = ("A", "B")
 ) -> pd.DataFrame:
     """The claims table: each claim, its measurement, rule, value, figure and verdict.
 
@@ -341,6 +352,7 @@ SECTION_MEASURES: dict[str, tuple[str, ...]] = {
     "rhetoric": ("speech_",),
     "synchronisation": ("sync_",),
     "events": ("events_",),
+    "council": ("shield_", "council_"),
 }
 
 #: Why a measurement is missing when its section is not in the report at all.

@@ -186,8 +186,10 @@ class ProblemRows:
 
 
 def _short(value: object) -> object:
-    if isinstance(value, str | bytes) and len(value) > 80:
-        return value[:77] + ("..." if isinstance(value, str) else b"...")
+    if isinstance(value, str) and len(value) > 80:
+        return value[:77] + "..."
+    if isinstance(value, bytes) and len(value) > 80:
+        return value[:77] + b"..."
     return value
 
 

@@ -4,9 +4,9 @@ One row per day and unordered pair of countries, with a score summed over the da
 between them. The layout is that of the daily country networks of *gdelt-graph-data*
 (``gdelt_dyad_daily_2018_2024.csv.gz`` in the staged data), whose score adds, for each event,
 its Goldstein score plus small terms for its sources, articles and tone, with the sign of the
-Goldstein score (see :mod:`hedgewatch.events.aggregate`). It therefore mixes *how much*
+Goldstein score (see :mod:`hedgewatch.events._aggregate`). It therefore mixes *how much*
 happens between two states with *how cooperative* it is: read it through
-:func:`hedgewatch.events.aggregate.aggregate`, which divides by the state's total volume.
+:func:`hedgewatch.events._aggregate.aggregate`, which divides by the state's total volume.
 
 Accepted headers: ``date``; ``iso3_a`` or ``country_a``; ``iso3_b`` or ``country_b``;
 ``edge_weight`` or ``weight`` (CSV, optionally gzip-compressed). Countries are resolved by

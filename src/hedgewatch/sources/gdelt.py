@@ -35,6 +35,7 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -51,13 +52,21 @@ from hedgewatch.sources._events import (
     file_digest,
 )
 
+_fast: Any
 try:  # ISA-L inflate: optional, same results as zlib
     from isal import isal_zlib as _fast
-
-    _INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, _fast.error)
 except ImportError:  # pragma: no cover - depends on the environment
     _fast = None
-    _INFLATE_ERRORS = (zlib.error,)
+_INFLATE_ERRORS: tuple[type[Exception], ...] = (
+    (zlib.error,) if _fast is None else (zlib.error, _fast.error)
+)
+_ZIP_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    EOFError,
+    NotImplementedError,
+    ValueError,
+    *_INFLATE_ERRORS,
+)
 
 #: The 61 columns of a GDELT 2.0 events export, in file order.
 COLUMNS: tuple[str, ...] = (
@@ -162,7 +171,7 @@ def _unzip(p: Path) -> tuple[bytes, bytes]:
                     hint="Pass the .export.CSV.zip files themselves.",
                 )
             return raw, _inflate(raw, members[0], zf)
-    except (zipfile.BadZipFile, *_INFLATE_ERRORS, EOFError, NotImplementedError, ValueError) as exc:
+    except _ZIP_ERRORS as exc:
         raise DataFormatError(
             p,
             f"not a complete zip archive: it is truncated or corrupt ({exc})",
@@ -377,7 +386,7 @@ def _map_codes(
     found = _lookup(labels)
     states = sorted({iso for iso, _ in found if iso is not None})
     pos = {c: i for i, c in enumerate(states)}
-    remap = pa.array([pos.get(iso) for iso, _ in found], type=pa.int32())
+    remap = pa.array([None if iso is None else pos[iso] for iso, _ in found], type=pa.int32())
     out = pa.DictionaryArray.from_arrays(pc.take(remap, enc.indices), pa.array(states, pa.string()))
     odd = [
         i
@@ -390,7 +399,7 @@ def _map_codes(
     counts = np.bincount(idx[idx >= 0], minlength=len(labels))
     unknown = [i for i in odd if found[i][1] == _countries.CAMEO_UNKNOWN]
     for i in odd:
-        _count(unmapped, labels[i], found[i][1], int(counts[i]))
+        _count(unmapped, labels[i], str(found[i][1]), int(counts[i]))
     mask = np.isin(idx, unknown) if unknown else np.zeros(len(idx), dtype=bool)
     return out, mask
 

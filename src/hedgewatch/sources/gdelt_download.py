@@ -128,8 +128,8 @@ def read_master_list(index: str | None = None, *, timeout: float = 120) -> pd.Da
 def select_exports(master: pd.DataFrame, start: object, end: object) -> pd.DataFrame:
     """The exports stamped from ``start`` to ``end`` (days are inclusive: ``--to 2024-01-31``
     takes the whole day)."""
-    lo = pd.Timestamp(start)
-    hi = pd.Timestamp(end)
+    lo = pd.Timestamp(str(start))
+    hi = pd.Timestamp(str(end))
     if hi == hi.normalize():
         hi = hi + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
     sel = master[(master["stamp"] >= lo) & (master["stamp"] <= hi)]

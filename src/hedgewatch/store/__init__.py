@@ -7,6 +7,9 @@
 * Bridges: :func:`bridges`, :func:`write_bridges`.
 * Events: :func:`event_days`, :func:`event_datasets`, :func:`event_files`,
   :func:`event_unmapped`, :func:`has_events`, :func:`event_import`.
+* Security Council: :func:`council_resolutions`, :func:`council_votes`, :func:`vetoes`,
+  :func:`council_info`, :func:`import_council`.
+* A UN Digital Library file (GA and SC at once): :func:`import_library`.
 
 Analyses never run SQL: they take the DataFrames these functions return. Readers
 (:mod:`hedgewatch.sources`) never touch the store: they return normalised tables that the
@@ -25,11 +28,22 @@ from hedgewatch.store._events import (
     event_unmapped,
     has_events,
 )
+from hedgewatch.store._library import import_library
+from hedgewatch.store._security_council import (
+    council_info,
+    council_resolutions,
+    council_votes,
+    import_council,
+    vetoes,
+)
 from hedgewatch.store._speeches import speech_counts, speeches, write_speeches
 from hedgewatch.store._statements import add_statements, statements
 from hedgewatch.store._votes import (
     ISSUES,
+    NO_RECORDED_VOTES,
     VOTE_VALUES,
+    Coverage,
+    coverage,
     import_record,
     info,
     issue_code,
@@ -39,10 +53,16 @@ from hedgewatch.store._votes import (
 
 __all__ = [
     "ISSUES",
+    "NO_RECORDED_VOTES",
     "VOTE_VALUES",
+    "Coverage",
     "Store",
     "add_statements",
     "bridges",
+    "council_info",
+    "council_resolutions",
+    "council_votes",
+    "coverage",
     "default_store",
     "event_datasets",
     "event_days",
@@ -51,6 +71,8 @@ __all__ = [
     "event_unmapped",
     "get_store",
     "has_events",
+    "import_council",
+    "import_library",
     "import_record",
     "info",
     "issue_code",
@@ -58,6 +80,7 @@ __all__ = [
     "speech_counts",
     "speeches",
     "statements",
+    "vetoes",
     "votes",
     "write_bridges",
     "write_speeches",

@@ -36,6 +36,7 @@ import pandas as pd
 import pyarrow as pa
 
 from hedgewatch import countries as _countries
+from hedgewatch._validation import validated
 from hedgewatch.errors import DataFormatError, StoreError
 from hedgewatch.store._database import Store, get_store
 
@@ -82,15 +83,18 @@ _FLUSH_ROWS = 250_000
 # ---------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------
+@validated
 def has_events(store: Store | str | os.PathLike[str] | None = None) -> bool:
     """Whether the store holds any event data."""
     st = get_store(store)
     if not st.path.exists() or not st.has_table(TABLE):
         return False
     with st.connect() as con:
-        return con.execute(f"select exists (select 1 from {TABLE})").fetchone()[0]
+        row = con.execute(f"select exists (select 1 from {TABLE})").fetchone()
+        return bool(row is not None and row[0])
 
 
+@validated
 def event_datasets(store: Store | str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """The event datasets in the store: ``dataset, layout, directed, description, files,
     first, last, pairs_days`` (rows of daily pair data)."""
@@ -110,6 +114,7 @@ def event_datasets(store: Store | str | os.PathLike[str] | None = None) -> pd.Da
     )
 
 
+@validated
 def event_files(
     dataset: str | None = None, *, store: Store | str | os.PathLike[str] | None = None
 ) -> pd.DataFrame:
@@ -121,6 +126,7 @@ def event_files(
     return st.query(f"select * from {FILES} {where} order by dataset, file", params)
 
 
+@validated
 def event_unmapped(
     dataset: str | None = None, *, store: Store | str | os.PathLike[str] | None = None
 ) -> pd.DataFrame:
@@ -133,6 +139,7 @@ def event_unmapped(
     return st.query(f"select * from {UNMAPPED} {where} order by slots desc, code", params)
 
 
+@validated
 def resolve_dataset(
     dataset: str | None, store: Store | str | os.PathLike[str] | None = None
 ) -> str:
@@ -156,6 +163,7 @@ def resolve_dataset(
     return dataset
 
 
+@validated
 def event_days(
     countries: Sequence[str] | str | None = None,
     *,
@@ -190,7 +198,8 @@ def event_days(
     """
     st = get_store(store)
     name = resolve_dataset(dataset, st)
-    where, params = ["dataset = ?"], [name]
+    where: list[str] = ["dataset = ?"]
+    params: list[object] = [name]
     if countries is not None:
         codes = _codes(countries, "countries")
         marks = ", ".join("?" for _ in codes)
@@ -242,7 +251,7 @@ def _codes(values: Sequence[str] | str, where: str) -> list[str]:
 def _as_day(x: object, is_end: bool) -> dt.date:
     if isinstance(x, int) or (isinstance(x, str) and x.isdigit() and len(x) == 4):
         return dt.date(int(x), 12, 31) if is_end else dt.date(int(x), 1, 1)
-    return pd.Timestamp(x).date()
+    return pd.Timestamp(str(x)).date()
 
 
 # ---------------------------------------------------------------------------------------
@@ -269,7 +278,7 @@ class EventSink:
         return set(self._known) | {f[1] for f in self._files}
 
     def add(self, partial: pa.Table) -> None:
-        """Stage one partial (:data:`hedgewatch.events.aggregate.PARTIAL_SCHEMA`)."""
+        """Stage one partial (:data:`hedgewatch.events._aggregate.PARTIAL_SCHEMA`)."""
         if not partial.num_rows:
             return
         self._buffer.append(partial)

@@ -12,11 +12,13 @@ who wants an answer in one call:
 * :func:`import_events`, :func:`fetch_events` - event files and GDELT exports into the store
   (embedded DuckDB or Dask); :func:`event_hedge` (:class:`EventHedgingResult`) and
   :func:`compare_positions` - event positions from the store.
+* :func:`shield` - how powers acted on the Security Council's texts about a state.
 """
 
 from __future__ import annotations
 
 from hedgewatch.workflows.alignment import HedgingResult, align, hedge
+from hedgewatch.workflows.council import shield
 from hedgewatch.workflows.data import import_file
 from hedgewatch.workflows.events import (
     EventHedgingResult,
@@ -45,4 +47,5 @@ __all__ = [
     "import_events",
     "import_file",
     "import_statements",
+    "shield",
 ]

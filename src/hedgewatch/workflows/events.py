@@ -28,7 +28,7 @@ from hedgewatch import countries as _countries
 from hedgewatch._engines import ENGINES, FileSummary, make_engine, summarise_file
 from hedgewatch._validation import check_choice, check_number, check_param, validated
 from hedgewatch.errors import DataFormatError, InsufficientDataError, Problem
-from hedgewatch.events.aggregate import sum_partials
+from hedgewatch.events import sum_partials
 from hedgewatch.paths import downloads_home
 from hedgewatch.sources._events import LAYOUTS, REJECTED_COLUMNS
 from hedgewatch.store import Store, event_days, event_files, event_import, get_store
@@ -252,14 +252,14 @@ def _run_import(files, layout, name, runner, quarantine, store, progress) -> dic
             if buffer:
                 sink.add(sum_partials(buffer))
             sink.add_unmapped(unmapped)
-    q = None
+    q: str | None = None
     if rejected and quarantine is not None:
         frame = pd.concat(rejected, ignore_index=True)[REJECTED_COLUMNS]
-        q = Path(quarantine)
-        q.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(q, index=False)
+        target = Path(quarantine)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(target, index=False)
         counts["rejected"] = len(frame)
-        q = str(q)
+        q = str(target)
     um = pd.DataFrame(
         [(c, k, n) for c, (k, n) in unmapped.items()], columns=["code", "kind", "slots"]
     ).sort_values(["slots", "code"], ascending=[False, True], ignore_index=True)
@@ -383,7 +383,7 @@ def fetch_events(
     check_number(jobs, "jobs", low=1, integer=True)
     check_number(batch, "batch", low=1, integer=True)
     check_choice(engine, "engine", ENGINES)
-    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    lo, hi = pd.Timestamp(str(start)), pd.Timestamp(str(end))
     check_param(lo <= hi, "end", f"on or after start ({lo.date()})", str(end))
     t0 = time.perf_counter()
     st = get_store(store)
@@ -395,7 +395,10 @@ def fetch_events(
     totals = {"imported": 0, "dyadic": 0, "rejected": 0}
     unmapped: list[pd.DataFrame] = []
     quarantine = folder / "quarantine.csv"
-    remotes = [RemoteFile(r.url, int(r.size), r.md5) for r in todo.itertuples()]
+    remotes = [
+        RemoteFile(str(url), int(size), str(md5))
+        for url, size, md5 in zip(todo["url"], todo["size"], todo["md5"], strict=True)
+    ]
     n_done = 0
     for k in range(0, len(remotes), batch):
         chunk = remotes[k : k + batch]
@@ -431,7 +434,7 @@ def fetch_events(
             for p in got:
                 Path(p).unlink(missing_ok=True)
     um = (
-        pd.concat(unmapped).groupby(["code", "kind"], as_index=False)["slots"].sum()
+        pd.concat(unmapped).groupby(["code", "kind"])["slots"].sum().reset_index()
         if unmapped
         else pd.DataFrame(columns=["code", "kind", "slots"])
     )
@@ -439,7 +442,7 @@ def fetch_events(
         listed=len(wanted),
         already=len(wanted) - len(todo),
         failed=tuple(failed),
-        unmapped=um.sort_values("slots", ascending=False, ignore_index=True),
+        unmapped=um.sort_values(by="slots", ascending=False, ignore_index=True),
         folder=str(folder),
         seconds=round(time.perf_counter() - t0, 3),
         **totals,
@@ -574,7 +577,7 @@ def compare_positions(
     a, b = (_countries.resolve(p, where="powers") for p in powers)
     daily = event_days([a, b], dataset=dataset, store=store)
     ev_years = set(pd.to_datetime(daily["date"]).dt.year)
-    v = votes(store=store)
+    v = votes(store=get_store(store))
     shared = sorted(ev_years & set(v["year"]) if years is None else set(years))
     if not shared:
         raise InsufficientDataError(

@@ -231,7 +231,7 @@ def aggregate(
     num = [c for c in (*COUNTS, "goldstein_sum", "weight", "abs_weight") if c in rows]
     g = rows.groupby(["period", "country_a", "country_b"], as_index=False)
     out = g[num].sum(min_count=1)
-    out["days"] = g["date"].nunique()["date"].to_numpy()
+    out["days"] = rows.groupby(["period", "country_a", "country_b"])["date"].nunique().to_numpy()
     ext = out[out["country_a"] != out["country_b"]]
     totals = ext.groupby(["period", "country_a"])[["events", "abs_weight"]].sum(min_count=1)
     t = totals.reindex(pd.MultiIndex.from_frame(out[["period", "country_a"]]))

@@ -15,6 +15,12 @@ it (Hampel 1974; the difference-based estimator of Hall, Kay & Titterington 1990
 ``penalty="aic"`` uses ``2 * 2 * sigma^2``; a number is used as given (in units of the
 squared series).
 
+Holes in the series. NaN periods are dropped and PELT runs on the periods observed, so no
+missing year enters the fit as a value; but a change found at the first period after a hole
+(2025, after the missing 2022-2024) may have happened at any time in the hole. Its
+``earliest`` column then gives the first missing period (2022): the change is dated
+"2022-2025", not 2025. Where the periods are consecutive, ``earliest`` equals ``period``.
+
 Stability: each pivot's share of replicates in which a change point falls within ``tol``
 periods of it. ``stability="bootstrap"`` (default) rebuilds the series as the fitted segment
 means plus residuals drawn with replacement and reruns the detection ``n_boot`` times;
@@ -35,13 +41,18 @@ estimation of variance in nonparametric regression. *Biometrika* 77(3): 521-528.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import ruptures as rpt
 
-from hedgewatch.errors import InsufficientDataError, ParameterError, check_param
+from hedgewatch._periods import earliest
+from hedgewatch._validation import caller, check_param, validated
+from hedgewatch.errors import InsufficientDataError, ParameterError
 
-_COLUMNS = ["period", "before", "after", "size", "direction", "stability"]
+_COLUMNS = ["period", "earliest", "before", "after", "size", "direction", "stability"]
+_DTYPES: list[Any] = ["object", "object", float, float, float, "object", float]
 
 
 def noise_scale(y: np.ndarray) -> float:
@@ -57,11 +68,9 @@ def noise_scale(y: np.ndarray) -> float:
 def penalty_value(y: np.ndarray, penalty: str | float) -> float:
     """The PELT penalty for series ``y`` under rule ``penalty`` ('bic', 'aic' or a number)."""
     if isinstance(penalty, int | float) and not isinstance(penalty, bool):
-        check_param(penalty > 0, "penalty", "pivots", "'bic', 'aic' or a positive number", penalty)
+        check_param(penalty > 0, "penalty", "'bic', 'aic' or a positive number", penalty)
         return float(penalty)
-    check_param(
-        penalty in ("bic", "aic"), "penalty", "pivots", "'bic', 'aic' or a positive number", penalty
-    )
+    check_param(penalty in ("bic", "aic"), "penalty", "'bic', 'aic' or a positive number", penalty)
     sigma2 = noise_scale(y) ** 2
     per_param = np.log(len(y)) if penalty == "bic" else 2.0
     return max(2.0 * per_param * sigma2, 1e-12)
@@ -85,13 +94,14 @@ def _as_series(series: pd.Series | pd.DataFrame, column: str | None) -> pd.Serie
         col = column or ("value" if "value" in series else None)
         if col is None or col not in series or "period" not in series:
             raise ParameterError(
-                "pivots(): a DataFrame needs a 'period' column and the column to scan "
+                f"{caller()}(): a DataFrame needs a 'period' column and the column to scan "
                 f"(column={column!r}); columns are {list(series.columns)}."
             )
         series = series.set_index("period")[col]
     return series.astype(float)
 
 
+@validated
 def pivots(
     series: pd.Series | pd.DataFrame,
     *,
@@ -129,8 +139,10 @@ def pivots(
 
     Returns
     -------
-    DataFrame ``period, before, after, size, direction, stability``: ``period`` is the
-    first period of the new regime, ``before``/``after`` the segment means on either side,
+    DataFrame ``period, earliest, before, after, size, direction, stability``: ``period``
+    is the first period of the new regime observed, ``earliest`` the first period the
+    change may have started (before ``period`` only when a hole in the series precedes it),
+    ``before``/``after`` the segment means on either side,
     ``size = after - before``, ``direction`` 'up' or 'down', ``stability`` in [0, 1]. Empty
     when no change clears the penalty. Raises
     :class:`~hedgewatch.errors.InsufficientDataError` if fewer than ``2 * min_size`` periods
@@ -144,21 +156,16 @@ def pivots(
     check_param(
         isinstance(min_size, int) and min_size >= 1,
         "min_size",
-        "pivots",
         "a positive integer",
         min_size,
     )
-    check_param(
-        stability in ("bootstrap", "loo"), "stability", "pivots", "'bootstrap' or 'loo'", stability
-    )
-    check_param(
-        isinstance(n_boot, int) and n_boot >= 1, "n_boot", "pivots", "a positive integer", n_boot
-    )
-    check_param(isinstance(tol, int) and tol >= 0, "tol", "pivots", "a non-negative integer", tol)
+    check_param(stability in ("bootstrap", "loo"), "stability", "'bootstrap' or 'loo'", stability)
+    check_param(isinstance(n_boot, int) and n_boot >= 1, "n_boot", "a positive integer", n_boot)
+    check_param(isinstance(tol, int) and tol >= 0, "tol", "a non-negative integer", tol)
     s = _as_series(series, column).dropna().sort_index()
     if len(s) < 2 * min_size:
         raise InsufficientDataError(
-            f"pivots(): the series has {len(s)} non-missing period(s); at least "
+            f"{caller()}(): the series has {len(s)} non-missing period(s); at least "
             f"{2 * min_size} (2 * min_size) are needed. Use a longer window or a smaller "
             "min_size."
         )
@@ -166,14 +173,7 @@ def pivots(
     pen = penalty_value(y, penalty)
     breaks = _detect(y, pen, min_size)
     if not breaks:
-        return pd.DataFrame(
-            {
-                c: pd.Series(dtype=t)
-                for c, t in zip(
-                    _COLUMNS, ["object", float, float, float, "object", float], strict=True
-                )
-            }
-        )
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(_COLUMNS, _DTYPES, strict=True)})
     rng = np.random.default_rng(seed)
     share = (
         _bootstrap_stability(y, breaks, pen, min_size, n_boot, tol, rng)
@@ -185,6 +185,7 @@ def pivots(
     return pd.DataFrame(
         {
             "period": list(s.index[breaks]),
+            "earliest": earliest(s.index, breaks),
             "before": means[:-1],
             "after": means[1:],
             "size": size,

@@ -38,6 +38,9 @@ _LAZY: dict[str, str] = {
     "hedging_index": "hedgewatch.alignment",
     "pivots": "hedgewatch.alignment",
     "plot_hedging": "hedgewatch.alignment",
+    "side_taking": "hedgewatch.alignment",
+    "movers": "hedgewatch.alignment",
+    "atlas": "hedgewatch.workflows",
     "align": "hedgewatch.workflows",
     "hedge": "hedgewatch.workflows",
     "HedgingResult": "hedgewatch.workflows",
@@ -96,8 +99,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         agreement_matrix,
         dyadic,
         hedging_index,
+        movers,
         pivots,
         plot_hedging,
+        side_taking,
     )
     from hedgewatch.idealpoints import (  # noqa: F401
         DynamicIdealPoints,
@@ -135,6 +140,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         HedgingResult,
         ImportReport,
         align,
+        atlas,
         fit_unga,
         hedge,
         import_statements,

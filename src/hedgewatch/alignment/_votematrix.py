@@ -1,7 +1,7 @@
 """The record as one dense matrix: every country's vote code on every roll call.
 
-The whole-world measures (:mod:`~hedgewatch.alignment.atlas`,
-:mod:`~hedgewatch.alignment.side_taking`) compare each state's vote with the votes of two
+The whole-world measures (:mod:`~hedgewatch.alignment._atlas`,
+:mod:`~hedgewatch.alignment._side_taking`) compare each state's vote with the votes of two
 powers on the same roll call. With the votes held as an ``int8`` matrix ``codes[country,
 roll call]`` (0 yes, 1 abstain, 2 no, -1 no vote), that is one fancy-indexing step for all
 states at once, and the per-period sums are one ``np.add.reduceat`` along the roll calls

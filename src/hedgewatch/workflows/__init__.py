@@ -6,6 +6,7 @@ and never analyses. The functions here join the two for a user (or the CLI, or t
 who wants an answer in one call:
 
 * :func:`align`, :func:`hedge` (:class:`HedgingResult`) - alignment from the stored votes;
+* :func:`atlas` - every state between two powers, per period, cached in the store;
 * :func:`fit_unga` - dynamic ideal points of the stored record, cached in the store;
 * :func:`import_statements` (:class:`ImportReport`) - read corpora, mark duplicates, add;
 * :func:`import_file` - read a vote file in any supported layout and import it.
@@ -14,6 +15,7 @@ who wants an answer in one call:
 from __future__ import annotations
 
 from hedgewatch.workflows.alignment import HedgingResult, align, hedge
+from hedgewatch.workflows.atlas import atlas
 from hedgewatch.workflows.data import import_file
 from hedgewatch.workflows.idealpoints import fit_unga
 from hedgewatch.workflows.statements import ImportReport, import_statements
@@ -22,6 +24,7 @@ __all__ = [
     "HedgingResult",
     "ImportReport",
     "align",
+    "atlas",
     "fit_unga",
     "hedge",
     "import_file",

@@ -141,7 +141,7 @@ def side_taking(
 
     References
     ----------
-    Wilson, E. B. (1927), JASA 22(158). See :mod:`hedgewatch.alignment.side_taking`.
+    Wilson, E. B. (1927), JASA 22(158). See :mod:`hedgewatch.alignment._side_taking`.
 
     Examples
     --------

@@ -7,7 +7,7 @@ yes, abstain or no, with ``d = 1 - agreement`` (see :mod:`hedgewatch.alignment.h
 ``free_agency = (d(X, A) + d(X, B) - d(A, B)) / 2`` in [0, 1],
 
 exactly the quantities of :func:`~hedgewatch.alignment.hedging_index`, plus the side-taking
-shares of :mod:`hedgewatch.alignment.side_taking` (on the roll calls that divided A and B).
+shares of :mod:`hedgewatch.alignment._side_taking` (on the roll calls that divided A and B).
 
 The whole world is computed at once. The record is one ``int8`` matrix of vote codes
 (countries by roll calls); each state's per-roll-call distance to A and to B is one table
@@ -44,10 +44,10 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from hedgewatch._validation import check_choice, check_level, check_number, check_param, validated
+from hedgewatch.alignment._side_taking import resolve_powers, side_counts, side_frame
 from hedgewatch.alignment._votematrix import VoteMatrix, vote_matrix
 from hedgewatch.alignment.agreement import DISTANCE
 from hedgewatch.alignment.hedging import FEW_VOTES, NO_AXIS, _period_rng
-from hedgewatch.alignment.side_taking import resolve_powers, side_counts, side_frame
 from hedgewatch.errors import InsufficientDataError
 
 #: A measure's function: ``(data, *, powers, by, level, n_boot, seed, drop_unanimous)`` ->
@@ -271,12 +271,13 @@ def atlas(
     References
     ----------
     Voeten (2000), International Organization 54(2); Efron & Tibshirani (1993), An
-    Introduction to the Bootstrap. See :mod:`hedgewatch.alignment.atlas`.
+    Introduction to the Bootstrap. See :mod:`hedgewatch.alignment._atlas`.
 
     Examples
     --------
     >>> import hedgewatch as hw                                    # doctest: +SKIP
-    >>> world = hw.alignment.atlas(hw.votes(), powers=("CHN", "USA"))  # doctest: +SKIP
+    >>> from hedgewatch.alignment import atlas                     # doctest: +SKIP
+    >>> world = atlas(hw.votes(), powers=("CHN", "USA"))           # doctest: +SKIP
     """
     spec = MEASURES[check_choice(measure, "measure", MEASURES)]
     level = check_level(level)

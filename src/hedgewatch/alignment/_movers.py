@@ -188,7 +188,7 @@ def movers(
     References
     ----------
     Killick, Fearnhead & Eckley (2012), JASA 107(500); Yao (1988), Statistics & Probability
-    Letters 6(3). See :mod:`hedgewatch.alignment.movers`.
+    Letters 6(3). See :mod:`hedgewatch.alignment._movers`.
     """
     check_param(
         isinstance(atlas, pd.DataFrame) and {"period", "state", "n_votes"} <= set(atlas.columns),
@@ -199,7 +199,7 @@ def movers(
     check_param(column in atlas.columns, "column", "a column of the atlas", column)
     a, b = powers_of(atlas)
     if toward is not None:
-        toward = _countries.resolve(toward)
+        toward = toward if toward in (a, b) else _countries.resolve(toward)
         check_param(
             column == "position" and toward in (a, b),
             "toward",

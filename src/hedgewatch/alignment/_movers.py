@@ -139,6 +139,7 @@ def movers(
     column: str = "position",
     toward: str | None = None,
     top: int | None = 10,
+    one_per_state: bool = True,
     min_votes: int = 10,
     min_size: int = 3,
     min_stability: float = 0.5,
@@ -161,7 +162,10 @@ def movers(
         Keep only shifts toward this power (one of the atlas's two); None keeps both ways.
         Applies to ``position`` (toward A is a fall, toward B a rise).
     top
-        How many states to return (None: all).
+        How many rows to return (None: all).
+    one_per_state
+        Keep only each state's largest shift (default); False keeps every qualifying shift
+        (e.g. to list each year's movers).
     min_votes
         Periods in which a state had fewer common roll calls are left out of its series.
     min_size
@@ -179,7 +183,8 @@ def movers(
     Returns
     -------
     DataFrame ``state, name, period, before, after, size, direction, stability, n_votes,
-    group``: one row per state (its largest qualifying shift), largest ``|size|`` first.
+    group``: one row per state (its largest qualifying shift; every shift when
+    ``one_per_state`` is False), largest ``|size|`` first.
     ``period`` is the first period of the new level, ``before``/``after`` the segment means,
     ``direction`` ``"toward <A>"``/``"toward <B>"`` for ``position`` (else ``up``/``down``),
     ``n_votes`` the state's common roll calls in that period, and ``group`` numbers the states
@@ -269,7 +274,9 @@ def movers(
     if out.empty:
         return out.assign(group=pd.Series(dtype="int64"))
     out = out.assign(_abs=out["size"].abs()).sort_values(["_abs", "state"], ascending=[False, True])
-    out = out.drop_duplicates("state").drop(columns="_abs")
+    if one_per_state:
+        out = out.drop_duplicates("state")
+    out = out.drop(columns="_abs")
     if top is not None:
         out = out.head(top)
     out = out.reset_index(drop=True)

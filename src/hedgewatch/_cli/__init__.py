@@ -14,6 +14,7 @@ from hedgewatch._cli import (
     rhetoric,
     statements,
     strategy,
+    web,
 )
 
 TOPICS: list[Callable[[typer.Typer], None]] = [
@@ -24,4 +25,5 @@ TOPICS: list[Callable[[typer.Typer], None]] = [
     statements.register,
     strategy.register,
     report.register,
+    web.register,
 ]

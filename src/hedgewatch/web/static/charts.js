@@ -198,9 +198,15 @@
   };
 
   // The charts of one state between two powers: position, agreement, free agency, sides.
-  HW.stateCharts = function (container, d) {
+  HW.stateCharts = function (container, full) {
+    // Only the years in which the state has a value (a member from 1991 starts in 1991).
+    const have = full.series.n_votes.map((v, i) => (v === null ? -1 : i)).filter((i) => i >= 0);
+    const i0 = have.length ? have[0] : 0;
+    const i1 = have.length ? have[have.length - 1] + 1 : full.years.length;
+    const s = {};
+    for (const [k, v] of Object.entries(full.series)) s[k] = v.slice(i0, i1);
+    const d = { years: full.years.slice(i0, i1), powers: full.powers };
     const [A, B] = d.powers;
-    const s = d.series;
     const red = "#c0392b";
     const blue = "#2264a8";
     return [

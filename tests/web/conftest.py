@@ -117,7 +117,16 @@ def server(web_home, tmp_path_factory) -> Server:
     port = _free_port()
     log = tmp_path_factory.mktemp("server_log") / "serve.log"
     env = {**os.environ, "HEDGEWATCH_HOME": str(web_home)}
-    cmd = [sys.executable, "-m", "hedgewatch.cli", "serve", "--port", str(port), "--n-boot", str(N_BOOT)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "hedgewatch.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--n-boot",
+        str(N_BOOT),
+    ]
     for s in SECTIONS:
         cmd += ["--section", s]
     with open(log, "w") as out:

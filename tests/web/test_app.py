@@ -67,7 +67,9 @@ def test_report_is_computed_on_demand_and_escaped(server):
     assert status == 200, body
     assert [s["key"] for s in body["sections"]] == ["alignment", "hedging", "synchronisation"]
     hedge = body["sections"][1]
-    assert hedge["status"] == "ok" and hedge["figures"][0]["src"].startswith("data:image/svg+xml;base64,")
+    assert hedge["status"] == "ok" and hedge["figures"][0]["src"].startswith(
+        "data:image/svg+xml;base64,"
+    )
     assert body["claims"]["rows"]
     # cached: the second request answers at once, from the kept result
     t = time.perf_counter()
@@ -123,7 +125,13 @@ def test_one_megabyte_query_string_is_refused_and_server_stays_healthy(server):
 def test_openapi_documents_the_api(server):
     status, spec, _ = get(server.url + "/api/openapi.json")
     assert status == 200 and spec["openapi"].startswith("3.")
-    for path in ("/api/atlas", "/api/atlas/{year}", "/api/movers", "/api/state/{code}", "/api/report/{code}"):
+    for path in (
+        "/api/atlas",
+        "/api/atlas/{year}",
+        "/api/movers",
+        "/api/state/{code}",
+        "/api/report/{code}",
+    ):
         assert path in spec["paths"]
     status, page, _ = get(server.url + "/api")
     assert status == 200 and "/api/movers" in page and "/api/openapi.json" in page

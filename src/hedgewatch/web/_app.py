@@ -351,10 +351,10 @@ def create_app(
         }
 
     @app.get("/api/countries", summary="Countries in the record")
-    async def countries() -> list[dict[str, Any]]:
+    async def countries() -> JSONResponse:
         """Every country with a vote in the record: code, name, first and last year, votes."""
         await ready()
-        return list(ctx.members.values())
+        return JSONResponse(list(ctx.members.values()))
 
     @app.get("/api/measures", summary="Measures of the atlas")
     async def measures() -> list[dict[str, str]]:
@@ -387,12 +387,12 @@ def create_app(
         a: CodeQ = "CHN",
         b: CodeQ = "USA",
         measure: Annotated[str, Query(max_length=40)] = "agreement",
-    ) -> list[dict[str, Any]]:
+    ) -> JSONResponse:
         """One row per state: position (with interval), agreement with each power, free
         agency, side-taking, roll calls."""
         pa, pb = await powers_of(a, b)
         payload = await atlas_payload(pa, pb, measure_of(measure))
-        return _data.year_rows(payload, year_of(payload, year))
+        return JSONResponse(_data.year_rows(payload, year_of(payload, year)))
 
     @app.get("/api/movers", summary="The largest stable shifts")
     async def movers(
@@ -401,7 +401,7 @@ def create_app(
         measure: Annotated[str, Query(max_length=40)] = "agreement",
         year: Annotated[int | None, Query(description="Only shifts starting this year")] = None,
         top: Annotated[int, Query(ge=1, le=200)] = 10,
-    ) -> list[dict[str, Any]]:
+    ) -> JSONResponse:
         """Change points of states' positions (bootstrap stability >= 0.5), largest first;
         ``group`` numbers states that shifted the same way within a year of each other."""
         pa, pb = await powers_of(a, b)
@@ -411,7 +411,9 @@ def create_app(
             y = year_of(payload, year)
             rows = [r for r in rows if r["period"] == y]
         rows = sorted(rows, key=lambda r: -abs(r["size"]))[:top]
-        return [{**r, "name": payload["names"].get(r["state"], r["state"])} for r in rows]
+        return JSONResponse(
+            [{**r, "name": payload["names"].get(r["state"], r["state"])} for r in rows]
+        )
 
     @app.get("/api/state/{code}", summary="One state's series between two powers")
     async def state_series(
@@ -419,7 +421,7 @@ def create_app(
         a: CodeQ = "CHN",
         b: CodeQ = "USA",
         measure: Annotated[str, Query(max_length=40)] = "agreement",
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         """The state's yearly position, agreement, free agency and side-taking (as in the
         atlas), and its stable shifts."""
         state = await code_of(code, "code")
@@ -431,14 +433,16 @@ def create_app(
                 f"{state} ({_countries.name(state)}) has no year with {_data.MIN_VOTES} or more "
                 f"roll calls common with {pa} and {pb}.",
             )
-        return {
-            "state": state,
-            "name": payload["names"][state],
-            "powers": payload["powers"],
-            "years": payload["years"],
-            "series": payload["series"][state],
-            "movers": [r for r in payload["movers"] if r["state"] == state],
-        }
+        return JSONResponse(
+            {
+                "state": state,
+                "name": payload["names"][state],
+                "powers": payload["powers"],
+                "years": payload["years"],
+                "series": payload["series"][state],
+                "movers": [r for r in payload["movers"] if r["state"] == state],
+            }
+        )
 
     @app.get("/api/report/{code}", summary="The report on a state between two powers")
     async def report(code: CodeP, a: CodeQ = "CHN", b: CodeQ = "USA"):
@@ -527,7 +531,7 @@ def _report_job(ctx: _Context, state: str, a: str, b: str):
             )
             return pd.DataFrame({"json": [json.dumps(_data.report_payload(rep))]})
 
-        parts = ("v1", state, a, b, ctx.sections, ctx.n_boot)
+        parts = ("v2", state, a, b, ctx.sections, ctx.n_boot)
         return ctx.store.cached("web:report", parts, build)["json"].iloc[0].encode()
 
     return compute

@@ -149,6 +149,14 @@ def _svg_uri(svg: str) -> str:
     nothing, and its inline styles need no exception in the page's CSP."""
     import base64
 
+    # The report strips the namespaces (inline SVG in HTML needs none); a standalone SVG
+    # image does, or the browser shows nothing.
+    if "xmlns=" not in svg[: svg.find(">")]:
+        svg = svg.replace(
+            "<svg ",
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ',
+            1,
+        )
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 

@@ -129,7 +129,7 @@
     const rule = plot.append("line").attr("class", "rule").attr("y1", m.top).attr("y2", height - m.bottom).attr("visibility", "hidden");
     const overlay = svg
       .append("rect")
-      .attr("class", "overlay")
+      .attr("class", "hover-area")
       .attr("x", m.left)
       .attr("y", m.top)
       .attr("width", width - m.left - m.right)

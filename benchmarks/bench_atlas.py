@@ -17,6 +17,7 @@ Run: python benchmarks/bench_atlas.py [--peer-years 3] [--repeat 3]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import resource
@@ -69,10 +70,8 @@ def main() -> None:
     t = time.perf_counter()
     rows = []
     for s in states:
-        try:
+        with contextlib.suppress(hw.InsufficientDataError):
             rows.append(hedging_index(sub, s, (a, b), n_boot=args.n_boot).assign(state=s))
-        except hw.InsufficientDataError:
-            pass
     t_peer = time.perf_counter() - t
     share = len(sub) / len(v)
     scaled = t_peer / share

@@ -58,3 +58,19 @@ def test_bad_parameters(s46):
     same = s46[s46.rcid.isin([3587, 3588, 3589])]
     with pytest.raises(InsufficientDataError, match="never cast different votes"):
         side_taking(same, powers=("CHN", "RUS"))
+
+
+def test_offered_by_hedging_index_and_hedge(prk_votes, session_store):
+    import hedgewatch as hw
+    from hedgewatch.alignment import hedging_index
+
+    recent = prk_votes[prk_votes["year"] >= 2012]
+    row = hedging_index(recent, "PRK", ("CHN", "RUS"), by=None, n_boot=0, sides=True).iloc[0]
+    assert (row.n_divided, row.with_CHN, row.with_RUS, row.with_neither) == (160, 102, 41, 17)
+    assert list(hedging_index(recent, "PRK", ("CHN", "RUS"), n_boot=0).columns)[-1] == "note"
+    res = hw.hedge(
+        "PRK", ("CHN", "RUS"), start=2012, end=2019, n_boot=0, sides=True, store=session_store
+    )
+    yearly = res.index.set_index("period")
+    assert yearly["n_divided"].sum() == 160 and yearly["with_CHN"].sum() == 102
+    assert res.index.columns[-1] == "note"

@@ -135,3 +135,15 @@ def test_percentile_among_all_states_without_peers(store):
         "VNM", ("CHN", "USA"), store, pd.DataFrame(), settings={**DEFAULT_SETTINGS, "peers": ["B"]}
     )
     assert _percentile(with_peers, rank, ranked, target) == (0.0, "peers")
+
+
+def test_hedging_section_reports_side_taking(prk_report):
+    # The figure: since 2012 North Korea sided with China on 64% of the 160 votes
+    # that divided China and Russia, with Russia on 26%.
+    rep = prk_report[0]
+    m = rep.measurements()
+    assert m["n_divided"].value == 160
+    assert round(100 * m["side_A"].value) == 64 and round(100 * m["side_B"].value) == 26
+    assert m["side_A"].lo < m["side_A"].value < m["side_A"].hi
+    text = " ".join(rep.section("hedging").paragraphs)
+    assert "on the 160 votes that divided China and Russia" in text and "64%" in text

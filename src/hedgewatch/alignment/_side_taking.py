@@ -176,3 +176,41 @@ def side_taking(
                     f"that divided {a} and {b} in the votes given. Widen the window."
                 )
     return frame
+
+
+def add_sides(
+    index: pd.DataFrame,
+    votes: pd.DataFrame,
+    state: str,
+    powers: Sequence[str],
+    *,
+    by: str | None,
+    level: float,
+) -> pd.DataFrame:
+    """``index`` (a :func:`hedging_index` frame) with the state's side-taking between the
+    first two powers per period: ``n_divided, with_<A>, with_<B>, with_neither`` and the
+    shares ``side_<A>, side_<B>, side_neither`` (0 and NaN where no roll call divided them).
+    """
+    a, b = powers[0], powers[1]
+    mat = vote_matrix(votes, by=by, func="hedging_index")
+    counts = side_counts(mat, a, b)
+    i = mat.countries.index(state)
+    sides = side_frame(
+        {k: (v[[i]] if k != "periods" else v) for k, v in counts.items()}, [state], a, b, level
+    )
+    keep = [
+        "period",
+        "n_divided",
+        f"with_{a}",
+        f"with_{b}",
+        "with_neither",
+        f"side_{a}",
+        f"side_{b}",
+        "side_neither",
+    ]
+    out = index.merge(sides[keep], on="period", how="left")
+    for c in keep[1:5]:
+        out[c] = out[c].fillna(0).astype("int64")
+    note = out.pop("note")
+    out["note"] = note
+    return out

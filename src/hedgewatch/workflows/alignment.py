@@ -177,14 +177,15 @@ def hedge(
     pivot_column: str | None = None,
     penalty: str | float = "bic",
     min_size: int = 3,
+    sides: bool = False,
     store: Store | str | None = None,
 ) -> HedgingResult:
     """Hedging index of ``state`` between ``powers`` from the stored record, with pivots.
 
     Parameters
     ----------
-    state, powers, by, measure, n_boot, seed, drop_unanimous
-        As in :func:`hedging_index`.
+    state, powers, by, measure, n_boot, seed, drop_unanimous, sides
+        As in :func:`hedging_index` (``sides``: add the side-taking columns).
     start, end, sessions, issues, important_only
         Window and filters, as in :func:`hedgewatch.votes`.
     pivot_column
@@ -219,6 +220,7 @@ def hedge(
         n_boot=n_boot,
         seed=seed,
         drop_unanimous=drop_unanimous,
+        sides=sides,
     )
     actors = [
         c.split("_", 1)[1] for c in idx.columns if c.startswith("agree_") and c.count("_") == 1

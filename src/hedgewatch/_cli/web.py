@@ -91,10 +91,7 @@ def register(app: typer.Typer) -> None:
 
             from hedgewatch.web._app import create_app, is_local
         except ImportError as exc:
-            raise MissingExtraError(
-                "'hedgewatch serve' needs the 'web' extra: pip install 'hedgewatch[web]' "
-                f"(missing: {exc.name})."
-            ) from exc
+            raise MissingExtraError("'hedgewatch serve'", "web", exc.name or "fastapi") from exc
         if not is_local(host):
             typer.secho(
                 f"Warning: serving on {host}: other machines can reach this app. It has no "

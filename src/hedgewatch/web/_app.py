@@ -33,9 +33,7 @@ try:
     from fastapi.responses import HTMLResponse, JSONResponse, Response
     from starlette.exceptions import HTTPException as StarletteHTTPException
 except ImportError as exc:  # pragma: no cover - exercised without the extra
-    raise MissingExtraError(
-        f"The web app needs the 'web' extra: pip install 'hedgewatch[web]' (missing: {exc.name})."
-    ) from exc
+    raise MissingExtraError("The web app", "web", exc.name or "fastapi") from exc
 
 import jinja2
 

@@ -76,10 +76,18 @@ def web_home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def export_store(web_home, tmp_path_factory) -> Store:
-    """A copy of the web store for in-process use (the server process owns the original)."""
+    """A copy of the web store for in-process use (the server process owns the original),
+    cut to the votes from 2005 on: the offline export computes one atlas per pair of powers,
+    and fifteen years are enough to test the page."""
     path = tmp_path_factory.mktemp("export_home") / "hedgewatch.duckdb"
     shutil.copyfile(web_home / "hedgewatch.duckdb", path)
-    return Store(path)
+    st = Store(path)
+    with st.transaction() as con:
+        con.execute(
+            "delete from votes where rcid in (select rcid from roll_calls where year < 2005)"
+        )
+        con.execute("delete from roll_calls where year < 2005")
+    return st
 
 
 def _free_port() -> int:

@@ -145,3 +145,11 @@ def test_pages_carry_no_inline_script(server):
     assert all(s.startswith((' src="/static/', ' type="application/json"')) for s in scripts)
     assert "http://" not in page.replace(server.url, "") and "https://" not in page
     assert HOSTILE not in page
+
+
+def test_foreign_host_header_is_refused(server):
+    # a page elsewhere reaching 127.0.0.1 through a rebound DNS name sends its own Host
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.request("GET", "/api/countries", headers={"Host": "evil.example"})
+    r = conn.getresponse()
+    assert r.status == 400 and b"Invalid host header" in r.read()

@@ -92,14 +92,19 @@ def register(app: typer.Typer) -> None:
             from hedgewatch.web._app import create_app, is_local
         except ImportError as exc:
             raise MissingExtraError("'hedgewatch serve'", "web", exc.name or "fastapi") from exc
-        if not is_local(host):
+        if not is_local(host):  # then any Host header is answered: say so
             typer.secho(
                 f"Warning: serving on {host}: other machines can reach this app. It has no "
                 "authentication; bind 127.0.0.1 (the default) unless you mean it.",
                 fg="yellow",
                 err=True,
             )
-        app_ = create_app(sections=sections or None, n_boot=n_boot)
+        local = is_local(host)
+        app_ = create_app(
+            sections=sections or None,
+            n_boot=n_boot,
+            allowed_hosts=("127.0.0.1", "localhost", "[::1]", "::1", host) if local else None,
+        )
         typer.echo(f"hedgewatch: http://{host}:{port}/ (Ctrl+C to stop)")
         # h11 refuses a request head over 16 KiB with a bare 400; let heads up to 2 MiB reach
         # the app, which answers an over-long query string with a 414 and a sentence why.

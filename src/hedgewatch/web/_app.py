@@ -32,6 +32,7 @@ try:
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import HTMLResponse, JSONResponse, Response
     from starlette.exceptions import HTTPException as StarletteHTTPException
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
 except ImportError as exc:  # pragma: no cover - exercised without the extra
     raise MissingExtraError("The web app", "web", exc.name or "fastapi") from exc
 
@@ -125,6 +126,7 @@ def create_app(
     sections: Sequence[str] | None = None,
     n_boot: int = 200,
     max_pending: int = 8,
+    allowed_hosts: Sequence[str] | None = ("127.0.0.1", "localhost", "[::1]", "::1"),
 ) -> FastAPI:
     """The web app over ``store``.
 
@@ -138,6 +140,10 @@ def create_app(
         Bootstrap replicates for atlas intervals and the report.
     max_pending
         Distinct computations allowed to wait at once (beyond: 503).
+    allowed_hosts
+        ``Host`` headers answered (others get 400): by default the loopback names only, so a
+        web page elsewhere cannot reach the app through a DNS name rebound to 127.0.0.1.
+        None answers any host (for ``--host`` other than loopback).
     """
     ctx = _Context(get_store(store), sections, n_boot, Jobs(max_pending=max_pending))
     startup = ctx.jobs.submit(("startup",), ctx.load_members)
@@ -158,6 +164,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.hw = ctx
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
 
     # -- plumbing ------------------------------------------------------------------------
     @app.middleware("http")

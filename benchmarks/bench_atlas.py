@@ -36,7 +36,7 @@ def main() -> None:
 
     import hedgewatch as hw
     from hedgewatch.alignment import atlas, hedging_index, movers
-    from hedgewatch.alignment.pivots import _detect, penalty_value
+    from hedgewatch.alignment._pivots import _detect, penalty_value
 
     a, b = args.powers
     t = time.perf_counter()
@@ -56,7 +56,7 @@ def main() -> None:
         times.append(time.perf_counter() - t)
     print(
         f"atlas {a}-{b}, by year, n_boot={args.n_boot}: {len(world):,} state-years, "
-        f"{world['state'].nunique()} states; best {min(times):.2f} s, "
+        f"{world['country'].nunique()} states; best {min(times):.2f} s, "
         f"median {np.median(times):.2f} s of {args.repeat}"
     )
     t = time.perf_counter()
@@ -71,7 +71,7 @@ def main() -> None:
     rows = []
     for s in states:
         with contextlib.suppress(hw.InsufficientDataError):
-            rows.append(hedging_index(sub, s, (a, b), n_boot=args.n_boot).assign(state=s))
+            rows.append(hedging_index(sub, s, (a, b), n_boot=args.n_boot).assign(country=s))
     t_peer = time.perf_counter() - t
     share = len(sub) / len(v)
     scaled = t_peer / share
@@ -82,8 +82,8 @@ def main() -> None:
     )
     import pandas as pd
 
-    peer = pd.concat(rows).set_index(["period", "state"])
-    mine = world.set_index(["period", "state"]).loc[peer.index]
+    peer = pd.concat(rows).set_index(["period", "country"])
+    mine = world.set_index(["period", "country"]).loc[peer.index]
     diff = np.nanmax(np.abs(mine["position"].to_numpy() - peer["position"].to_numpy()))
     print(f"check: max |position difference| over {len(peer)} state-years: {diff:.2e}")
 
@@ -93,7 +93,7 @@ def main() -> None:
     print(f"movers (all periods, stability n_boot=100): {len(m)} states in {t_movers:.2f} s")
     t = time.perf_counter()
     n_series = 0
-    for _, g in world[world["n_votes"] >= 10].dropna(subset=["position"]).groupby("state"):
+    for _, g in world[world["n_votes"] >= 10].dropna(subset=["position"]).groupby("country"):
         y = g.sort_values("period")["position"].to_numpy()
         if len(y) >= 6:
             _detect(y, penalty_value(y, "bic"), 3)

@@ -17,6 +17,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from hedgewatch.errors import (
+    ConvergenceWarning,
     DataFormatError,
     HedgewatchError,
     InsufficientDataError,
@@ -115,6 +116,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from hedgewatch.report import Report, build_report  # noqa: F401
     from hedgewatch.rhetoric import (  # noqa: F401
         convergence,
+        convergence_many,
         nearest_neighbours,
         plot_convergence,
         shared_narratives,
@@ -148,6 +150,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
 
 __all__ = [
     "ISSUES",
+    "ConvergenceWarning",
     "DataFormatError",
     "HedgewatchError",
     "InsufficientDataError",

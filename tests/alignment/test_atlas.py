@@ -14,8 +14,8 @@ from hedgewatch.errors import InsufficientDataError, ParameterError, UnknownCoun
 def test_hand_computed_session46(s46):
     # As in test_hedging: PRK between CHN and RUS on 8 common roll calls -> position 1/3.
     out = atlas(s46, powers=("CHN", "RUS"), by="session", n_boot=0)
-    assert set(out["state"]) == {"PRK", "USA"}
-    row = out.set_index("state").loc["PRK"]
+    assert set(out["country"]) == {"PRK", "USA"}
+    row = out.set_index("country").loc["PRK"]
     assert row.n_votes == 8
     assert row.position == pytest.approx(1 / 3)
     assert row.free_agency == pytest.approx(0.0)
@@ -31,7 +31,7 @@ def test_every_state_equals_hedging_index(world40, measure):
     cols = ["n_votes", "agree_CHN", "agree_USA", "position", "free_agency", "agree_CHN_USA"]
     for state in ("PRK", "GBR", "IND", "NRU", "RUS"):
         h = hedging_index(recent, state, ("CHN", "USA"), measure=measure, n_boot=0)
-        mine = out[out["state"] == state].set_index("period")[cols]
+        mine = out[out["country"] == state].set_index("period")[cols]
         np.testing.assert_allclose(
             mine.to_numpy(float), h.set_index("period")[cols].to_numpy(float), atol=1e-12
         )
@@ -41,7 +41,7 @@ def test_intervals_agree_with_hedging_index_bootstrap(world40):
     # Same resampling unit (roll calls within a year); different draws, so compare with a
     # Monte Carlo tolerance. States that voted on every roll call of the axis.
     year = world40[world40["year"] == 2015]
-    out = atlas(year, powers=("CHN", "USA"), n_boot=2000, seed=1).set_index("state")
+    out = atlas(year, powers=("CHN", "USA"), n_boot=2000, seed=1).set_index("country")
     for state in ("PRK", "GBR", "IND", "BRA"):
         h = hedging_index(year, state, ("CHN", "USA"), by=None, n_boot=2000, seed=2).iloc[0]
         for col in ("position", "free_agency", "agree_CHN", "agree_USA"):
@@ -64,8 +64,8 @@ def test_bounds_and_reproducibility(world40):
 
 def test_powers_swapped_mirror_the_position(world40):
     recent = world40[world40["year"] >= 2015]
-    ab = atlas(recent, powers=("CHN", "USA"), n_boot=0).set_index(["period", "state"])
-    ba = atlas(recent, powers=("USA", "CHN"), n_boot=0).set_index(["period", "state"])
+    ab = atlas(recent, powers=("CHN", "USA"), n_boot=0).set_index(["period", "country"])
+    ba = atlas(recent, powers=("USA", "CHN"), n_boot=0).set_index(["period", "country"])
     np.testing.assert_allclose(ab["position"], -ba.loc[ab.index, "position"], atol=1e-12)
 
 
@@ -87,12 +87,12 @@ def test_a_new_measure_can_be_registered(s46):
 
     def compute(data, *, powers, by, level, n_boot, seed, drop_unanimous):
         calls.append(powers)
-        return pd.DataFrame({"period": [1], "state": ["PRK"], "n_votes": [1]})
+        return pd.DataFrame({"period": [1], "country": ["PRK"], "n_votes": [1]})
 
     register_measure(AtlasMeasure("test-events", "events (test)", "events", compute))
     try:
         out = atlas(s46, powers=("CHN", "RUS"), measure="test-events")
-        assert calls == [("CHN", "RUS")] and list(out["state"]) == ["PRK"]
+        assert calls == [("CHN", "RUS")] and list(out["country"]) == ["PRK"]
     finally:
         MEASURES.pop("test-events")
 
@@ -102,7 +102,7 @@ def test_workflow_fetches_and_caches(session_store):
 
     first = hw.atlas(("China", "US"), start=2016, end=2019, n_boot=20, store=session_store)
     assert set(first["period"]) == {2016, 2017, 2018, 2019}
-    assert first["state"].nunique() > 180 and "agree_CHN" in first and "agree_USA" in first
+    assert first["country"].nunique() > 180 and "agree_CHN" in first and "agree_USA" in first
     cached = hw.atlas(("CHN", "USA"), start=2016, end=2019, n_boot=20, store=session_store)
     pd.testing.assert_frame_equal(first, cached)
     kinds = session_store.query("select kind, count(*) as n from cache group by kind")

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from hedgewatch.alignment import movers
+from hedgewatch.alignment._pivots import _detect, penalty_value
 from hedgewatch.alignment._segmentation import bic_penalties, segment
-from hedgewatch.alignment.pivots import _detect, penalty_value
 from hedgewatch.errors import ParameterError
 
 
@@ -26,20 +26,20 @@ def _planted(seed=0) -> pd.DataFrame:
             if k in (4, 5) and year >= 2012:
                 pos += 0.3
             rows.append((year, f"S{k:02d}", 80, pos + rng.normal(0, 0.03)))
-    f = pd.DataFrame(rows, columns=["period", "state", "n_votes", "position"])
+    f = pd.DataFrame(rows, columns=["period", "country", "n_votes", "position"])
     return f.assign(agree_AAA=0.5, agree_BBB=0.5)
 
 
 def test_planted_shifts_are_found():
     out = movers(_planted(), top=None)
-    assert set(out["state"]) == {f"S{k:02d}" for k in range(6)}
-    a = out[out["direction"] == "toward AAA"].set_index("state")
+    assert set(out["country"]) == {f"S{k:02d}" for k in range(6)}
+    a = out[out["direction"] == "toward AAA"].set_index("country")
     assert set(a.index) == {"S00", "S01", "S02", "S03"}
     assert (a["period"] == 2005).all() and (a["stability"] >= 0.9).all()
     for k in range(4):
         assert a.loc[f"S{k:02d}", "size"] == pytest.approx(-(0.4 + 0.05 * k), abs=0.04)
     b = out[out["direction"] == "toward BBB"]
-    assert set(b["state"]) == {"S04", "S05"} and (b["period"] == 2012).all()
+    assert set(b["country"]) == {"S04", "S05"} and (b["period"] == 2012).all()
     # one group per planted event
     assert a["group"].nunique() == 1 and b["group"].nunique() == 1
     assert a["group"].iloc[0] != b["group"].iloc[0]
@@ -48,13 +48,13 @@ def test_planted_shifts_are_found():
 
 def test_window_direction_and_top():
     f = _planted()
-    assert set(movers(f, period=2012)["state"]) == {"S04", "S05"}
+    assert set(movers(f, period=2012)["country"]) == {"S04", "S05"}
     # no shift was planted before 2005: what noise produces there is small
     early = movers(f, period=(1990, 2000), top=None)
-    assert (early["size"].abs() < 0.1).all() and not early["state"].isin(["S01", "S02"]).any()
+    assert (early["size"].abs() < 0.1).all() and not early["country"].isin(["S01", "S02"]).any()
     toward_a = movers(f, toward="AAA", top=2)
     assert len(toward_a) == 2 and (toward_a["size"] < 0).all()
-    assert list(toward_a["state"]) == ["S03", "S02"]  # the largest planted jumps
+    assert list(toward_a["country"]) == ["S03", "S02"]  # the largest planted jumps
 
 
 def test_real_atlas_movers(world40):

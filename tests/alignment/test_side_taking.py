@@ -13,12 +13,12 @@ from hedgewatch.errors import InsufficientDataError, ParameterError, UnknownCoun
 def test_hand_computed_session46(s46):
     # CHN and RUS both voted and differed on 3593 (abstain/yes), 3598 (yes/abstain) and
     # 3599 (abstain/yes); PRK voted yes on all three: with RUS twice, with CHN once.
-    out = side_taking(s46, powers=("CHN", "RUS"), states="PRK", by=None)
+    out = side_taking(s46, powers=("CHN", "RUS"), countries="PRK", by=None)
     row = out.iloc[0]
     assert (row.n_divided, row.with_CHN, row.with_RUS, row.with_neither) == (3, 1, 2, 0)
     assert row.side_CHN == pytest.approx(1 / 3) and row.side_RUS == pytest.approx(2 / 3)
     # USA voted no on 3593 and 3599 (neither power did) and abstained on 3598 (as RUS).
-    usa = side_taking(s46, powers=("CHN", "RUS"), states="USA", by=None).iloc[0]
+    usa = side_taking(s46, powers=("CHN", "RUS"), countries="USA", by=None).iloc[0]
     assert (usa.n_divided, usa.with_CHN, usa.with_RUS, usa.with_neither) == (3, 0, 1, 2)
 
 
@@ -26,7 +26,7 @@ def test_north_korea_since_2012_matches_the_published_figure(prk_votes):
     # The issue: since 2012 North Korea sided with China on 64% of the 160 votes that
     # divided China and Russia, with Russia on 26%.
     recent = prk_votes[prk_votes["year"] >= 2012]
-    row = side_taking(recent, powers=("CHN", "RUS"), states="PRK", by=None).iloc[0]
+    row = side_taking(recent, powers=("CHN", "RUS"), countries="PRK", by=None).iloc[0]
     assert row.n_divided == 160
     assert round(100 * row.side_CHN) == 64 and round(100 * row.side_RUS) == 26
     assert row.with_CHN + row.with_RUS + row.with_neither == 160
@@ -37,7 +37,7 @@ def test_shares_sum_to_one_for_every_state(world40):
     out = side_taking(world40, powers=("CHN", "USA"))
     total = out["side_CHN"] + out["side_USA"] + out["side_neither"]
     np.testing.assert_allclose(total, 1.0)
-    assert set(out["state"]) == set(world40["country"]) - {"CHN", "USA"}
+    assert set(out["country"]) == set(world40["country"]) - {"CHN", "USA"}
     assert (out["n_divided"] > 0).all()
 
 

@@ -112,6 +112,7 @@ class Server:
     def __init__(self, proc: subprocess.Popen, port: int):
         self.proc, self.port = proc, port
         self.url = f"http://127.0.0.1:{port}"
+        self.log: Path | None = None
 
     def rss_mib(self) -> tuple[float, float]:
         """Resident and peak resident memory of the server process (MiB)."""
@@ -122,6 +123,7 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(web_home, tmp_path_factory) -> Server:
+    """The running server (up in a few seconds; nothing computed yet)."""
     port = _free_port()
     log = tmp_path_factory.mktemp("server_log") / "serve.log"
     env = {**os.environ, "HEDGEWATCH_HOME": str(web_home)}
@@ -154,8 +156,7 @@ def server(web_home, tmp_path_factory) -> Server:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start: {log.read_text()}")
             time.sleep(0.3)
-        status, _, _ = get(srv.url + "/api/atlas?a=CHN&b=USA")  # computed once, then cached
-        assert status == 200, log.read_text()
+        srv.log = log
         yield srv
     finally:
         proc.terminate()
@@ -163,3 +164,12 @@ def server(web_home, tmp_path_factory) -> Server:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def atlas_server(server) -> Server:
+    """The server with the CHN-USA atlas of the whole record computed and cached (~5-10 s:
+    the tests that need it are marked slow)."""
+    status, _, _ = get(server.url + "/api/atlas?a=CHN&b=USA")
+    assert status == 200, server.log.read_text() if server.log else status
+    return server

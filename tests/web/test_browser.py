@@ -16,7 +16,7 @@ import pytest
 
 from tests.web.conftest import BROWSER_ARGS, CHROMIUM
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,8 @@ def _atlas_checks(page, shots: Path, name: str, early: int = 1985) -> None:
     page.screenshot(path=str(shots / f"{name}-tooltip.png"))
 
 
-def test_server_atlas(browser, server, shots):
+def test_server_atlas(browser, atlas_server, shots):
+    server = atlas_server
     w = Watch(browser)
     page = w.page
     page.goto(server.url + "/?a=CHN&b=USA&year=2010")
@@ -154,7 +155,7 @@ def test_exported_atlas_from_disk(browser, export_store, tmp_path, shots):
     from hedgewatch.web import export_atlas
 
     out = tmp_path / "atlas.html"
-    export_atlas(("CHN", "USA", "RUS"), out, n_boot=20, store=export_store)  # votes from 2005
+    export_atlas(("CHN", "USA", "RUS"), out=out, n_boot=20, store=export_store)  # votes from 2005
     w = Watch(browser)
     page = w.page
     page.goto(out.resolve().as_uri())

@@ -43,7 +43,7 @@ def test_atlas_writes_one_offline_file_and_lists_movers(export_store, tmp_path, 
 def test_atlas_needs_two_powers(export_store, monkeypatch):
     monkeypatch.setenv("HEDGEWATCH_HOME", str(export_store.path.parent))
     res = CliRunner().invoke(app, ["atlas", "--between", "CHN"])
-    assert res.exit_code != 0 and "two or more powers" in str(res.exception or res.output)
+    assert res.exit_code != 0 and "at least 2 countries" in str(res.exception or res.output)
 
 
 def test_serve_without_the_extra_names_it(monkeypatch):

@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 
 from tests.web.conftest import get
 
@@ -18,7 +19,9 @@ N_REQUESTS = 500
 CLIENTS = 20
 
 
-def test_500_requests_from_20_clients(server, capsys):
+@pytest.mark.slow
+def test_500_requests_from_20_clients(atlas_server, capsys):
+    server = atlas_server
     rng = random.Random(0)
     _, countries, _ = get(server.url + "/api/countries")
     codes = [

@@ -14,7 +14,9 @@ from __future__ import annotations
 from hedgewatch._deprecation import moved
 from hedgewatch.alignment._atlas import MEASURES as ATLAS_MEASURES
 from hedgewatch.alignment._atlas import AtlasMeasure, atlas, register_measure
+from hedgewatch.alignment._crosstab import Crosstabs, crosstab
 from hedgewatch.alignment._movers import movers
+from hedgewatch.alignment._pivots import pivots
 from hedgewatch.alignment._side_taking import side_taking
 from hedgewatch.alignment.agreement import (
     MEASURES,
@@ -23,9 +25,7 @@ from hedgewatch.alignment.agreement import (
     dyadic,
     score_tables,
 )
-from hedgewatch.alignment.crosstab import Crosstabs, crosstab
 from hedgewatch.alignment.hedging import hedging_index
-from hedgewatch.alignment.pivots import pivots
 from hedgewatch.alignment.plot import plot_hedging
 
 __getattr__ = moved(

@@ -43,7 +43,14 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from hedgewatch._validation import check_choice, check_level, check_number, check_param, validated
+from hedgewatch._validation import (
+    caller,
+    check_choice,
+    check_level,
+    check_number,
+    check_param,
+    validated,
+)
 from hedgewatch.alignment._side_taking import resolve_powers, side_counts, side_frame
 from hedgewatch.alignment._votematrix import VoteMatrix, vote_matrix
 from hedgewatch.alignment.agreement import DISTANCE
@@ -160,13 +167,13 @@ def _vote_atlas(
     seed: int | None,
     drop_unanimous: bool,
 ) -> pd.DataFrame:
-    mat = vote_matrix(votes, by=by, drop_unanimous=drop_unanimous, func="atlas")
-    a, b = resolve_powers(powers, set(mat.countries), "atlas")
+    mat = vote_matrix(votes, by=by, drop_unanimous=drop_unanimous)
+    a, b = resolve_powers(powers, set(mat.countries))
     va, vb = mat.row(a), mat.row(b)
     sub = mat.select((va >= 0) & (vb >= 0))
     if not len(sub.rcids):
         raise InsufficientDataError(
-            f"atlas(): {a} and {b} never both voted yes/abstain/no on one roll call in the votes "
+            f"{caller()}(): {a} and {b} never both voted yes/abstain/no on one roll call in the votes "
             "given. Widen the window, or check membership dates (e.g. CHN as the PRC from 1971)."
         )
     rows = _distance_rows(sub, a, b, measure)
@@ -178,7 +185,7 @@ def _vote_atlas(
     n = sums[0][idx]
     r, p = np.nonzero(n > 0)
     frame = pd.DataFrame(
-        {"period": np.asarray(sub.periods, dtype=object)[p], "state": np.asarray(states)[r]}
+        {"period": np.asarray(sub.periods, dtype=object)[p], "country": np.asarray(states)[r]}
     )
     frame["n_votes"] = n[r, p].astype(np.int64)
     names = {"agree_a": f"agree_{a}", "agree_b": f"agree_{b}", "agree_ab": f"agree_{a}_{b}"}
@@ -195,7 +202,7 @@ def _vote_atlas(
         b,
         level,
     )
-    frame = frame.merge(sides, on=["period", "state"], how="left")
+    frame = frame.merge(sides, on=["period", "country"], how="left")
     frame["n_divided"] = frame["n_divided"].fillna(0).astype(np.int64)
     for c in (f"with_{a}", f"with_{b}", "with_neither"):
         frame[c] = frame[c].fillna(0).astype(np.int64)
@@ -207,7 +214,7 @@ def _vote_atlas(
     axis = np.where(frame["position"].isna(), NO_AXIS, "")
     frame["note"] = ["; ".join(x for x in pair if x) for pair in zip(axis, few, strict=True)]
     frame = frame.infer_objects()
-    return frame.sort_values(["period", "state"], kind="stable").reset_index(drop=True)
+    return frame.sort_values(["period", "country"], kind="stable").reset_index(drop=True)
 
 
 for _name, _text in (
@@ -227,8 +234,8 @@ for _name, _text in (
 @validated
 def atlas(
     data: pd.DataFrame,
+    powers: Sequence[str],
     *,
-    powers: Sequence[str] = ("CHN", "USA"),
     by: str | None = "year",
     measure: str = "agreement",
     level: float = 0.95,
@@ -262,7 +269,7 @@ def atlas(
     Returns
     -------
     DataFrame, one row per state (other than the powers) and period in which it voted with
-    both powers: ``period, state, n_votes, agree_<A>, agree_<B>, position, free_agency``
+    both powers: ``period, country, n_votes, agree_<A>, agree_<B>, position, free_agency``
     (each with ``_lo``/``_hi``), ``agree_<A>_<B>`` (the powers' agreement on the state's
     roll calls), the side-taking counts and shares ``n_divided, with_<A>, with_<B>,
     with_neither, side_<A>, side_<B>, side_neither`` (with Wilson ``_lo``/``_hi``) and
@@ -277,7 +284,7 @@ def atlas(
     --------
     >>> import hedgewatch as hw                                    # doctest: +SKIP
     >>> from hedgewatch.alignment import atlas                     # doctest: +SKIP
-    >>> world = atlas(hw.votes(), powers=("CHN", "USA"))           # doctest: +SKIP
+    >>> world = atlas(hw.votes(), ("CHN", "USA"))                  # doctest: +SKIP
     """
     spec = MEASURES[check_choice(measure, "measure", MEASURES)]
     level = check_level(level)

@@ -31,11 +31,11 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
-from hedgewatch._validation import check_number, check_param, validated
+from hedgewatch._validation import check_columns, check_number, check_param, validated
 from hedgewatch.alignment._segmentation import bic_penalties, segment, segment_means
 
 COLUMNS = [
-    "state",
+    "country",
     "name",
     "period",
     "before",
@@ -65,8 +65,8 @@ def powers_of(frame: pd.DataFrame) -> tuple[str, str]:
 
 def _series(frame: pd.DataFrame, column: str):
     """Per state, its values in period order, left-aligned in a NaN-padded array."""
-    f = frame[["state", "period", column, "n_votes"]].sort_values(["state", "period"])
-    states, pos = np.unique(f["state"].to_numpy(), return_inverse=True)
+    f = frame[["country", "period", column, "n_votes"]].sort_values(["country", "period"])
+    states, pos = np.unique(f["country"].to_numpy(), return_inverse=True)
     lengths = np.bincount(pos, minlength=len(states))
     t_max = int(lengths.max()) if len(lengths) else 0
     starts = np.r_[0, np.cumsum(lengths)[:-1]]
@@ -152,7 +152,7 @@ def movers(
     Parameters
     ----------
     atlas
-        The frame of :func:`atlas` (``period, state, n_votes`` and ``column``).
+        The frame of :func:`atlas` (``period, country, n_votes`` and ``column``).
     period
         Where the shift must fall: one period (``2016``: the new regime starts then), a
         ``(first, last)`` pair (either may be None), or None for any period.
@@ -182,7 +182,7 @@ def movers(
 
     Returns
     -------
-    DataFrame ``state, name, period, before, after, size, direction, stability, n_votes,
+    DataFrame ``country, name, period, before, after, size, direction, stability, n_votes,
     group``: one row per state (its largest qualifying shift; every shift when
     ``one_per_state`` is False), largest ``|size|`` first.
     ``period`` is the first period of the new level, ``before``/``after`` the segment means,
@@ -195,12 +195,7 @@ def movers(
     Killick, Fearnhead & Eckley (2012), JASA 107(500); Yao (1988), Statistics & Probability
     Letters 6(3). See :mod:`hedgewatch.alignment._movers`.
     """
-    check_param(
-        isinstance(atlas, pd.DataFrame) and {"period", "state", "n_votes"} <= set(atlas.columns),
-        "atlas",
-        "an atlas frame with period, state and n_votes columns (from atlas())",
-        type(atlas).__name__,
-    )
+    check_columns(atlas, "atlas", ["period", "country", "n_votes"], source="atlas()")
     check_param(column in atlas.columns, "column", "a column of the atlas", column)
     a, b = powers_of(atlas)
     if toward is not None:
@@ -256,7 +251,7 @@ def movers(
     out = pd.DataFrame(
         [
             {
-                "state": states[i],
+                "country": states[i],
                 "name": _countries.name(states[i]),
                 "period": periods[i, bk],
                 "before": before,
@@ -273,9 +268,11 @@ def movers(
     )
     if out.empty:
         return out.assign(group=pd.Series(dtype="int64"))
-    out = out.assign(_abs=out["size"].abs()).sort_values(["_abs", "state"], ascending=[False, True])
+    out = out.assign(_abs=out["size"].abs()).sort_values(
+        ["_abs", "country"], ascending=[False, True]
+    )
     if one_per_state:
-        out = out.drop_duplicates("state")
+        out = out.drop_duplicates("country")
     out = out.drop(columns="_abs")
     if top is not None:
         out = out.head(top)

@@ -28,7 +28,7 @@ import numpy as np
 
 
 def noise_scales(y: np.ndarray) -> np.ndarray:
-    """Per row, as :func:`hedgewatch.alignment.pivots.noise_scale` (NaN-padded rows)."""
+    """Per row, as :func:`hedgewatch.alignment._pivots.noise_scale` (NaN-padded rows)."""
     d = np.diff(y, axis=1)
     with np.errstate(invalid="ignore"), _quiet():
         med = np.nanmedian(d, axis=1)

@@ -31,13 +31,12 @@ import pandas as pd
 from scipy.stats import norm
 
 from hedgewatch import countries as _countries
-from hedgewatch._validation import check_level, check_param, validated
+from hedgewatch._validation import caller, check_level, check_param, check_present, validated
 from hedgewatch.alignment._votematrix import VoteMatrix, vote_matrix
-from hedgewatch.alignment.crosstab import resolve_in
 from hedgewatch.errors import InsufficientDataError
 
 
-def resolve_powers(powers: Sequence[str], present: set[str], func: str) -> tuple[str, str]:
+def resolve_powers(powers: Sequence[str], present: set[str]) -> tuple[str, str]:
     """Two distinct powers present in the votes, as codes."""
     check_param(
         not isinstance(powers, str) and len(powers) == 2,
@@ -45,7 +44,7 @@ def resolve_powers(powers: Sequence[str], present: set[str], func: str) -> tuple
         "a pair of two countries, e.g. ('CHN', 'USA')",
         powers,
     )
-    a, b = resolve_in(powers, present, func, "powers")
+    a, b = check_present(powers, present, "powers")
     check_param(a != b, "powers", "two distinct countries", powers)
     return a, b
 
@@ -89,7 +88,7 @@ def side_frame(
     k_n = nn - k_a - k_b
     out = {
         "period": counts["periods"][cols],
-        "state": np.asarray(states, dtype=object)[rows],
+        "country": np.asarray(states, dtype=object)[rows],
         "n_divided": nn,
         f"with_{a}": k_a,
         f"with_{b}": k_b,
@@ -99,15 +98,15 @@ def side_frame(
         lo, hi = wilson(k.astype(float), nn.astype(float), level)
         out[key], out[f"{key}_lo"], out[f"{key}_hi"] = k / nn, lo, hi
     frame = pd.DataFrame(out).infer_objects()
-    return frame.sort_values(["state", "period"], kind="stable").reset_index(drop=True)
+    return frame.sort_values(["country", "period"], kind="stable").reset_index(drop=True)
 
 
 @validated
 def side_taking(
     votes: pd.DataFrame,
-    *,
     powers: Sequence[str],
-    states: Sequence[str] | str | None = None,
+    *,
+    countries: Sequence[str] | str | None = None,
     by: str | None = "year",
     level: float = 0.95,
     drop_unanimous: bool = False,
@@ -121,7 +120,7 @@ def side_taking(
         :func:`hedgewatch.votes`.
     powers
         The two powers ``(A, B)``.
-    states
+    countries
         The states to report (codes or names); default every country in ``votes`` other
         than the powers.
     by
@@ -135,7 +134,7 @@ def side_taking(
     Returns
     -------
     DataFrame, one row per state and period with at least one dividing roll call on which
-    the state voted: ``period, state, n_divided, with_<A>, with_<B>, with_neither`` (counts)
+    the state voted: ``period, country, n_divided, with_<A>, with_<B>, with_neither`` (counts)
     and ``side_<A>, side_<B>, side_neither`` (shares of ``n_divided``), each with
     ``_lo``/``_hi`` Wilson bounds.
 
@@ -147,32 +146,31 @@ def side_taking(
     --------
     >>> import hedgewatch as hw                                         # doctest: +SKIP
     >>> v = hw.votes(["PRK", "CHN", "RUS"], start=2012)                 # doctest: +SKIP
-    >>> hw.side_taking(v, powers=("CHN", "RUS"), states="PRK", by=None)  # doctest: +SKIP
+    >>> hw.side_taking(v, ("CHN", "RUS"), countries="PRK", by=None)    # doctest: +SKIP
     """
     level = check_level(level)
-    mat = vote_matrix(votes, by=by, drop_unanimous=drop_unanimous, func="side_taking")
+    mat = vote_matrix(votes, by=by, drop_unanimous=drop_unanimous)
     present = set(mat.countries)
-    a, b = resolve_powers(powers, present, "side_taking")
-    if states is None:
+    a, b = resolve_powers(powers, present)
+    if countries is None:
         wanted = [c for c in mat.countries if c not in (a, b)]
     else:
-        wanted = resolve_in(
-            [states] if isinstance(states, str) else states, present, "side_taking", "states"
-        )
+        given = [countries] if isinstance(countries, str) else countries
+        wanted = check_present(given, present, "countries")
     counts = side_counts(mat, a, b)
     if not counts["n_divided"].size or not counts["n_divided"].any():
         raise InsufficientDataError(
-            f"side_taking(): {a} and {b} never cast different votes on one roll call in the "
+            f"{caller()}(): {a} and {b} never cast different votes on one roll call in the "
             "votes given. Widen the window."
         )
     idx = [mat.countries.index(s) for s in wanted]
     sub = {k: (v[idx] if k != "periods" else v) for k, v in counts.items()}
     frame = side_frame(sub, wanted, a, b, level)
-    if states is not None:
+    if countries is not None:
         for s in wanted:
-            if not (frame["state"] == s).any():
+            if not (frame["country"] == s).any():
                 raise InsufficientDataError(
-                    f"side_taking(): {s} ({_countries.name(s)}) voted on none of the roll calls "
+                    f"{caller()}(): {s} ({_countries.name(s)}) voted on none of the roll calls "
                     f"that divided {a} and {b} in the votes given. Widen the window."
                 )
     return frame
@@ -192,7 +190,7 @@ def add_sides(
     shares ``side_<A>, side_<B>, side_neither`` (0 and NaN where no roll call divided them).
     """
     a, b = powers[0], powers[1]
-    mat = vote_matrix(votes, by=by, func="hedging_index")
+    mat = vote_matrix(votes, by=by)
     counts = side_counts(mat, a, b)
     i = mat.countries.index(state)
     sides = side_frame(

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hedgewatch.alignment.crosstab import (
+from hedgewatch._validation import caller
+from hedgewatch.alignment._crosstab import (
     check_duplicates,
     period_key,
     unanimous_rcids,
@@ -84,17 +85,17 @@ class VoteMatrix:
 
 
 def vote_matrix(
-    votes: pd.DataFrame, *, by: str | None = "year", drop_unanimous: bool = False, func: str
+    votes: pd.DataFrame, *, by: str | None = "year", drop_unanimous: bool = False
 ) -> VoteMatrix:
     """Build the :class:`VoteMatrix` of a tidy votes frame (rows that are not a vote dropped)."""
     code = vote_codes(votes)
     keep = code >= 0
     if not keep.any():
         raise InsufficientDataError(
-            f"{func}(): the votes given hold no yes/abstain/no vote (empty window?). "
+            f"{caller()}(): the votes given hold no yes/abstain/no vote (empty window?). "
             "Widen the years, sessions or issues selected."
         )
-    period = period_key(votes, by, func).to_numpy()[keep]
+    period = period_key(votes, by).to_numpy()[keep]
     rcid = votes["rcid"].to_numpy()[keep]
     country = votes["country"].astype(str).to_numpy()[keep]
     code = code[keep]
@@ -104,7 +105,7 @@ def vote_matrix(
         period, rcid, country, code = period[~unan], rcid[~unan], country[~unan], code[~unan]
         if not len(rcid):
             raise InsufficientDataError(
-                f"{func}(): every roll call in the votes given was unanimous; nothing is left "
+                f"{caller()}(): every roll call in the votes given was unanimous; nothing is left "
                 "with drop_unanimous=True. Pass all countries' votes or set it to False."
             )
     pcodes, labels = pd.factorize(period, sort=True)

@@ -33,11 +33,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import yaml
 
+from hedgewatch._deprecation import deprecated_args
+from hedgewatch._validation import validated
 from hedgewatch.errors import DataFormatError, Problem
 from hedgewatch.report.model import Measurement, Section
 
@@ -135,6 +137,7 @@ def bundled_claims(state: str) -> Path:
     return own if own.exists() else folder / "default.yaml"
 
 
+@validated
 def load_claims(path: str | Path) -> ClaimSet:
     """Read and validate a claims YAML file.
 
@@ -260,7 +263,7 @@ def _condition(raw: Any, line: int | None, problems: list[Problem]) -> Condition
     if isinstance(value, bool) or not isinstance(value, int | float):
         problems.append(Problem("the threshold must be a number", at, "value", value))
         ok = False
-    return Condition(measure, op, float(value)) if ok else None
+    return Condition(str(measure), str(op), float(cast(float, value))) if ok else None
 
 
 def _describe(measure: str, powers: tuple[str, ...]) -> str:
@@ -283,8 +286,10 @@ def _generic(measure: str) -> str:
 # ---------------------------------------------------------------------------------------
 # Verdicts
 # ---------------------------------------------------------------------------------------
+@deprecated_args(keyword_only=True)
+@validated
 def evaluate(
-    claims: ClaimSet, sections: tuple[Section, ...], powers: tuple[str, ...] = ("A", "B")
+    claims: ClaimSet, sections: tuple[Section, ...], *, powers: tuple[str, ...] = ("A", "B")
 ) -> pd.DataFrame:
     """The claims table: each claim, its measurement, rule, value, figure and verdict.
 

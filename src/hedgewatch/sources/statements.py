@@ -31,6 +31,7 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -131,7 +132,9 @@ def read_many(
     named ``<stem>.<n>.csv`` when there are several inputs.
     """
     paths = [Path(p) for p in paths]
-    frames, problems, total = [], [], 0
+    frames: list[pd.DataFrame] = []
+    problems: list[Problem] = []
+    total = 0
     for i, p in enumerate(paths):
         q = quarantine
         if quarantine is not None and len(paths) > 1:
@@ -289,7 +292,8 @@ def _read_manifest_dir(d: Path) -> pd.DataFrame:
             [Problem("missing column", 1, "file")],
             hint=f"Header found: {','.join(df.columns[:-1])}",
         )
-    texts, problems = [], []
+    texts: list[str | None] = []
+    problems = []
     for name, line in zip(df["file"], df["line"], strict=True):
         f = d / str(name)
         try:
@@ -307,7 +311,7 @@ def _read_manifest_dir(d: Path) -> pd.DataFrame:
 
 # -- normalisation and validation --------------------------------------------------------
 def _rename(raw: pd.DataFrame) -> pd.DataFrame:
-    mapping = {}
+    mapping: dict[object, str] = {}
     for c in raw.columns:
         key = str(c).strip().lower()
         if key in COLUMN_ALIASES and COLUMN_ALIASES[key] not in mapping.values():
@@ -318,7 +322,7 @@ def _rename(raw: pd.DataFrame) -> pd.DataFrame:
 def _text_col(df: pd.DataFrame, name: str, default: str | None = None) -> pd.Series:
     if name not in df.columns:
         return pd.Series(default, index=df.index, dtype="object")
-    s = df[name].astype("object").where(df[name].notna(), None)
+    s = df[name].astype("object").where(df[name].notna(), None)  # type: ignore[call-overload]
     s = s.map(lambda v: None if v is None else str(v).strip() or None)
     return s.fillna(default) if default is not None else s
 
@@ -331,7 +335,7 @@ def _parse_dates(df: pd.DataFrame) -> pd.Series:
             if getattr(raw.dt, "tz", None)
             else raw.dt.normalize()
         )
-    text = raw.astype("object").where(raw.notna(), None).astype(str).str.strip()
+    text = raw.astype("object").where(raw.notna(), None).astype(str).str.strip()  # type: ignore[call-overload]
     parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
     rest = parsed.isna() & raw.notna()
     if rest.any():  # RFC 822 ("Thu, 11 Jun 2015 09:00:00 GMT") and other common forms
@@ -412,7 +416,7 @@ def _normalise(
     good = out[~bad].copy()
     good.attrs["rejected"] = len(problems)
     if problems:
-        _write_quarantine(Path(quarantine), p, problems, df)
+        _write_quarantine(Path(cast(str, quarantine)), p, problems, df)
     return _finish(good)
 
 
@@ -490,7 +494,7 @@ def detect_language(texts: pd.Series) -> pd.Series:
     t = texts.fillna("").str.slice(0, 2000)
     out = pd.Series(None, index=texts.index, dtype="object")
     for lang, rx in _SCRIPTS:
-        share = t.str.count(rx) / t.str.len().clip(lower=1)
+        share = t.str.count(rx) / t.str.len().clip(lower=1)  # type: ignore[arg-type]
         out[(share > 0.2) & out.isna()] = lang
     low = t.str.lower()
     counts = pd.DataFrame({k: low.str.count(v) for k, v in _STOPWORDS.items()})

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -182,7 +183,7 @@ def read_voeten(path: str | Path) -> VoteRecord:
         }
     )
     flags = df.loc[first, list(ISSUE_CODES)].apply(lambda s: s.str.strip())
-    rc["issues"] = [
+    rc["issues"] = [  # type: ignore[assignment]
         [c for c in ISSUE_CODES if row[c] == "1"]
         if all(row[c] != "" for c in ISSUE_CODES)
         else None
@@ -283,7 +284,7 @@ def read_unvotes(folder: str | Path) -> VoteRecord:
             "rcid": r["rcid"].astype("int64"),
             "session": r["session"].astype("int64"),
             "date": rdates,
-            "resolution": r["unres"].astype(object).where(r["unres"].notna(), None),
+            "resolution": r["unres"].astype(object).where(r["unres"].notna(), None),  # type: ignore[call-overload]
             "title": r["short"].astype(object).str.strip(),
             "description": r["descr"].astype(object).str.strip(),
             "is_amendment": r["amend"].map({"1": True, "0": False, 1: True, 0: False}),
@@ -423,10 +424,10 @@ def merge_records(voeten: VoteRecord, unvotes: VoteRecord) -> VoteRecord:
     """
     a, b = voeten.roll_calls, unvotes.roll_calls
     both = a.merge(b, on="rcid", suffixes=("_v", "_u"))
-    conflicts = []
+    conflicts: list[tuple[Any, ...]] = []
     dd = both["date_v"].notna() & (both["date_v"] != both["date_u"])
     for r in both[dd].itertuples():
-        conflicts.append((r.rcid, "date", str(r.date_v.date()), str(r.date_u.date())))
+        conflicts.append((r.rcid, "date", str(r.date_v.date()), str(r.date_u.date())))  # type: ignore[union-attr]
     res_v = both["resolution_v"].fillna("").str.replace(" ", "")
     res_u = both["resolution_u"].fillna("").str.replace(" ", "")
     rd = res_v != res_u

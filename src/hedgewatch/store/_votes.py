@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._validation import validated
 from hedgewatch.errors import ParameterError
 from hedgewatch.paths import bundled_tables
 from hedgewatch.store._database import Store, get_store
@@ -75,7 +77,7 @@ def _year_bounds(start: object, end: object) -> tuple[dt.date | None, dt.date | 
         if isinstance(x, int) or (isinstance(x, str) and x.isdigit() and len(x) == 4):
             y = int(x)
             return dt.date(y, 12, 31) if is_end else dt.date(y, 1, 1)
-        return pd.Timestamp(x).date()
+        return pd.Timestamp(cast(Any, x)).date()
 
     return conv(start, False), conv(end, True)
 
@@ -114,6 +116,7 @@ def _filters(
     return where, params
 
 
+@validated
 def roll_calls(
     *,
     start: object = None,
@@ -155,6 +158,7 @@ def roll_calls(
     return df
 
 
+@validated
 def votes(
     countries: Sequence[str] | str | None = None,
     *,
@@ -192,7 +196,9 @@ def votes(
     Examples
     --------
     >>> import hedgewatch as hw
-    >>> prk = hw.votes(["PRK", "CHN", "RUS"], start=1991)   # doctest: +SKIP
+    >>> prk = hw.votes(["PRK", "CHN", "RUS"], start=1991)
+    >>> sorted(prk["country"].unique()), int(prk["year"].min())
+    (['CHN', 'PRK', 'RUS'], 1991)
     """
     if isinstance(countries, str):
         countries = [countries]
@@ -276,6 +282,7 @@ from _rc i left join roll_calls o using (rcid)
 """
 
 
+@validated
 def import_record(
     record: object, *, store: Store | str | None = None, provenance: str = ""
 ) -> dict[str, int]:
@@ -323,7 +330,7 @@ def import_record(
         con.register("_rc", rc)
         con.register("_v", v)
         if "roll_calls" in {r[0] for r in con.execute("show tables").fetchall()}:
-            conflicts = con.execute(_CONFLICTS_SQL).fetchone()[0]
+            conflicts = (con.execute(_CONFLICTS_SQL).fetchone() or (0,))[0]
             con.execute(_MERGED_ROLL_CALLS_SQL)
             con.execute("delete from roll_calls where rcid in (select rcid from _rc)")
             con.execute("insert into roll_calls by name select * from _merged")
@@ -349,6 +356,7 @@ def import_record(
     }
 
 
+@validated
 def info(store: Store | str | None = None) -> dict[str, object]:
     """Figures of the UNGA record in the store: sessions, roll calls, votes, countries, dates."""
     st = get_store(store)

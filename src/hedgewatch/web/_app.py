@@ -222,7 +222,7 @@ def create_app(
 
     def measure_of(value: str) -> str:
         from hedgewatch.alignment import ATLAS_MEASURES
-        from hedgewatch.workflows.atlas import SOURCES
+        from hedgewatch.workflows._atlas import SOURCES
 
         usable = [m for m, spec in ATLAS_MEASURES.items() if spec.table in SOURCES]
         if value not in usable:
@@ -418,7 +418,7 @@ def create_app(
             rows = [r for r in rows if r["period"] == y]
         rows = sorted(rows, key=lambda r: -abs(r["size"]))[:top]
         return JSONResponse(
-            [{**r, "name": payload["names"].get(r["state"], r["state"])} for r in rows]
+            [{**r, "name": payload["names"].get(r["country"], r["country"])} for r in rows]
         )
 
     @app.get("/api/state/{code}", summary="One state's series between two powers")
@@ -446,7 +446,7 @@ def create_app(
                 "powers": payload["powers"],
                 "years": payload["years"],
                 "series": payload["series"][state],
-                "movers": [r for r in payload["movers"] if r["state"] == state],
+                "movers": [r for r in payload["movers"] if r["country"] == state],
             }
         )
 
@@ -472,7 +472,7 @@ def create_app(
 
 def _measures() -> list[dict[str, str]]:
     from hedgewatch.alignment import ATLAS_MEASURES
-    from hedgewatch.workflows.atlas import SOURCES
+    from hedgewatch.workflows._atlas import SOURCES
 
     return [
         {"name": m.name, "description": m.description, "table": m.table}
@@ -505,7 +505,7 @@ def _page(
 
 def _atlas_job(ctx: _Context, a: str, b: str, measure: str):
     from hedgewatch.alignment import movers
-    from hedgewatch.workflows.atlas import atlas
+    from hedgewatch.workflows._atlas import atlas
 
     def compute(progress) -> bytes:
         def build() -> pd.DataFrame:

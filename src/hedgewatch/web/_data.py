@@ -96,7 +96,7 @@ def atlas_payload(
     years = sorted(int(y) for y in w["period"].unique())
     col = {y: i for i, y in enumerate(years)}
     series: dict[str, dict[str, list[Any]]] = {}
-    for state, g in w.groupby("state", sort=True):
+    for state, g in w.groupby("country", sort=True):
         idx = np.array([col[int(p)] for p in g["period"]])
         entry = {}
         for c in SERIES:
@@ -107,16 +107,16 @@ def atlas_payload(
     names = {s: _countries.name(s) for s in [*series, a, b]}
     movers = [
         {
-            "state": str(r.state),
-            "period": int(r.period),
-            "before": round(float(r.before), 4),
-            "after": round(float(r.after), 4),
-            "size": round(float(r.size), 4),
-            "direction": str(r.direction),
-            "stability": round(float(r.stability), 3),
-            "group": int(r.group),
+            "country": str(r["country"]),
+            "period": int(r["period"]),
+            "before": round(float(r["before"]), 4),
+            "after": round(float(r["after"]), 4),
+            "size": round(float(r["size"]), 4),
+            "direction": str(r["direction"]),
+            "stability": round(float(r["stability"]), 3),
+            "group": int(r["group"]),
         }
-        for r in moved.itertuples(index=False)
+        for r in moved.to_dict("records")
     ]
     return {
         "powers": [{"code": p, "name": names[p]} for p in (a, b)],
@@ -137,7 +137,7 @@ def year_rows(payload: dict[str, Any], year: int) -> list[dict[str, Any]]:
     for state, s in payload["series"].items():
         if s["n_votes"][i] is None:
             continue
-        row = {"state": state, "name": payload["names"][state], "year": year}
+        row = {"country": state, "name": payload["names"][state], "year": year}
         for c in SERIES:
             row[c.replace("_A", f"_{a}").replace("_B", f"_{b}")] = s[c][i]
         out.append(row)
@@ -161,7 +161,7 @@ def _svg_uri(svg: str) -> str:
 
 
 def _table(frame: pd.DataFrame, limit: int = 200) -> dict[str, Any]:
-    from hedgewatch.report.render import cell
+    from hedgewatch.report._render import cell
 
     return {
         "columns": [str(c) for c in frame.columns],

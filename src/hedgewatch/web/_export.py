@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 import hedgewatch
 from hedgewatch import countries as _countries
-from hedgewatch._validation import check_param, validated
+from hedgewatch._validation import caller, check_param, validated
 from hedgewatch.store import Store, get_store
 from hedgewatch.web import _data
 
@@ -49,9 +49,9 @@ def _inline_js(name: str) -> str:
 
 @validated
 def export_atlas(
-    powers: Sequence[str] = ("CHN", "USA"),
-    out: str | Path | None = None,
+    powers: Sequence[str],
     *,
+    out: str | Path | None = None,
     measure: str = "agreement",
     year: int | None = None,
     n_boot: int = 200,
@@ -81,7 +81,7 @@ def export_atlas(
     The HTML document.
     """
     from hedgewatch.alignment import movers
-    from hedgewatch.workflows.atlas import atlas
+    from hedgewatch.workflows._atlas import atlas
 
     check_param(
         not isinstance(powers, str) and len(powers) >= 2,
@@ -89,9 +89,7 @@ def export_atlas(
         "two or more countries, e.g. ('CHN', 'USA')",
         powers,
     )
-    codes = list(
-        dict.fromkeys(_countries.resolve(p, where="export_atlas() powers") for p in powers)
-    )
+    codes = list(dict.fromkeys(_countries.resolve(p, where=f"{caller()}() powers") for p in powers))
     check_param(len(codes) >= 2, "powers", "at least two distinct countries", powers)
     st = get_store(store)
     say = progress or (lambda step, done, total: None)

@@ -6,7 +6,8 @@ and never analyses. The functions here join the two for a user (or the CLI, or t
 who wants an answer in one call:
 
 * :func:`align`, :func:`hedge` (:class:`HedgingResult`) - alignment from the stored votes;
-* :func:`atlas` - every state between two powers, per period, cached in the store;
+* :func:`atlas` - every state between two powers, per period, cached in the store
+  (:func:`register_source`: how a measure on another table fetches it);
 * :func:`fit_unga` - dynamic ideal points of the stored record, cached in the store;
 * :func:`import_statements` (:class:`ImportReport`) - read corpora, mark duplicates, add;
 * :func:`import_file` - read a vote file in any supported layout and import it.
@@ -14,8 +15,8 @@ who wants an answer in one call:
 
 from __future__ import annotations
 
+from hedgewatch.workflows._atlas import atlas, register_source
 from hedgewatch.workflows.alignment import HedgingResult, align, hedge
-from hedgewatch.workflows.atlas import atlas
 from hedgewatch.workflows.data import import_file
 from hedgewatch.workflows.idealpoints import fit_unga
 from hedgewatch.workflows.statements import ImportReport, import_statements
@@ -29,4 +30,5 @@ __all__ = [
     "hedge",
     "import_file",
     "import_statements",
+    "register_source",
 ]

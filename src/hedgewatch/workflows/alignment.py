@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._deprecation import old_default
+from hedgewatch._validation import check_param, validated
+from hedgewatch.alignment._pivots import pivots as find_pivots
 from hedgewatch.alignment.agreement import dyadic
 from hedgewatch.alignment.hedging import hedging_index
-from hedgewatch.alignment.pivots import pivots as find_pivots
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch.errors import InsufficientDataError
 from hedgewatch.store import ISSUES, Store, issue_code, roll_calls, votes
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ def _fetch(countries, *, start, end, sessions, issues, important_only, drop_unan
     return v
 
 
+@validated
 def align(
     countries: Sequence[str] | str,
     partners: Sequence[str] | str | None = None,
@@ -160,9 +163,10 @@ class HedgingResult:
         return plot_hedging(self.index, self.pivots, state=self.state)
 
 
+@validated
 def hedge(
     state: str,
-    powers: Sequence[str] = ("CHN", "RUS"),
+    powers: Sequence[str] | None = None,
     *,
     start: object = None,
     end: object = None,
@@ -177,6 +181,7 @@ def hedge(
     pivot_column: str | None = None,
     penalty: str | float = "bic",
     min_size: int = 3,
+    level: float = 0.95,
     sides: bool = False,
     store: Store | str | None = None,
 ) -> HedgingResult:
@@ -184,8 +189,9 @@ def hedge(
 
     Parameters
     ----------
-    state, powers, by, measure, n_boot, seed, drop_unanimous, sides
-        As in :func:`hedging_index` (``sides``: add the side-taking columns).
+    state, powers, by, measure, n_boot, level, seed, drop_unanimous, sides
+        As in :func:`hedging_index` (``powers`` is required; ``sides``: add the
+        side-taking columns).
     start, end, sessions, issues, important_only
         Window and filters, as in :func:`hedgewatch.votes`.
     pivot_column
@@ -201,6 +207,8 @@ def hedge(
     :class:`HedgingResult`. Pivots are empty when the window has fewer than
     ``2 * min_size`` periods with a value or when no change clears the penalty.
     """
+    if powers is None:
+        powers = old_default("powers", ("CHN", "RUS"), "hedge")
     v = _fetch(
         [state, *powers],
         start=start,
@@ -218,6 +226,7 @@ def hedge(
         by=by,
         measure=measure,
         n_boot=n_boot,
+        level=level,
         seed=seed,
         drop_unanimous=drop_unanimous,
         sides=sides,
@@ -229,7 +238,6 @@ def hedge(
     check_param(
         col in idx.columns,
         "pivot_column",
-        "hedge",
         "a column of the index (" + ", ".join(idx.columns[2:-1]) + ")",
         col,
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from hedgewatch._validation import validated
 from hedgewatch.errors import ParameterError
 from hedgewatch.store import Store, import_record, write_bridges
 
 
+@validated
 def import_file(
     path: str, *, format: str | None = None, store: Store | str | None = None
 ) -> dict[str, int]:

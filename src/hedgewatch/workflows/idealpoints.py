@@ -7,11 +7,13 @@ from typing import Any
 
 import pandas as pd
 
+from hedgewatch._validation import check_choice, validated
 from hedgewatch.idealpoints.dynamic import DynamicIdealPoints, IdealPointResult
 from hedgewatch.store import Store, get_store, roll_calls, votes
 from hedgewatch.store import bridges as stored_bridges
 
 
+@validated
 def fit_unga(
     *,
     sessions: Iterable[int] | None = None,
@@ -50,7 +52,12 @@ def fit_unga(
     """
     st = get_store(store)
     model = DynamicIdealPoints(**params)
-    br = stored_bridges(store=st) if isinstance(bridges, str) and bridges == "store" else bridges
+    br: pd.DataFrame | None
+    if isinstance(bridges, str):
+        check_choice(bridges, "bridges", ("store",))
+        br = stored_bridges(store=st)
+    else:
+        br = bridges
     sess = None if sessions is None else sorted({int(s) for s in sessions})
     if title_bridging:
         from hedgewatch.idealpoints.bridging import title_bridges

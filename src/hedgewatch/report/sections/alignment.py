@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch.alignment import side_taking
+from hedgewatch.alignment._pivots import pivots
 from hedgewatch.alignment.hedging import hedging_index
-from hedgewatch.alignment.pivots import pivots
 from hedgewatch.errors import InsufficientDataError
 from hedgewatch.report import figures
 from hedgewatch.report.model import Figure, Measurement, Section, Table
@@ -223,7 +223,7 @@ def _sides(ctx: Context, since: int) -> tuple[str, list[Measurement]]:
     a, b = ctx.powers[:2]
     recent = ctx.votes[ctx.votes["year"] >= since]
     try:
-        r = side_taking(recent, powers=(a, b), states=ctx.state, by=None).iloc[0]
+        r = side_taking(recent, (a, b), countries=ctx.state, by=None).iloc[0]
     except InsufficientDataError as exc:
         return f"Side-taking since {since}: not measurable ({exc}).", []
     n = int(r["n_divided"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -80,7 +82,8 @@ class _Speeches:
     (the corpus is large; a warm report never loads it)."""
 
     def __init__(self, ctx: Context, first: int) -> None:
-        self.ctx, self.first, self._frame = ctx, first, None
+        self.ctx, self.first = ctx, first
+        self._frame: pd.DataFrame | None = None
 
     def stamp(self) -> tuple[int, int, int]:
         from hedgewatch.store import speech_counts
@@ -102,7 +105,7 @@ class _Speeches:
     def release(self) -> None:
         """Drop the corpus and the cached yearly representations built from it."""
         if self._frame is not None:
-            from hedgewatch.rhetoric.similarity import clear_cache
+            from hedgewatch.rhetoric._similarity import clear_cache
 
             self._frame = None
             clear_cache()
@@ -117,7 +120,7 @@ def _first_year(ctx: Context) -> int:
 def _convergence(ctx: Context, sp: _Speeches, stamp: tuple, n_boot: int) -> dict[str, pd.DataFrame]:
     """Convergence with each power, cached per power; the missing ones computed together
     (each year's speeches represented once for all of them)."""
-    from hedgewatch.rhetoric.convergence import convergence_many
+    from hedgewatch.rhetoric._convergence import convergence_many
 
     memo: dict[str, pd.DataFrame] = {}
 
@@ -128,7 +131,7 @@ def _convergence(ctx: Context, sp: _Speeches, stamp: tuple, n_boot: int) -> dict
         return memo[power]
 
     return {
-        p: ctx.cached("report:convergence", ("v1", ctx.state, p, *stamp), lambda p=p: one(p))
+        p: ctx.cached("report:convergence", ("v2", ctx.state, p, *stamp), partial(one, p))
         for p in ctx.powers
     }
 

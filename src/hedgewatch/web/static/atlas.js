@@ -167,11 +167,11 @@
     const rows = p.movers.filter((m) => m.period === state.year).sort((x, y) => Math.abs(y.size) - Math.abs(x.size)).slice(0, 10);
     if (!rows.length) list.appendChild(HW.el("li", { class: "none" }, "No stable shift starts this year."));
     for (const m of rows) {
-      const li = HW.el("li", { "data-iso3": m.state });
-      const a = HW.el("a", { href: "#" }, p.names[m.state] || m.state);
+      const li = HW.el("li", { "data-iso3": m.country });
+      const a = HW.el("a", { href: "#" }, p.names[m.country] || m.country);
       a.addEventListener("click", (e) => {
         e.preventDefault();
-        open(m.state);
+        open(m.country);
       });
       li.appendChild(a);
       li.appendChild(HW.el("span", { class: "mover-size" }, ` ${m.direction} by ${HW.fmt(Math.abs(m.size))} (${HW.fmt(m.before)} → ${HW.fmt(m.after)}; stability ${HW.pct(m.stability)})`));

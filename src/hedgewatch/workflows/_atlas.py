@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 import pandas as pd
 
 from hedgewatch import countries as _countries
-from hedgewatch._validation import check_choice, check_param, validated
+from hedgewatch._validation import caller, check_choice, check_param, fail, validated
 from hedgewatch.alignment._atlas import MEASURES
 from hedgewatch.alignment._atlas import atlas as _atlas
 from hedgewatch.errors import InsufficientDataError
@@ -37,7 +37,7 @@ def _fetch_votes(store: Store, *, start, end, issues, important_only) -> pd.Data
     v = votes(start=start, end=end, issues=issues, important_only=important_only, store=store)
     if v.empty:
         raise InsufficientDataError(
-            f"atlas(): no votes in the window selected (start={start!r}, end={end!r}, "
+            f"{caller()}(): no votes in the window selected (start={start!r}, end={end!r}, "
             f"issues={issues!r}). Widen the window or drop a filter."
         )
     return v
@@ -48,7 +48,7 @@ register_source("votes", _fetch_votes)
 
 @validated
 def atlas(
-    powers: Sequence[str] = ("CHN", "USA"),
+    powers: Sequence[str],
     *,
     by: str | None = "year",
     measure: str = "agreement",
@@ -91,15 +91,15 @@ def atlas(
         "a pair of two countries, e.g. ('CHN', 'USA')",
         powers,
     )
-    a, b = (_countries.resolve(p, where="atlas() powers") for p in powers)
+    a, b = (_countries.resolve(p, where=f"{caller()}() powers") for p in powers)
     spec = MEASURES[check_choice(measure, "measure", MEASURES)]
     fetch = SOURCES.get(spec.table)
-    check_param(
-        fetch is not None,
-        "measure",
-        f"a measure whose table has a source (registered: {sorted(SOURCES)})",
-        measure,
-    )
+    if fetch is None:
+        raise fail(
+            "measure",
+            f"a measure whose table has a source (registered: {sorted(SOURCES)})",
+            measure,
+        )
     st = get_store(store)
     issue_key = None if issues is None else tuple([issues] if isinstance(issues, str) else issues)
     parts = (

@@ -133,7 +133,7 @@ def test_state_page_zoom_and_hostile_text(browser, server, shots):
     page.goto(server.url + "/state/PRK?a=CHN&b=RUS")
     page.wait_for_selector("#charts[data-ready]", timeout=60_000)
     fig = page.locator('figure.hw-chart[data-key="agreement"]')
-    assert fig.get_attribute("data-domain") == "1991-2019"
+    assert fig.get_attribute("data-domain") == "1991-2025"
     box = fig.locator("g.brush rect.overlay").bounding_box()
     # drag across the right third of the overview strip: the chart zooms to recent years
     page.mouse.move(box["x"] + box["width"] * 0.66, box["y"] + box["height"] / 2)
@@ -141,7 +141,7 @@ def test_state_page_zoom_and_hostile_text(browser, server, shots):
     page.mouse.move(box["x"] + box["width"] * 0.99, box["y"] + box["height"] / 2, steps=5)
     page.mouse.up()
     lo, hi = (int(x) for x in fig.get_attribute("data-domain").split("-"))
-    assert 2005 <= lo < hi <= 2019
+    assert 2005 <= lo < hi <= 2025
     page.wait_for_selector("#report[data-ready]", timeout=240_000)
     # the statement whose title is markup is shown as text and built no element
     assert page.locator("#report script, #report img[src='x']").count() == 0

@@ -10,13 +10,15 @@ who wants an answer in one call:
   (:func:`register_source`: how a measure on another table fetches it);
 * :func:`fit_unga` - dynamic ideal points of the stored record, cached in the store;
 * :func:`import_statements` (:class:`ImportReport`) - read corpora, mark duplicates, add;
-* :func:`import_file` - read a vote file in any supported layout and import it.
+* :func:`import_file` - read a vote file in any supported layout and import it;
+* :func:`shield` - how powers acted on the Security Council's texts about a state.
 """
 
 from __future__ import annotations
 
 from hedgewatch.workflows._atlas import atlas, register_source
 from hedgewatch.workflows.alignment import HedgingResult, align, hedge
+from hedgewatch.workflows.council import shield
 from hedgewatch.workflows.data import import_file
 from hedgewatch.workflows.idealpoints import fit_unga
 from hedgewatch.workflows.statements import ImportReport, import_statements
@@ -31,4 +33,5 @@ __all__ = [
     "import_file",
     "import_statements",
     "register_source",
+    "shield",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pandas as pd
 
 from hedgewatch.errors import InsufficientDataError
@@ -46,11 +48,13 @@ def idealpoints_section(ctx: Context) -> Section:
     svg = figures.to_svg(fig, "idealpoints")
     pts = res.to_frame()
     pts = pts[pts["country"].isin(codes)]
-    last = pts[pts["session"] >= pts["session"].max() - 4]
+    sessions = sorted(pts["session"].unique())[-5:]
+    last = pts[pts["session"].isin(sessions)]
     wide = last.pivot_table(index="year", columns="country", values="ideal_point")
-    table = last[["country", "year", "ideal_point", "lower", "upper", "n_votes"]].sort_values(
-        ["year", "country"]
-    )
+    voted = _vote_years(ctx)
+    table = last.assign(votes_in=last["session"].map(voted))[
+        ["country", "session", "year", "votes_in", "ideal_point", "lower", "upper", "n_votes"]
+    ].sort_values(["session", "country"])
     text = _gaps(ctx, wide)
     return Section(
         "idealpoints",
@@ -71,9 +75,26 @@ def idealpoints_section(ctx: Context) -> Section:
                 "One line per country; bands: intervals of the fitted positions.",
             ),
         ),
-        tables=(Table("Last five sessions", table.round(3)),),
+        tables=(
+            Table(
+                "Last five sessions with votes",
+                table.round(3).rename(columns={"votes_in": "votes loaded from"}),
+                "year = the year the session opened (September); 'votes loaded from' = the "
+                "years of the roll calls loaded for it. Sessions without votes (a gap in the "
+                "loaded data) have no position: the random walk spans them, its variance "
+                "growing with the number of sessions skipped.",
+            ),
+        ),
         references=REFS,
     )
+
+
+def _vote_years(ctx: Context) -> dict[int, str]:
+    """Session -> the years of its loaded roll calls (``"2025"``, ``"2019-2020"``)."""
+    from hedgewatch._periods import ranges
+
+    by = ctx.votes.groupby("session")["year"].unique()
+    return {int(cast(Any, s)): ranges(int(y) for y in ys) for s, ys in by.items()}
 
 
 def _gaps(ctx: Context, wide: pd.DataFrame) -> str:

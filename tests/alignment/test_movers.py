@@ -46,6 +46,24 @@ def test_planted_shifts_are_found():
     assert list(out["size"].abs()) == sorted(out["size"].abs(), reverse=True)
 
 
+def test_a_shift_after_a_hole_is_dated_to_the_hole():
+    """No votes 2022-2024 (as in the bundled record): a jump first seen in 2025 may have
+    happened any time from 2022; consecutive years keep earliest == period."""
+    f = _planted()
+    rows = []
+    rng = np.random.default_rng(1)
+    for year in [*range(2000, 2022), *range(2025, 2031)]:
+        rows.append((year, "GAP", 80, (0.5 if year >= 2025 else -0.2) + rng.normal(0, 0.02)))
+    f = pd.concat(
+        [f, pd.DataFrame(rows, columns=["period", "country", "n_votes", "position"])],
+        ignore_index=True,
+    ).assign(agree_AAA=0.5, agree_BBB=0.5)
+    out = movers(f, top=None).set_index("country")
+    assert out.loc["GAP", "period"] == 2025 and out.loc["GAP", "earliest"] == 2022
+    assert out.loc["GAP", "direction"] == "toward BBB"
+    assert (out.drop(index="GAP")["earliest"] == out.drop(index="GAP")["period"]).all()
+
+
 def test_window_direction_and_top():
     f = _planted()
     assert set(movers(f, period=2012)["country"]) == {"S04", "S05"}

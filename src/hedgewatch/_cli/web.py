@@ -149,7 +149,7 @@ def _print_movers(
         for r in moved.itertuples(index=False):
             table.add_row(
                 escape(f"{r.name} ({r.country})"),
-                str(r.period),
+                str(r.period) if r.earliest == r.period else f"{r.earliest}-{r.period}",
                 f"{r.before:+.2f}",
                 f"{r.after:+.2f}",
                 f"{r.size:+.2f}",

@@ -9,6 +9,12 @@ residuals drawn with replacement, segmented again) with a change point within ``
 periods of it. A mover is a state with a shift of stability at least ``min_stability`` in the
 window asked for; its largest such shift ranks it.
 
+Holes: a state's series holds only its periods with enough common roll calls, so years
+without votes (2022-2024 in the bundled record) are absent rather than values. A shift found
+at the first period after a hole may have happened anywhere in it: ``earliest`` gives the
+first missing period (as :func:`~hedgewatch.alignment.pivots` does), ``period`` the first
+period observed on the new level.
+
 States *move together* when their shifts go the same way within ``tol`` periods of one
 another (single linkage in time): each such run of shifts is one ``group``.
 
@@ -31,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._periods import earliest
 from hedgewatch._validation import check_columns, check_number, check_param, validated
 from hedgewatch.alignment._segmentation import bic_penalties, segment, segment_means
 
@@ -38,6 +45,7 @@ COLUMNS = [
     "country",
     "name",
     "period",
+    "earliest",
     "before",
     "after",
     "size",
@@ -182,10 +190,12 @@ def movers(
 
     Returns
     -------
-    DataFrame ``country, name, period, before, after, size, direction, stability, n_votes,
-    group``: one row per state (its largest qualifying shift; every shift when
+    DataFrame ``country, name, period, earliest, before, after, size, direction, stability,
+    n_votes, group``: one row per state (its largest qualifying shift; every shift when
     ``one_per_state`` is False), largest ``|size|`` first.
-    ``period`` is the first period of the new level, ``before``/``after`` the segment means,
+    ``period`` is the first period observed on the new level, ``earliest`` the first period
+    the shift may have started (earlier only when a hole precedes ``period``),
+    ``before``/``after`` the segment means,
     ``direction`` ``"toward <A>"``/``"toward <B>"`` for ``position`` (else ``up``/``down``),
     ``n_votes`` the state's common roll calls in that period, and ``group`` numbers the states
     that shifted the same way within ``tol`` periods of each other.
@@ -254,6 +264,7 @@ def movers(
                 "country": states[i],
                 "name": _countries.name(states[i]),
                 "period": periods[i, bk],
+                "earliest": earliest(periods[i, : int(lengths[i])], [bk])[0],
                 "before": before,
                 "after": after,
                 "size": size,

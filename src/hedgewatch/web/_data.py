@@ -109,6 +109,7 @@ def atlas_payload(
         {
             "country": str(r["country"]),
             "period": int(r["period"]),
+            "earliest": int(r["earliest"]),
             "before": round(float(r["before"]), 4),
             "after": round(float(r["after"]), 4),
             "size": round(float(r["size"]), 4),

@@ -174,7 +174,8 @@
         open(m.country);
       });
       li.appendChild(a);
-      li.appendChild(HW.el("span", { class: "mover-size" }, ` ${m.direction} by ${HW.fmt(Math.abs(m.size))} (${HW.fmt(m.before)} → ${HW.fmt(m.after)}; stability ${HW.pct(m.stability)})`));
+      const since = m.earliest !== undefined && m.earliest < m.period ? ` (some time in ${m.earliest}-${m.period})` : "";
+      li.appendChild(HW.el("span", { class: "mover-size" }, `${since} ${m.direction} by ${HW.fmt(Math.abs(m.size))} (${HW.fmt(m.before)} → ${HW.fmt(m.after)}; stability ${HW.pct(m.stability)})`));
       list.appendChild(li);
     }
   }

@@ -73,13 +73,23 @@
         .attr("x2", width - m.right)
         .attr("y1", y(spec.zero))
         .attr("y2", y(spec.zero));
-    const pts = (arr) => years.map((yr, i) => [yr, arr ? arr[i] : null]);
+    // Years without votes (a hole such as 2022-2024) break the lines and bands: a null
+    // point between two years more than one apart.
+    const withGaps = (rows) => {
+      const out = [];
+      rows.forEach((r, i) => {
+        if (i > 0 && r[0] - rows[i - 1][0] > 1) out.push([rows[i - 1][0] + 1, null, null]);
+        out.push(r);
+      });
+      return out;
+    };
+    const pts = (arr) => withGaps(years.map((yr, i) => [yr, arr ? arr[i] : null]));
     const ok = (d) => d[1] !== null && d[1] !== undefined;
     const bands = [];
     const lines = [];
     for (const s of spec.series) {
       if (s.lo && s.hi) {
-        const band = years.map((yr, i) => [yr, s.lo[i], s.hi[i]]);
+        const band = withGaps(years.map((yr, i) => [yr, s.lo[i], s.hi[i]]));
         const area = plot
           .append("path")
           .datum(band)
@@ -97,6 +107,21 @@
         .attr("stroke-width", 1.8);
       lines.push(line);
     }
+    // A year standing alone between holes (2025 after 2022-2024) makes no line segment: it
+    // is drawn as a dot, with its interval as a bar.
+    const missingRow = [0, null];
+    const dots = [];
+    for (const s of spec.series) {
+      const rows = withGaps(
+        years.map((yr, i) => [yr, s.values ? s.values[i] : null, s.lo ? s.lo[i] : null, s.hi ? s.hi[i] : null])
+      );
+      const single = rows.filter((d, i) => ok(d) && !ok(rows[i - 1] || missingRow) && !ok(rows[i + 1] || missingRow));
+      const g = plot.append("g").attr("class", "alone");
+      const withBar = single.filter((d) => d[2] !== null && d[3] !== null && d[2] !== undefined && d[3] !== undefined);
+      const bar = g.selectAll("line").data(withBar).join("line").attr("stroke", s.color).attr("stroke-width", 2).attr("stroke-opacity", 0.35);
+      const dot = g.selectAll("circle").data(single).join("circle").attr("r", 3).attr("fill", s.color);
+      dots.push({ bar, dot });
+    }
     const draw = () => {
       gx.call(d3.axisBottom(x).ticks(Math.min(10, x.domain()[1] - x.domain()[0] + 1)).tickFormat(d3.format("d")));
       for (const b of bands)
@@ -110,6 +135,10 @@
             .y1((d) => y(d[2]))
         );
       for (const l of lines) l.attr("d", d3.line().defined(ok).x((d) => x(d[0])).y((d) => y(d[1])));
+      for (const { bar, dot } of dots) {
+        bar.attr("x1", (d) => x(d[0])).attr("x2", (d) => x(d[0])).attr("y1", (d) => y(d[2])).attr("y2", (d) => y(d[3]));
+        dot.attr("cx", (d) => x(d[0])).attr("cy", (d) => y(d[1]));
+      }
     };
     draw();
     // Legend

@@ -31,7 +31,7 @@
       const list = $("shifts");
       for (const m of d.movers) {
         list.appendChild(
-          HW.el("li", {}, `${m.period}: ${m.direction} by ${HW.fmt(Math.abs(m.size))} (${HW.fmt(m.before)} → ${HW.fmt(m.after)}), stability ${HW.pct(m.stability)}`)
+          HW.el("li", {}, `${m.earliest !== undefined && m.earliest < m.period ? m.earliest + "-" : ""}${m.period}: ${m.direction} by ${HW.fmt(Math.abs(m.size))} (${HW.fmt(m.before)} → ${HW.fmt(m.after)}), stability ${HW.pct(m.stability)}`)
         );
       }
       if (!d.movers.length) list.appendChild(HW.el("li", {}, "No stable shift of the position."));

@@ -40,6 +40,9 @@ _LAZY: dict[str, str] = {
     "hedging_index": "hedgewatch.alignment",
     "pivots": "hedgewatch.alignment",
     "plot_hedging": "hedgewatch.alignment",
+    "side_taking": "hedgewatch.alignment",
+    "movers": "hedgewatch.alignment",
+    "atlas": "hedgewatch.workflows",
     "align": "hedgewatch.workflows",
     "hedge": "hedgewatch.workflows",
     "HedgingResult": "hedgewatch.workflows",
@@ -113,8 +116,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         agreement_matrix,
         dyadic,
         hedging_index,
+        movers,
         pivots,
         plot_hedging,
+        side_taking,
     )
     from hedgewatch.council import ShieldingResult, shielding  # noqa: F401
     from hedgewatch.events import event_alignment, event_position  # noqa: F401
@@ -162,6 +167,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         HedgingResult,
         ImportReport,
         align,
+        atlas,
         event_hedge,
         fetch_events,
         fit_unga,

@@ -16,6 +16,7 @@ from hedgewatch._cli import (
     rhetoric,
     statements,
     strategy,
+    web,
 )
 
 TOPICS: list[Callable[[typer.Typer], None]] = [
@@ -28,4 +29,5 @@ TOPICS: list[Callable[[typer.Typer], None]] = [
     strategy.register,
     council.register,
     report.register,
+    web.register,
 ]

@@ -7,8 +7,8 @@ functions are loaded on first use, so ``import hedgewatch`` stays fast.
 Layers: :mod:`hedgewatch.sources` (readers) -> :mod:`hedgewatch.store` (the DuckDB store and
 its queries: votes, speeches, statements, bridges) -> analyses (:mod:`hedgewatch.alignment`,
 :mod:`hedgewatch.idealpoints`, :mod:`hedgewatch.rhetoric`, :mod:`hedgewatch.statements`,
-:mod:`hedgewatch.strategy`, :mod:`hedgewatch.council`) -> :mod:`hedgewatch.report` and the
-CLI.
+:mod:`hedgewatch.strategy`, :mod:`hedgewatch.council`, :mod:`hedgewatch.events`) ->
+:mod:`hedgewatch.report` and the CLI.
 :mod:`hedgewatch.workflows` holds the one-call wrappers (fetch, compute, cache).
 """
 
@@ -40,6 +40,9 @@ _LAZY: dict[str, str] = {
     "hedging_index": "hedgewatch.alignment",
     "pivots": "hedgewatch.alignment",
     "plot_hedging": "hedgewatch.alignment",
+    "side_taking": "hedgewatch.alignment",
+    "movers": "hedgewatch.alignment",
+    "atlas": "hedgewatch.workflows",
     "align": "hedgewatch.workflows",
     "hedge": "hedgewatch.workflows",
     "HedgingResult": "hedgewatch.workflows",
@@ -70,6 +73,14 @@ _LAZY: dict[str, str] = {
     "NarrativeResult": "hedgewatch.statements",
     "synchronisation": "hedgewatch.statements",
     "SyncResult": "hedgewatch.statements",
+    # events (GDELT)
+    "event_days": "hedgewatch.store",
+    "event_position": "hedgewatch.events",
+    "event_alignment": "hedgewatch.events",
+    "import_events": "hedgewatch.workflows",
+    "fetch_events": "hedgewatch.workflows",
+    "event_hedge": "hedgewatch.workflows",
+    "EventHedgingResult": "hedgewatch.workflows",
     # Security Council
     "council_resolutions": "hedgewatch.store",
     "council_votes": "hedgewatch.store",
@@ -108,10 +119,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         agreement_matrix,
         dyadic,
         hedging_index,
+        movers,
         pivots,
         plot_hedging,
+        side_taking,
     )
     from hedgewatch.council import ShieldingResult, shielding  # noqa: F401
+    from hedgewatch.events import event_alignment, event_position  # noqa: F401
     from hedgewatch.idealpoints import (  # noqa: F401
         DynamicIdealPoints,
         IdealPointResult,
@@ -138,7 +152,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         narratives,
         synchronisation,
     )
-    from hedgewatch.store import council_resolutions, council_votes, speeches, vetoes  # noqa: F401
+    from hedgewatch.store import (  # noqa: F401
+        council_resolutions,
+        council_votes,
+        event_days,
+        speeches,
+        vetoes,
+    )
     from hedgewatch.strategy import (  # noqa: F401
         OutbiddingModel,
         Scenario,
@@ -148,12 +168,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         read_scenario,
     )
     from hedgewatch.workflows import (  # noqa: F401
+        EventHedgingResult,
         HedgingResult,
         ImportReport,
         align,
+        atlas,
+        event_hedge,
+        fetch_events,
         fit_unga,
         forecast_unga,
         hedge,
+        import_events,
         import_statements,
         shield,
     )

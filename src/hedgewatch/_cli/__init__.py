@@ -10,11 +10,13 @@ from hedgewatch._cli import (
     align,
     council,
     data,
+    events,
     idealpoints,
     report,
     rhetoric,
     statements,
     strategy,
+    web,
 )
 
 TOPICS: list[Callable[[typer.Typer], None]] = [
@@ -23,7 +25,9 @@ TOPICS: list[Callable[[typer.Typer], None]] = [
     idealpoints.register,
     rhetoric.register,
     statements.register,
+    events.register,
     strategy.register,
     council.register,
     report.register,
+    web.register,
 ]

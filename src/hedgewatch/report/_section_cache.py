@@ -45,8 +45,9 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def cached_section(key: str, ctx: Context, compute: Callable[[], Section]) -> Section:
-    """``compute()`` the section, or read it back from the store's cache."""
+def cached_section(key: str, ctx: Context, compute: Callable[[], Section | None]) -> Section | None:
+    """``compute()`` the section, or read it back from the store's cache (None, nothing to
+    show, is not kept)."""
     if ctx.cache is None:
         return compute()
     parts = (
@@ -66,6 +67,8 @@ def cached_section(key: str, ctx: Context, compute: Callable[[], Section]) -> Se
         except (KeyError, ValueError, TypeError):  # written by another layout: compute
             pass
     section = compute()
+    if section is None:
+        return None
     if section.ok or not section.reason.startswith(UNAVAILABLE):
         try:
             frame = to_frame(section)

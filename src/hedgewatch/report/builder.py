@@ -28,7 +28,7 @@ from hedgewatch.store import Store, get_store
 #: ``progress(step, done, total)``: called before each step and once at the end.
 Progress = Callable[[str, int, int], None]
 
-SectionFn = Callable[[Context], Section]
+SectionFn = Callable[[Context], Section | None]
 
 
 def _section_list() -> list[tuple[str, str, str]]:
@@ -64,6 +64,11 @@ def _section_list() -> list[tuple[str, str, str]]:
             "synchronisation",
             "Synchronisation of statements",
             "hedgewatch.report.sections.statements:synchronisation_section",
+        ),
+        (
+            "events",
+            "Event data: position between the powers",
+            "hedgewatch.report.sections.events:events_section",
         ),
         (
             "council",
@@ -229,13 +234,18 @@ def _run_sections(
     for i, (key, title, target) in enumerate(steps, start=1):
         tracker.step(title, i)
         t0 = time.perf_counter()
-        computed.append(cached_section(key, ctx, partial(run_section, key, title, target, ctx)))
+        section = cached_section(key, ctx, partial(run_section, key, title, target, ctx))
         timings[key] = round(time.perf_counter() - t0, 3)
+        if section is not None:  # None: nothing to show (e.g. no event data loaded)
+            computed.append(section)
     return tuple(computed), timings
 
 
-def run_section(key: str, title: str, target: str, ctx: Context) -> Section:
-    """Compute one section; a HedgewatchError or a missing module makes it not measurable."""
+def run_section(key: str, title: str, target: str, ctx: Context) -> Section | None:
+    """Compute one section; a HedgewatchError or a missing module makes it not measurable.
+
+    A section function may return None when its data is simply not loaded (the events
+    section without event data): the section is then left out of the report."""
     module_name, func_name = target.split(":")
     try:
         module = __import__(module_name, fromlist=[func_name])

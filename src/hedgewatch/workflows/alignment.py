@@ -182,14 +182,16 @@ def hedge(
     penalty: str | float = "bic",
     min_size: int = 3,
     level: float = 0.95,
+    sides: bool = False,
     store: Store | str | None = None,
 ) -> HedgingResult:
     """Hedging index of ``state`` between ``powers`` from the stored record, with pivots.
 
     Parameters
     ----------
-    state, powers, by, measure, n_boot, level, seed, drop_unanimous
-        As in :func:`hedging_index` (``powers`` is required).
+    state, powers, by, measure, n_boot, level, seed, drop_unanimous, sides
+        As in :func:`hedging_index` (``powers`` is required; ``sides``: add the
+        side-taking columns).
     start, end, sessions, issues, important_only
         Window and filters, as in :func:`hedgewatch.votes`.
     pivot_column
@@ -227,6 +229,7 @@ def hedge(
         level=level,
         seed=seed,
         drop_unanimous=drop_unanimous,
+        sides=sides,
     )
     actors = [
         c.split("_", 1)[1] for c in idx.columns if c.startswith("agree_") and c.count("_") == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hedgewatch.alignment import side_taking
 from hedgewatch.alignment._pivots import pivots
 from hedgewatch.alignment.hedging import hedging_index
 from hedgewatch.errors import InsufficientDataError
@@ -226,7 +227,10 @@ def hedging_section(ctx: Context) -> Section:
     )
     since = int(ctx.setting("recent_from"))
     row = w.iloc[0]
-    measures = _window_measures(ctx, row, since) + _position_pivot_measures(ctx, found)
+    sides_text, sides_measures = _sides(ctx, since)
+    measures = (
+        _window_measures(ctx, row, since) + _position_pivot_measures(ctx, found) + sides_measures
+    )
     summary = _window_table(ctx, w, since)
     text = (
         f"Since {since}, {ctx.name(ctx.state)}'s position between {ctx.name(a)} (-1) and "
@@ -244,6 +248,7 @@ def hedging_section(ctx: Context) -> Section:
             "d(A,B)) / 2: how far it stands off that axis, taking positions neither takes.",
             text,
             *_after_hole_note(h),
+            sides_text,
         ),
         figures=(
             Figure(
@@ -273,6 +278,36 @@ def hedging_section(ctx: Context) -> Section:
         measurements=tuple(measures),
         references=REFS_HEDGE,
     )
+
+
+def _sides(ctx: Context, since: int) -> tuple[str, list[Measurement]]:
+    """Side-taking since ``since``: on the roll calls that divided the first two powers, the
+    share on which the state voted with each (and with neither)."""
+    a, b = ctx.powers[:2]
+    recent = ctx.votes[ctx.votes["year"] >= since]
+    try:
+        r = side_taking(recent, (a, b), countries=ctx.state, by=None).iloc[0]
+    except InsufficientDataError as exc:
+        return f"Side-taking since {since}: not measurable ({exc}).", []
+    n = int(r["n_divided"])
+    span = f"since {since} ({ctx.years_since(since)})"
+    text = (
+        f"Since {since} ({ctx.years_since(since)}), on the {n} votes that divided "
+        f"{ctx.name(a)} and {ctx.name(b)}, "
+        f"{ctx.name(ctx.state)} sided with {ctx.name(a)} on {r[f'side_{a}']:.0%}, with "
+        f"{ctx.name(b)} on {r[f'side_{b}']:.0%} and with neither on {r['side_neither']:.0%}."
+    )
+    out = []
+    for key, col, who in (
+        ("side_A", f"side_{a}", ctx.name(a)),
+        ("side_B", f"side_{b}", ctx.name(b)),
+        ("side_neither", "side_neither", "neither power"),
+    ):
+        label = f"share of votes dividing the powers on which it sided with {who}, {span}"
+        lo, hi = float(r[f"{col}_lo"]), float(r[f"{col}_hi"])
+        out.append(Measurement(key, float(r[col]), label, "hedging-position", lo, hi))
+    out.append(Measurement("n_divided", float(n), f"votes dividing the powers {span}", ""))
+    return text, out
 
 
 def _position_pivot_measures(ctx: Context, found: pd.DataFrame) -> list[Measurement]:

@@ -48,11 +48,14 @@ def run_once(home: str, out: str) -> None:
 
     rep = build_report("PRK", ("CHN", "RUS"), out=out)
     wall = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB -> GiB
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss / 1024**2  # KiB -> GiB
+    cpu = usage.ru_utime + usage.ru_stime
     print(
         json.dumps(
             {
                 "wall_s": round(wall, 2),
+                "cpu_s": round(cpu, 2),
                 "peak_gib": round(peak, 3),
                 "timings": rep.timings,
                 "sections_ok": [s.key for s in rep.sections if s.ok],
@@ -154,7 +157,8 @@ def main() -> None:
     )
     for name, r in (("fresh store", cold), ("warm", warm)):
         print(
-            f"{name:12s} wall {r['wall_s']:7.2f} s   peak RSS {r['peak_gib']:.3f} GiB   "
+            f"{name:12s} wall {r['wall_s']:7.2f} s (CPU {r['cpu_s']:.2f} s, all threads, "
+            "this process only: worker processes not counted)   peak RSS {r['peak_gib']:.3f} GiB   "
             f"html {r['html_kb']} KiB"
         )
         print(

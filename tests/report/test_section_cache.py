@@ -68,3 +68,18 @@ def test_second_call_reads_the_cache_until_the_settings_or_data_change(tmp_path)
     st.write_tables({"statements": pd.DataFrame({"a": [1]})})  # new data version
     cached_section("demo", ctx, compute)
     assert len(calls) == 3
+
+
+def test_nothing_to_show_is_kept_as_such(tmp_path):
+    from hedgewatch.store import Store
+
+    st = Store(tmp_path / "s.duckdb")
+    calls = []
+
+    def compute() -> None:
+        calls.append(1)
+
+    ctx = Context("PRK", ("CHN", "RUS"), st, pd.DataFrame(), cache=st.cached)
+    assert cached_section("events", ctx, compute) is None
+    assert cached_section("events", ctx, compute) is None
+    assert len(calls) == 1

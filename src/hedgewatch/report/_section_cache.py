@@ -47,7 +47,7 @@ def code_fingerprint() -> str:
 
 def cached_section(key: str, ctx: Context, compute: Callable[[], Section | None]) -> Section | None:
     """``compute()`` the section, or read it back from the store's cache (None, nothing to
-    show, is not kept)."""
+    show on these data, is kept as such)."""
     if ctx.cache is None:
         return compute()
     parts = (
@@ -62,12 +62,15 @@ def cached_section(key: str, ctx: Context, compute: Callable[[], Section | None]
     st = ctx.store
     hit = st.cache_get(KIND, st.cache_key(*parts))
     if hit is not None:
+        if len(hit) and (hit["part"] == "none").all():
+            return None
         try:
             return from_frame(hit)
         except (KeyError, ValueError, TypeError):  # written by another layout: compute
             pass
     section = compute()
-    if section is None:
+    if section is None:  # nothing to show on these data (no event data loaded): kept too
+        st.cache_put(KIND, st.cache_key(*parts), pd.DataFrame({"part": ["none"], "text": [""]}))
         return None
     if section.ok or not section.reason.startswith(UNAVAILABLE):
         try:

@@ -158,7 +158,7 @@ def main() -> None:
     for name, r in (("fresh store", cold), ("warm", warm)):
         print(
             f"{name:12s} wall {r['wall_s']:7.2f} s (CPU {r['cpu_s']:.2f} s, all threads, "
-            "this process only: worker processes not counted)   peak RSS {r['peak_gib']:.3f} GiB   "
+            f"this process only: worker processes not counted)   peak RSS {r['peak_gib']:.3f} GiB   "
             f"html {r['html_kb']} KiB"
         )
         print(

@@ -49,49 +49,59 @@ FEW_DAYS = 10
 PERIODS = ("year", None)
 
 
-def _state_days(daily: pd.DataFrame, a: str, b: str, measure: str) -> pd.DataFrame:
-    """Per state and day with events: net and volume with each power, the state's volume,
-    its events, and whether it had an event with either power."""
-    ca = daily["country_a"].to_numpy(dtype=object)
-    cb = daily["country_b"].to_numpy(dtype=object)
+def _state_days(daily: pd.DataFrame, a: str, b: str, measure: str) -> dict[str, np.ndarray]:
+    """Per state and day with events (state-major, days in order): net and volume with each
+    power, the state's volume, its events, and whether it had an event with either power.
+
+    Every row counts for both its sides (domestic rows for neither). The sums are dense
+    ``np.bincount`` over ``(state, day)`` cells: no sort of the rows."""
+    names = pd.Index(pd.unique(np.concatenate([daily["country_a"].unique(),
+                                               daily["country_b"].unique()])))  # fmt: skip
+    ca = names.get_indexer(daily["country_a"])
+    cb = names.get_indexer(daily["country_b"])
     keep = ca != cb
+    day_codes, days = pd.factorize(daily["date"], sort=True)
     n, v = net(daily, measure)[keep], volume(daily, measure)[keep]
-    ev = daily["events"].to_numpy(dtype=float)[keep] if "events" in daily else None
-    ca, cb = ca[keep], cb[keep]
-    dates = daily["date"].to_numpy()[keep]
-    # each row counts for both sides: X = country_a (partner b), then X = country_b
+    ca, cb, dc = ca[keep], cb[keep], day_codes[keep]
+    n_cells = len(names) * len(days)
     x = np.concatenate([ca, cb])
     partner = np.concatenate([cb, ca])
+    cell = x.astype(np.int64) * len(days) + np.concatenate([dc, dc])
     n2, v2 = np.concatenate([n, n]), np.concatenate([v, v])
-    xs, xi = np.unique(x, return_inverse=True)
-    days, di = np.unique(np.concatenate([dates, dates]), return_inverse=True)
-    key = xi.astype(np.int64) * len(days) + di
-    keys, g = np.unique(key, return_inverse=True)
-    k = len(keys)
-    is_a, is_b = partner == a, partner == b
+    ia, ib = names.get_indexer([a, b])
+    is_a, is_b = partner == ia, partner == ib
 
     def total(w: np.ndarray) -> np.ndarray:
-        return np.bincount(g, weights=w, minlength=k)
+        return np.bincount(cell, weights=w, minlength=n_cells)
 
-    if ev is None:
-        events = np.full(k, np.nan)
-    else:
+    present = np.flatnonzero(np.bincount(cell, minlength=n_cells) > 0)
+    if "events" in daily:
+        ev = daily["events"].to_numpy(dtype=float)[keep]
         e2 = np.concatenate([ev, ev])
         has = ~np.isnan(e2)
         events = np.where(total(has.astype(float)) > 0, total(np.where(has, e2, 0.0)), np.nan)
-    return pd.DataFrame(
-        {
-            "country": xs[keys // len(days)],
-            "date": days[keys % len(days)],
-            "n_a": total(np.where(is_a, n2, 0.0)),
-            "n_b": total(np.where(is_b, n2, 0.0)),
-            "v_a": total(np.where(is_a, v2, 0.0)),
-            "v_b": total(np.where(is_b, v2, 0.0)),
-            "vol": total(v2),
-            "events": events,
-            "with_powers": total((is_a | is_b).astype(float)) > 0,
-        }
+    else:
+        events = np.full(n_cells, np.nan)
+    sums = np.stack(
+        [
+            total(np.where(is_a, n2, 0.0)),
+            total(np.where(is_b, n2, 0.0)),
+            total(np.where(is_a, v2, 0.0)),
+            total(np.where(is_b, v2, 0.0)),
+            total(v2),
+        ],
+        axis=1,
     )
+    return {
+        "names": np.asarray(names, dtype=object),
+        "days": pd.DatetimeIndex(days),
+        "state": present // len(days),
+        "day": present % len(days),
+        "sums": sums[present],
+        "events": events[present],
+        "with_powers": total((is_a | is_b).astype(float))[present] > 0,
+        "powers": np.array([ia, ib]),
+    }
 
 
 def _interval(sums: np.ndarray, n_boot: int, alpha: float, block: int, rng) -> dict[str, float]:
@@ -156,30 +166,37 @@ def event_atlas(
     )
     check_measure(measure, daily)
     a, b = (_countries.resolve(p, where=f"{caller()}() powers") for p in powers)
-    per_day = _state_days(daily, a, b, measure)
-    per_day = per_day[~per_day["country"].isin([a, b])]
-    if not per_day["with_powers"].any():
+    cells = _state_days(daily, a, b, measure)
+    mine = ~np.isin(cells["state"], cells["powers"])
+    if not cells["with_powers"][mine].any():
         raise InsufficientDataError(
             f"{caller()}(): no state has an event with {a} or {b} in the event data given. "
             "Widen the window, or check the powers and the dataset."
         )
-    per_day["period"] = period_labels(per_day["date"], by).to_numpy()
-    per_day = per_day.sort_values(["country", "period", "date"], kind="stable")
+    # periods of the days (in order, so cells stay sorted by state, period, day)
+    period_codes, period_names = pd.factorize(period_labels(pd.Series(cells["days"]), by))
+    group = cells["state"] * len(period_names) + period_codes[cells["day"]]
     alpha = 1 - level
-    cols = ["n_a", "n_b", "v_a", "v_b", "vol"]
+    sums_all, with_powers, events = cells["sums"], cells["with_powers"], cells["events"]
+    starts = np.flatnonzero(mine & np.r_[True, group[1:] != group[:-1]])
+    stops = np.r_[np.flatnonzero(np.r_[group[1:] != group[:-1]]) + 1, len(group)]
+    stops = stops[np.searchsorted(stops, starts, side="right")]
     rows = []
-    for (state, period), grp in per_day.groupby(["country", "period"], sort=True):
-        n_days = int(grp["with_powers"].sum())
+    for lo, hi in zip(starts, stops, strict=True):
+        n_days = int(with_powers[lo:hi].sum())
         if n_days == 0:
             continue
-        sums = grp[cols].to_numpy(dtype=float)
+        state = cells["names"][cells["state"][lo]]
+        period = period_names[period_codes[cells["day"][lo]]]
+        sums = sums_all[lo:hi]
         point = _derive(sums.sum(0))
+        ev = events[lo:hi]
         row: dict[str, object] = {
             "period": period,
             "country": state,
             "n_days": n_days,
-            "days": len(grp),
-            "events": float(grp["events"].sum(min_count=1)),
+            "days": hi - lo,
+            "events": float(np.nansum(ev)) if np.isfinite(ev).any() else np.nan,
             **{k: float(v) for k, v in point.items()},
         }
         if n_boot > 0:

@@ -36,7 +36,6 @@ def register_source(table: str, fetch: Fetch) -> None:
 
 
 def _fetch_votes(store: Store, *, start, end, issues, important_only, dataset) -> pd.DataFrame:
-    check_param(dataset is None, "dataset", "None for a vote-based measure", dataset)
     v = votes(start=start, end=end, issues=issues, important_only=important_only, store=store)
     if v.empty:
         raise InsufficientDataError(
@@ -65,7 +64,15 @@ def available(measure: str, store: Store) -> bool:
 def _fetch_events(store: Store, *, start, end, issues, important_only, dataset) -> pd.DataFrame:
     check_param(issues is None, "issues", "None for the events measure", issues)
     check_param(not important_only, "important_only", "False for the events measure", True)
-    daily = event_days(dataset=dataset, start=start, end=end, store=store)
+    # the columns the events measure reads; unsorted (the atlas needs no order)
+    daily = event_days(
+        dataset=dataset,
+        start=start,
+        end=end,
+        columns=["events", "weight"],
+        sort=False,
+        store=store,
+    )
     if daily.empty:
         raise InsufficientDataError(
             f"{caller()}(): no events in the window selected (start={start!r}, end={end!r}). "
@@ -137,6 +144,12 @@ def atlas(
             f"a measure whose table has a source (registered: {sorted(SOURCES)})",
             measure,
         )
+    check_param(
+        dataset is None or spec.table == "events",
+        "dataset",
+        "None unless measure='events'",
+        dataset,
+    )
     st = get_store(store)
     if not available(measure, st):
         usable = [m for m in MEASURES if available(m, st)]

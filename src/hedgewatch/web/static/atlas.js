@@ -126,7 +126,13 @@
     for (let k = 0; k <= 10; k++)
       grad.append("stop").attr("offset", `${k * 10}%`).attr("stop-color", color(-1 + k / 5));
     svg.append("rect").attr("width", 260).attr("height", 14).attr("fill", "url(#legend-gradient)");
-    const verb = state.payload.count === "n_days" ? "cooperates with" : "votes as";
+    const events = state.payload.count === "n_days";
+    const verb = events ? "cooperates with" : "votes as";
+    const hint = $("hint");
+    if (hint)
+      hint.textContent = events
+        ? "Hover a country for its event position (95% block-bootstrap interval over days), its net cooperation with each power and their shares of its event volume; click it to open it."
+        : "Hover a country for its position (95% bootstrap interval over roll calls), agreement with each power, free agency and side-taking; click it to open it.";
     box.appendChild(HW.el("span", {}, `-1 ${verb} ${A.name}`));
     box.appendChild(bar);
     box.appendChild(HW.el("span", {}, `+1 ${verb} ${B.name}`));
@@ -238,6 +244,7 @@
     slider.value = String(state.year);
     $("power-a").value = state.a;
     $("power-b").value = state.b;
+    $("measure").value = state.measure;
     legend();
     setYear(state.year);
     status("");

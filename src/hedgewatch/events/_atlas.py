@@ -31,6 +31,7 @@ Kunsch, H. R. (1989). The jackknife and the bootstrap for general stationary obs
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ FEW_DAYS = 10
 PERIODS = ("year", None)
 
 
-def _state_days(daily: pd.DataFrame, a: str, b: str, measure: str) -> dict[str, np.ndarray]:
+def _state_days(daily: pd.DataFrame, a: str, b: str, measure: str) -> dict[str, Any]:
     """Per state and day with events (state-major, days in order): net and volume with each
     power, the state's volume, its events, and whether it had an event with either power.
 
@@ -57,8 +58,8 @@ def _state_days(daily: pd.DataFrame, a: str, b: str, measure: str) -> dict[str, 
     ``np.bincount`` over ``(state, day)`` cells: no sort of the rows."""
     names = pd.Index(pd.unique(np.concatenate([daily["country_a"].unique(),
                                                daily["country_b"].unique()])))  # fmt: skip
-    ca = names.get_indexer(daily["country_a"])
-    cb = names.get_indexer(daily["country_b"])
+    ca = names.get_indexer(pd.Index(daily["country_a"]))
+    cb = names.get_indexer(pd.Index(daily["country_b"]))
     keep = ca != cb
     day_codes, days = pd.factorize(daily["date"], sort=True)
     n, v = net(daily, measure)[keep], volume(daily, measure)[keep]
@@ -68,7 +69,7 @@ def _state_days(daily: pd.DataFrame, a: str, b: str, measure: str) -> dict[str, 
     partner = np.concatenate([cb, ca])
     cell = x.astype(np.int64) * len(days) + np.concatenate([dc, dc])
     n2, v2 = np.concatenate([n, n]), np.concatenate([v, v])
-    ia, ib = names.get_indexer([a, b])
+    ia, ib = names.get_indexer(pd.Index([a, b]))
     is_a, is_b = partner == ia, partner == ib
 
     def total(w: np.ndarray) -> np.ndarray:

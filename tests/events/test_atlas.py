@@ -168,3 +168,13 @@ def test_cli_without_events_says_which_command_imports_them(tmp_path, monkeypatc
     assert res.exit_code != 0
     text = str(res.exception) if res.exception else res.output
     assert "hedgewatch events import" in text and "Traceback" not in res.output
+
+
+def test_event_days_columns_and_order(dyad_store):
+    full = event_days(store=dyad_store)
+    some = event_days(columns=["weight"], sort=False, store=dyad_store)
+    assert list(some.columns) == ["date", "country_a", "country_b", "weight"]
+    some = some.sort_values(["date", "country_a", "country_b"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(some, full[list(some.columns)])
+    with pytest.raises(ParameterError, match="'columns'"):
+        event_days(columns=["weight", "nope"], store=dyad_store)

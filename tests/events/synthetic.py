@@ -1,8 +1,9 @@
 """A small multi-year event file in the daily dyad layout, with one planted shift.
 
 The staged dyad file is GPL data and not bundled (docs/events.md), so the tests that need
-years of event data write this one: ten countries, every third day of 2015-2024, each pair
-reported on about half of those days with a normally drawn net weight. North Korea's mean
+years of event data write this one: eleven countries (Palestine, which casts no UN vote,
+among them), every third day of 2015-2024, each pair reported on about half of those days
+with a normally drawn net weight. North Korea's mean
 weight with China falls from 3 to 0.5 in 2021 and its mean weight with Russia rises from 0.5
 to 3: a shift toward Russia on the China-Russia axis. Deterministic (seeded).
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-COUNTRIES = ("CHN", "RUS", "USA", "PRK", "KOR", "JPN", "VNM", "MNG", "IND", "DEU")
+COUNTRIES = ("CHN", "RUS", "USA", "PRK", "KOR", "JPN", "VNM", "MNG", "IND", "DEU", "PSE")
 SHIFT_YEAR = 2021
 
 

@@ -60,3 +60,10 @@ def test_events_measure_is_served(events_server, events_home):
     status, one, _ = get(srv.url + "/api/state/PRK?a=CHN&b=RUS&measure=events")
     assert status == 200 and one["series"]["n_days"][0] > 0
     assert np.isfinite(one["series"]["position"][-1])
+
+    # a state with events and no UN vote gets its page too
+    _, countries, _ = get(srv.url + "/api/countries")
+    pse = next(c for c in countries if c["code"] == "PSE")
+    assert pse["votes"] == 0 and pse["first_year"] == 2015
+    status, one, _ = get(srv.url + "/api/state/PSE?a=CHN&b=RUS&measure=events")
+    assert status == 200 and one["name"] == "Palestine"

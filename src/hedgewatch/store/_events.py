@@ -153,6 +153,28 @@ def event_unmapped(
 
 
 @validated
+def event_countries(
+    dataset: str | None = None, *, store: Store | str | os.PathLike[str] | None = None
+) -> pd.DataFrame:
+    """Every country with an event with another country: ``country, first, last`` (dates),
+    over one dataset (default: the only one loaded)."""
+    st = get_store(store)
+    name = resolve_dataset(dataset, st)
+    return st.query(
+        f"""
+        select country, min(date) as first, max(date) as last from (
+            select country_a as country, date from {TABLE}
+            where dataset = ? and country_a <> country_b
+            union all
+            select country_b as country, date from {TABLE}
+            where dataset = ? and country_a <> country_b
+        ) group by country order by country
+        """,
+        [name, name],
+    )
+
+
+@validated
 def resolve_dataset(
     dataset: str | None, store: Store | str | os.PathLike[str] | None = None
 ) -> str:

@@ -116,6 +116,30 @@ class _Context:
         }
         self.years = (int(v["year"].min()), int(v["year"].max()))
         self.measures = _measures(self.store)
+        if any(m["table"] == "events" for m in self.measures):
+            self._add_event_countries()
+
+    def _add_event_countries(self) -> None:
+        """States placed by the event atlas that never voted (Taiwan, Kosovo...) get a page
+        too: their years are those of their events, their votes 0."""
+        from hedgewatch.store import event_countries
+        from hedgewatch.store._events import event_datasets
+
+        if len(event_datasets(self.store)) != 1:
+            return  # the event atlas needs one dataset; with several it asks which
+        found = event_countries(store=self.store)
+        first = pd.to_datetime(found["first"]).dt.year
+        last = pd.to_datetime(found["last"]).dt.year
+        for c, y0, y1 in zip(found["country"], first, last, strict=True):
+            code = str(c)
+            if code not in self.members:
+                self.members[code] = {
+                    "code": code,
+                    "name": _countries.name(code),
+                    "first_year": int(y0),
+                    "last_year": int(y1),
+                    "votes": 0,
+                }
 
 
 def _short(value: object) -> str:

@@ -290,12 +290,25 @@ def _difference(
             f"{t_in['log_loss']:.3f}) against {int(t_out['rank_peers'])} out of sample "
             f"({t_out['log_loss']:.3f})"
         )
+    lower = [
+        d
+        for d in DIMS
+        if ins[d].loc[ins[d]["is_target"], "log_loss"].iloc[0]
+        < oos[d].loc[oos[d]["is_target"], "log_loss"].iloc[0]
+    ]
+    why = (
+        "In sample a state's own votes pull its position toward them, so its log-loss is "
+        f"lower there ({', '.join(f'{d}-D' for d in lower)} here)"
+        if lower
+        else "Here the in-sample log-loss is not lower than the out-of-sample one"
+    )
     return (
         f"In sample, where each position is fitted to the votes it predicts, {who} ranks "
         + "; ".join(bits)
-        + ". In-sample log-loss is lower because a state's own votes pull its position toward "
-        "them; out of sample a change of course costs the forecast in full, and the rules "
-        "show how much of a state's voting is habit."
+        + f". {why}; the two are not on the same votes (in sample: every vote cast; out of "
+        "sample: votes on resolutions voted before), and out of sample a change of course "
+        "costs the forecast in full, while the rules show how much of a state's voting is "
+        "habit."
     )
 
 

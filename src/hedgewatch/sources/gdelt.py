@@ -88,11 +88,14 @@ COLUMNS: tuple[str, ...] = (
     "DATEADDED", "SOURCEURL",
 )  # fmt: skip
 
-#: The columns read, with their types.
+#: The columns read, with their types. Country codes are read dictionary-encoded (a few
+#: hundred distinct codes per file): no string per row is built, and the mapping to ISO3 runs
+#: on the dictionary.
+_CODE = pa.dictionary(pa.int32(), pa.string())
 _TYPES: dict[str, pa.DataType] = {
     "SQLDATE": pa.int64(),
-    "Actor1CountryCode": pa.string(),
-    "Actor2CountryCode": pa.string(),
+    "Actor1CountryCode": _CODE,
+    "Actor2CountryCode": _CODE,
     "QuadClass": pa.int64(),
     "GoldsteinScale": pa.float64(),
     "NumMentions": pa.int64(),
@@ -381,7 +384,7 @@ def _map_codes(
 ) -> tuple[pa.DictionaryArray, np.ndarray]:
     """ISO3 codes (dictionary-encoded; null if not a state) of a CAMEO country code column,
     and the mask of rows with an unknown code."""
-    enc = pc.dictionary_encode(column.combine_chunks())
+    enc = _one_dictionary(column)
     labels = enc.dictionary.to_pylist()
     found = _lookup(labels)
     states = sorted({iso for iso, _ in found if iso is not None})
@@ -402,6 +405,17 @@ def _map_codes(
         _count(unmapped, labels[i], str(found[i][1]), int(counts[i]))
     mask = np.isin(idx, unknown) if unknown else np.zeros(len(idx), dtype=bool)
     return out, mask
+
+
+def _one_dictionary(column: pa.ChunkedArray) -> pa.DictionaryArray:
+    """The column as one dictionary array (Arrow's reader encodes each block on its own)."""
+    if not pa.types.is_dictionary(column.type):
+        return pc.dictionary_encode(column.combine_chunks())
+    if column.num_chunks == 1:
+        return column.chunk(0)
+    if column.num_chunks == 0:
+        return pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string()))
+    return column.unify_dictionaries().combine_chunks()
 
 
 def _count(unmapped: dict[str, tuple[str, int]], code: str, kind: str, n: int) -> None:

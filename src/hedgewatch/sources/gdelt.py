@@ -146,12 +146,19 @@ def read_gdelt_export(path: str | os.PathLike[str], *, errors: str = "raise") ->
         file_digest(raw),
         len(raw),
         events,
-        rows=int(len(lines) + len(rows.bad_lines - set(lines.tolist()))),
+        rows=_row_count(lines, rows),
         unmapped=unmapped,
         problems=tuple(rows.problems),
         n_problems=rows.total,
         rejected=rows.rejected(),
     )
+
+
+def _row_count(lines: np.ndarray, rows: ProblemRows) -> int:
+    """Data rows in the file: those parsed, and those set aside before parsing."""
+    if not rows.bad_lines:
+        return len(lines)
+    return len(lines) + len(rows.bad_lines - set(lines.tolist()))
 
 
 def _unzip(p: Path) -> tuple[bytes, bytes]:
@@ -352,8 +359,9 @@ def _flag(
 
 def _dates(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """Days since 1970-01-01 of YYYYMMDD integers (few distinct values per file)."""
-    values = _np(column, np.int64, -1)
-    uniq, inverse = np.unique(values, return_inverse=True)
+    enc = pc.dictionary_encode(column.fill_null(-1).combine_chunks())  # hashing, not sorting
+    uniq = enc.dictionary.to_numpy()
+    inverse = enc.indices.to_numpy()
     epoch = dt.date(1970, 1, 1)
     days = np.zeros(len(uniq), dtype=np.int32)
     ok = np.zeros(len(uniq), dtype=bool)

@@ -87,7 +87,22 @@ class UnknownCountryError(HedgewatchError, KeyError):
 
 
 class StoreError(HedgewatchError):
-    """The store is missing, locked, or does not hold what was asked for."""
+    """The store cannot be opened, read or written (locked, read-only, damaged, misplaced).
+
+    A fault, never a finding: a report stops with this error rather than calling a claim
+    "not measurable".
+    """
+
+
+class InsufficientDataError(HedgewatchError, ValueError):
+    """The data selected is too thin for the measure asked for (an empty window, no
+    co-votes, a state with no speeches)."""
+
+
+class MissingDataError(StoreError, InsufficientDataError):
+    """The store holds no data of the kind asked for (no statements imported yet, a table
+    that is neither stored nor bundled). Data-thinness, not a fault: a report section that
+    needs it is "not measurable with loaded data"."""
 
 
 class ParameterError(HedgewatchError, ValueError):
@@ -96,11 +111,6 @@ class ParameterError(HedgewatchError, ValueError):
     Messages take the form: "The 'window' parameter of sync() must be a positive duration;
     got '-3d'."
     """
-
-
-class InsufficientDataError(HedgewatchError, ValueError):
-    """The data selected is too thin for the measure asked for (an empty window, no
-    co-votes, a state with no speeches)."""
 
 
 class ScenarioError(HedgewatchError, ValueError):

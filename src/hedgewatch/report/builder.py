@@ -12,7 +12,7 @@ import pandas as pd
 
 import hedgewatch
 from hedgewatch import countries
-from hedgewatch.errors import HedgewatchError, InsufficientDataError, ParameterError, check_param
+from hedgewatch.errors import InsufficientDataError, ParameterError, check_param
 from hedgewatch.paths import bundled_tables
 from hedgewatch.report import claims as _claims
 from hedgewatch.report import render as _render
@@ -225,7 +225,13 @@ def _run_sections(
 
 
 def run_section(key: str, title: str, target: str, ctx: Context) -> Section:
-    """Compute one section; a HedgewatchError or a missing module makes it not measurable."""
+    """Compute one section; thin data or a missing analysis module makes it not measurable.
+
+    Only :class:`~hedgewatch.errors.InsufficientDataError` (an empty window, a state with no
+    speeches, no statements imported) becomes a "not measurable" section. Every other error -
+    a store that cannot be opened or written, a damaged file, a bad parameter - propagates:
+    a fault must stop the report, never pass for a finding.
+    """
     module_name, func_name = target.split(":")
     try:
         module = __import__(module_name, fromlist=[func_name])
@@ -240,7 +246,7 @@ def run_section(key: str, title: str, target: str, ctx: Context) -> Section:
         if not (exc.name or "").startswith("hedgewatch"):
             raise
         return unmeasurable(key, title, f"the analysis module is not available ({exc}).")
-    except HedgewatchError as exc:
+    except InsufficientDataError as exc:
         return unmeasurable(key, title, str(exc))
     return section
 

@@ -350,9 +350,9 @@ def _verdict(
     }
     if claim.unmeasurable:
         return row
-    missing = {
+    missing = [  # in rule order: the reason reads the same in every run
         c.measure for c in claim.rule if c.measure not in found or not found[c.measure].measured
-    }
+    ]
     used = [found[c.measure] for c in claim.rule if c.measure in found]
     row["measurement"] = "; ".join(dict.fromkeys(m.label for m in used))
     row["figure"] = " ".join(dict.fromkeys(m.figure for m in used if m.figure))

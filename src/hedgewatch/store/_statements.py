@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from hedgewatch import countries as _countries
-from hedgewatch.errors import StoreError
+from hedgewatch.errors import MissingDataError
 from hedgewatch.store._database import Store, get_store
 
 TABLE = "statements"
@@ -48,7 +48,7 @@ def statements(
     """
     st = get_store(store)
     if not st.has_table(TABLE):
-        raise StoreError(
+        raise MissingDataError(
             f"{st.path}: no statements imported yet. Run 'hedgewatch statements "
             "import FILE...' (or hedgewatch.import_statements) first."
         )

@@ -294,35 +294,18 @@ def import_record(
     if not isinstance(record, VoteRecord):
         raise TypeError("import_record() takes a VoteRecord from hedgewatch.sources.unga")
     st = get_store(store)
-    present = set(st.tables())
-    rc, v = record.roll_calls, record.votes
-    skipped = 0
-    replaced = 0
     # An import adds to the current record; on first use that is the bundled snapshot.
-    if not {"roll_calls", "votes"} <= present and {"roll_calls", "votes"} <= set(bundled_tables()):
+    if {"roll_calls", "votes"} <= set(bundled_tables()):
         st.ensure("roll_calls", "votes")
-    if "roll_calls" in set(st.tables()):
-        old = st.query("select rcid, resolution, date from roll_calls")
-        if (rc["source"] == "undl").any():
-            old_keys = set(
-                zip(
-                    _resolution_key(old["resolution"]),
-                    pd.to_datetime(old["date"]).dt.date,
-                    strict=True,
-                )
-            )
-            keys = list(zip(_resolution_key(rc["resolution"]), rc["date"].dt.date, strict=True))
-            dup = pd.Series([k in old_keys for k in keys], index=rc.index)
-            dup &= rc["source"] == "undl"
-            skipped = int(dup.sum())
-            rc = rc[~dup]
-            v = v[v["rcid"].isin(rc["rcid"])]
-        replaced = int(rc["rcid"].isin(old["rcid"]).sum())
-    conflicts = 0
     with st.transaction() as con:
+        # Read what is stored inside the write (under the lock): a concurrent import that
+        # finished while this one waited is part of what this one merges into.
+        stored = {r[0] for r in con.execute("show tables").fetchall()}
+        rc, v, skipped, replaced = _new_part(record, con if "roll_calls" in stored else None)
         con.register("_rc", rc)
         con.register("_v", v)
-        if "roll_calls" in {r[0] for r in con.execute("show tables").fetchall()}:
+        conflicts = 0
+        if "roll_calls" in stored:
             conflicts = con.execute(_CONFLICTS_SQL).fetchone()[0]
             con.execute(_MERGED_ROLL_CALLS_SQL)
             con.execute("delete from roll_calls where rcid in (select rcid from _rc)")
@@ -347,6 +330,33 @@ def import_record(
         "conflicts": int(conflicts),
         "votes": len(v),
     }
+
+
+def _new_part(record: object, con: object) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
+    """The roll calls and votes of ``record`` to write, with the counts of skipped (UN
+    Digital Library duplicates of stored roll calls) and replaced ones, given the store's
+    connection (None when it holds no roll calls yet)."""
+    rc, v = record.roll_calls, record.votes  # type: ignore[attr-defined]
+    if con is None:
+        return rc, v, 0, 0
+    old = con.execute("select rcid, resolution, date from roll_calls").df()  # type: ignore[attr-defined]
+    skipped = 0
+    if (rc["source"] == "undl").any():
+        old_keys = set(
+            zip(
+                _resolution_key(old["resolution"]),
+                pd.to_datetime(old["date"]).dt.date,
+                strict=True,
+            )
+        )
+        keys = list(zip(_resolution_key(rc["resolution"]), rc["date"].dt.date, strict=True))
+        dup = pd.Series([k in old_keys for k in keys], index=rc.index)
+        dup &= rc["source"] == "undl"
+        skipped = int(dup.sum())
+        rc = rc[~dup]
+        v = v[v["rcid"].isin(rc["rcid"])]
+    replaced = int(rc["rcid"].isin(old["rcid"]).sum())
+    return rc, v, skipped, replaced
 
 
 def info(store: Store | str | None = None) -> dict[str, object]:

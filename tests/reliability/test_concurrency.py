@@ -1,0 +1,154 @@
+"""Concurrent use of one store: no import lost, no reader disturbed, no leftovers.
+
+Writers run in separate processes (the lock is between processes); the corpora are small cuts
+of real KCNA articles so that each test runs in seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hedgewatch.errors import MissingDataError
+from hedgewatch.report import build_report
+from hedgewatch.sources.statements import read_statements
+from hedgewatch.store import Store, statements
+
+from ._worker import REPORT
+from .conftest import spawn
+
+
+def _ids(path: Path) -> set[str]:
+    return set(read_statements(path)["statement_id"])
+
+
+def _stored(store: Path) -> set[str]:
+    try:
+        return set(statements(store=store, include_duplicates=True)["statement_id"])
+    except MissingDataError:
+        return set()
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith((".import-", ".new-")))
+
+
+def _claims(store: Path) -> list[dict]:
+    rep = build_report("PRK", ("CHN", "RUS"), store=store, **REPORT)
+    return json.loads(rep.claims.to_json(orient="records"))
+
+
+def test_four_imports_and_two_reports_at_once(seeded, store_copy, corpora, tmp_path):
+    alone_home = tmp_path / "alone"
+    alone_home.mkdir()
+    alone = _claims(Path(shutil.copyfile(seeded, alone_home / "s.duckdb")))
+
+    procs = [spawn("import", store_copy, f) for f in corpora]
+    procs += [spawn("report", store_copy) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (_, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err
+    stored = _stored(store_copy)
+    for f in corpora:
+        assert _ids(f) <= stored, f"{f.name}: an import that reported success is missing"
+    assert len(stored) == sum(len(_ids(f)) for f in corpora)
+    for out, _ in outs[4:]:
+        assert json.loads(out) == alone  # the same claims as a report run alone
+    assert _leftovers(store_copy.parent) == []
+
+
+@pytest.mark.parametrize("seed", [3, pytest.param(11, marks=pytest.mark.slow)])
+def test_kill_a_random_writer_at_a_random_moment(store_copy, corpora, seed):
+    rng = random.Random(seed)
+    procs = [spawn("import", store_copy, f) for f in corpora]
+    victim = rng.randrange(len(procs))
+    time.sleep(rng.uniform(1.0, 6.0))
+    procs[victim].send_signal(signal.SIGKILL)
+    for p in procs:
+        p.communicate(timeout=300)
+    ok = [f for f, p in zip(corpora, procs, strict=True) if p.returncode == 0]
+    assert all(p.returncode in (0, -signal.SIGKILL) for p in procs)
+
+    stored = _stored(store_copy)  # opens the store: killed writers' files are swept
+    expected = set().union(*(_ids(f) for f in ok)) if ok else set()
+    assert expected <= stored
+    extra = stored - expected
+    if procs[victim].returncode != 0:  # killed: its import is whole or absent, never half
+        assert extra in (set(), _ids(corpora[victim]))
+    else:
+        assert extra == set()
+    assert _leftovers(store_copy.parent) == []
+
+
+def test_killed_writer_leaves_the_store_and_no_file(store_copy):
+    before = Store(store_copy).meta()
+    holder = spawn("hold", store_copy, 60)
+    assert holder.stdout.readline().strip() == "holding"
+    assert _leftovers(store_copy.parent)  # the writer's copy exists while it writes
+    assert Store(store_copy).tables()  # a reader meanwhile: the copy is not swept from under it
+    assert _leftovers(store_copy.parent)
+    holder.send_signal(signal.SIGKILL)
+    holder.communicate(timeout=30)
+    st = Store(store_copy)
+    assert st.meta() == before  # opening sweeps the dead writer's files
+    assert _leftovers(store_copy.parent) == []
+
+
+def test_readers_do_not_wait_for_a_writer(store_copy):
+    holder = spawn("hold", store_copy, 30)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        t0 = time.perf_counter()
+        meta = Store(store_copy).meta()
+        n = Store(store_copy).query("select count(*) as n from votes")["n"].iloc[0]
+        assert time.perf_counter() - t0 < 3.0
+        assert "held" not in meta and n > 800_000  # the old store, whole
+    finally:
+        holder.kill()
+        holder.communicate(timeout=30)
+
+
+def test_a_waiting_writer_says_so_then_writes(store_copy, corpora):
+    holder = spawn("hold", store_copy, 4)
+    assert holder.stdout.readline().strip() == "holding"
+    writer = spawn("import", store_copy, corpora[0])
+    _, err = writer.communicate(timeout=300)
+    holder.communicate(timeout=60)
+    assert writer.returncode == 0 and holder.returncode == 0, err
+    assert f"waiting for another hedgewatch process writing {store_copy}" in err
+    assert f"pid {holder.pid}" in err
+    assert Store(store_copy).meta()["held"] == "yes"  # both writes are in the store
+    assert _ids(corpora[0]) <= _stored(store_copy)
+
+
+def test_a_writer_gives_up_after_the_timeout_naming_the_holder(store_copy, corpora):
+    holder = spawn("hold", store_copy, 60)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        cli = subprocess.run(
+            [sys.executable, "-m", "hedgewatch.cli", "statements", "import", str(corpora[0])],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={
+                **os.environ,
+                "HEDGEWATCH_HOME": str(store_copy.parent),
+                "HEDGEWATCH_LOCK_TIMEOUT": "0.5",
+            },
+        )
+    finally:
+        holder.kill()
+        holder.communicate(timeout=30)
+    assert cli.returncode != 0
+    assert "Traceback" not in cli.stderr
+    assert f"pid {holder.pid}" in cli.stderr and "HEDGEWATCH_LOCK_TIMEOUT" in cli.stderr
+    assert not (_ids(corpora[0]) & _stored(store_copy))

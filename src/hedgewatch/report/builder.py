@@ -120,6 +120,12 @@ def build_report(
     code, powers = _resolve(state, between, start)
     st = get_store(store)
     claim_set = _claim_set(claims, code, powers)
+    bad = _claims.check_settings(settings or {})
+    if bad:
+        key, reason, value = bad[0]
+        raise ParameterError(
+            f"The 'settings' parameter of build_report() has {key!r} = {value!r}: {reason}."
+        )
     merged = {**DEFAULT_SETTINGS, **(claim_set.settings or {}), **(settings or {})}
     say = progress or (lambda step, done, total: None)
     steps = _steps(sections)

@@ -121,3 +121,28 @@ def test_report_settings_are_checked(tmp_path):
     with pytest.raises(ParameterError, match="'n_boot' = -1"):
         build_report("PRK", ("CHN", "RUS"), store=tmp_path / "s.duckdb", settings={"n_boot": -1})
     assert not (tmp_path / "s.duckdb").exists() or Path(tmp_path / "s.duckdb").stat().st_size
+
+
+def test_future_and_ancient_dates_are_refused(tmp_path):
+    from hedgewatch.sources.statements import read_statements
+    from hedgewatch.sources.unga import read_undl
+
+    p = tmp_path / "s.csv"
+    p.write_text(
+        "actor,date,text\nPRK,2099-01-01,latest\nPRK,1850-06-01,oldest\nPRK,2024-08-01,fine\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFormatError) as err:
+        read_statements(p)
+    msg = str(err.value)
+    assert "line 2, column 'date': date in the future" in msg and "2099-01-01" in msg
+    assert "line 3, column 'date': date before 1900-01-01" in msg
+    kept = read_statements(p, quarantine=tmp_path / "q.csv")
+    assert kept["text"].tolist() == ["fine"]
+
+    undl = Path(__file__).parents[1] / "data" / "unga" / "2025_undl_ga_voting.csv"
+    text = undl.read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "undl.csv"
+    bad.write_text("\n".join([text[0], text[1].replace("2025-", "2099-", 1), *text[2:]]) + "\n")
+    with pytest.raises(DataFormatError, match="line 2, column 'date': date in the future"):
+        read_undl(bad)

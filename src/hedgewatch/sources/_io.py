@@ -14,6 +14,20 @@ from hedgewatch.errors import DataFormatError, Problem
 
 #: How many bad rows a reader lists before it stops collecting.
 MAX_PROBLEMS = 20
+#: Earliest date a record may carry (votes start in 1946; statements may be older).
+FIRST_DATE = pd.Timestamp("1900-01-01")
+
+
+def latest_date() -> pd.Timestamp:
+    """The latest date a record may carry: tomorrow (UTC), so that a statement published
+    today in a time zone ahead of UTC is accepted. A later date is a typo or a misparsed
+    date (``2099``), and the record is refused rather than shown as the latest one."""
+    return pd.Timestamp.now(tz="UTC").tz_localize(None).normalize() + pd.Timedelta(days=1)
+
+
+def out_of_range(dates: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Masks of dates before :data:`FIRST_DATE` and after :func:`latest_date`."""
+    return dates < FIRST_DATE, dates > latest_date()
 
 
 def read_text(path: str | Path) -> str:

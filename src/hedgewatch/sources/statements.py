@@ -37,6 +37,7 @@ import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import DataFormatError, Problem, UnknownCountryError
+from hedgewatch.sources._io import FIRST_DATE, latest_date, out_of_range
 
 COLUMNS = [
     "statement_id",
@@ -421,6 +422,7 @@ def _row_reasons(out: pd.DataFrame, df: pd.DataFrame, bad_actor: dict[str, str])
     reasons = pd.Series(None, index=out.index, dtype="object")
     raw_actor = _text_col(df, "actor")
     raw_date = df["date"] if "date" in df.columns else pd.Series(None, index=df.index)
+    too_early, too_late = out_of_range(out["date"])
     checks = [
         (
             out["text"].isna() & out["title"].isna(),
@@ -440,6 +442,18 @@ def _row_reasons(out: pd.DataFrame, df: pd.DataFrame, bad_actor: dict[str, str])
             ),
         ),
         (out["actor"].isna() & raw_actor.isna(), lambda i: ("actor", "missing actor", None)),
+        (
+            too_early,
+            lambda i: ("date", f"date before {FIRST_DATE:%Y-%m-%d}", str(raw_date.loc[i])),
+        ),
+        (
+            too_late,
+            lambda i: (
+                "date",
+                f"date in the future (after {latest_date():%Y-%m-%d})",
+                str(raw_date.loc[i]),
+            ),
+        ),
     ]
     for mask, make in reversed(checks):  # reversed so the first check's reason wins
         for i in out.index[mask.to_numpy()]:

@@ -25,6 +25,7 @@ from hedgewatch import countries
 from hedgewatch.errors import DataFormatError, Problem, UnknownCountryError
 from hedgewatch.sources._io import (
     ProblemCollector,
+    latest_date,
     read_csv_strings,
     require_columns,
     to_int,
@@ -83,6 +84,19 @@ def _finish(roll_calls: pd.DataFrame, votes: pd.DataFrame) -> VoteRecord:
     v = votes[VOTE_COLUMNS].sort_values(["rcid", "country"]).reset_index(drop=True)
     v["rcid"] = v["rcid"].astype("int64")
     return VoteRecord(rc, v)
+
+
+def _check_range(df: pd.DataFrame, dates: pd.Series, bad: ProblemCollector) -> None:
+    """Refuse votes dated before the first General Assembly or in the future."""
+    early, late = dates < FIRST_VOTE, dates > latest_date()
+    bad.add_mask(
+        df, early, "date", f"date before the first General Assembly ({FIRST_VOTE:%Y-%m-%d})"
+    )
+    bad.add_mask(df, late, "date", f"date in the future (after {latest_date():%Y-%m-%d})")
+
+
+#: The first General Assembly session opened on 10 January 1946.
+FIRST_VOTE = pd.Timestamp("1946-01-01")
 
 
 def _states(country: pd.Series, dates: pd.Series) -> pd.Series:
@@ -149,6 +163,7 @@ def read_voeten(path: str | Path) -> VoteRecord:
     date_text = df["date"].str.strip()
     dates = pd.to_datetime(date_text, format="%m/%d/%Y", errors="coerce")
     bad.add_mask(df, dates.isna() & (date_text != ""), "date", "not a m/d/Y date")
+    _check_range(df, dates, bad)
     known = set(countries._lookups()[2])
     bad.add_mask(df, ~ccode.isin(known) & ~m, "ccode", "unknown Correlates of War code")
     dup = pd.DataFrame({"r": rcid, "c": ccode}).duplicated(keep="first")
@@ -375,6 +390,7 @@ def read_undl(path: str | Path) -> VoteRecord:
     )
     dates = pd.to_datetime(df["date"].str.strip(), format="%Y-%m-%d", errors="coerce")
     bad.add_mask(df, dates.isna(), "date", "not an ISO date (YYYY-MM-DD)")
+    _check_range(df, dates, bad)
     code = df["ms_code"].str.strip().str.upper()
     iso3 = countries._lookups()[0]
     bad.add_mask(df, ~code.isin(list(iso3)), "ms_code", "unknown ISO3 member-state code")

@@ -11,19 +11,29 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hedgewatch.paths import bundled_tables
+from hedgewatch.paths import bundled_path, bundled_tables
 from hedgewatch.store import Store
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "_worker.py"
 KCNA = HERE.parent / "data" / "report" / "statements_kcna_2024_08.parquet"
+SPEAKERS = ", ".join(f"'{c}'" for c in ["PRK", "CHN", "RUS", "USA", "DDR", "DEU", "SRB", "CZE"])
 
 
 @pytest.fixture(scope="session")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store file holding the bundled tables (copied by each test)."""
+    """A store holding the bundled votes, roll calls and bridges, and the General Debate
+    speeches of a few states cut to their first 3,000 characters (the whole corpus takes
+    half a minute to load; these tests need its shape, not its text). Copied by each test."""
     store = Store(tmp_path_factory.mktemp("seed") / "hedgewatch.duckdb")
-    store.ensure(*bundled_tables())
+    store.ensure("roll_calls", "votes", "bridges")
+    speeches = str(bundled_path("speeches.parquet")).replace("'", "''")
+    with store.transaction(new_version=False) as con:
+        con.execute(
+            "create table speeches as select * replace (left(text, 3000) as text) "
+            f"from read_parquet('{speeches}') where country in ({SPEAKERS})"
+        )
+    assert set(store.tables()) >= set(bundled_tables())
     return store.path
 
 
@@ -62,6 +72,7 @@ def spawn(*args: object, env: dict[str, str] | None = None) -> subprocess.Popen[
     """Start the worker in its own process."""
     return subprocess.Popen(
         [sys.executable, str(WORKER), *map(str, args)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -91,7 +91,7 @@ def test_kill_a_random_writer_at_a_random_moment(store_copy, corpora, seed):
 
 def test_killed_writer_leaves_the_store_and_no_file(store_copy):
     before = Store(store_copy).meta()
-    holder = spawn("hold", store_copy, 60)
+    holder = spawn("hold", store_copy)
     assert holder.stdout.readline().strip() == "holding"
     assert _leftovers(store_copy.parent)  # the writer's copy exists while it writes
     assert Store(store_copy).tables()  # a reader meanwhile: the copy is not swept from under it
@@ -104,7 +104,7 @@ def test_killed_writer_leaves_the_store_and_no_file(store_copy):
 
 
 def test_readers_do_not_wait_for_a_writer(store_copy):
-    holder = spawn("hold", store_copy, 30)
+    holder = spawn("hold", store_copy)
     try:
         assert holder.stdout.readline().strip() == "holding"
         t0 = time.perf_counter()
@@ -118,20 +118,21 @@ def test_readers_do_not_wait_for_a_writer(store_copy):
 
 
 def test_a_waiting_writer_says_so_then_writes(store_copy, corpora):
-    holder = spawn("hold", store_copy, 4)
+    holder = spawn("hold", store_copy)
     assert holder.stdout.readline().strip() == "holding"
     writer = spawn("import", store_copy, corpora[0])
-    _, err = writer.communicate(timeout=300)
-    holder.communicate(timeout=60)
-    assert writer.returncode == 0 and holder.returncode == 0, err
-    assert f"waiting for another hedgewatch process writing {store_copy}" in err
-    assert f"pid {holder.pid}" in err
+    said = writer.stderr.readline()  # blocks until the writer reaches the lock and waits
+    holder.communicate(input="\n", timeout=60)  # now let the first write finish
+    out, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0 and holder.returncode == 0, said + err
+    assert f"waiting for another hedgewatch process writing {store_copy}" in said
+    assert f"pid {holder.pid}" in said
     assert Store(store_copy).meta()["held"] == "yes"  # both writes are in the store
     assert _ids(corpora[0]) <= _stored(store_copy)
 
 
 def test_a_writer_gives_up_after_the_timeout_naming_the_holder(store_copy, corpora):
-    holder = spawn("hold", store_copy, 60)
+    holder = spawn("hold", store_copy)
     try:
         assert holder.stdout.readline().strip() == "holding"
         cli = subprocess.run(

@@ -26,6 +26,12 @@ def register(app: typer.Typer) -> None:
             None, "--claims", help="Claims YAML (default: bundled for the state, or generic)."
         ),
         start: int | None = typer.Option(None, "--from", help="First year of votes analysed."),
+        historical: bool = typer.Option(
+            False,
+            "--historical",
+            help="Keep historical states apart: the USSR (SUN), Yugoslavia (YUG, SCG) and "
+            "Czechoslovakia (CSK) are not counted as RUS, SRB and CZE.",
+        ),
         powers: list[str] = typer.Argument(None, hidden=True),  # noqa: B008
     ) -> None:
         """Write a self-contained HTML report on a state between powers.
@@ -50,7 +56,13 @@ def register(app: typer.Typer) -> None:
                 bar.update(task, description=step, completed=done, total=total)
 
             rep = build_report(
-                state, chosen, out=target, claims=claims, progress=progress, start=start
+                state,
+                chosen,
+                out=target,
+                claims=claims,
+                progress=progress,
+                start=start,
+                successors={} if historical else None,
             )
         counts = rep.claims["verdict"].value_counts().to_dict()
         verdicts = ", ".join(f"{n} {v}" for v, n in counts.items())

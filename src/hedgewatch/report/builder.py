@@ -80,6 +80,7 @@ def build_report(
     start: int | None = None,
     settings: Mapping[str, Any] | None = None,
     sections: Sequence[str] | None = None,
+    successors: Mapping[str, str | None] | None = None,
 ) -> Report:
     """Compute the report on where ``state`` stands between the powers ``between``.
 
@@ -108,6 +109,11 @@ def build_report(
         ``peers``, ``n_boot``), applied over those of the claims file.
     sections
         Keys of the sections to compute and show (default all).
+    successors
+        Historical state -> continuing country, replacing
+        :data:`hedgewatch.countries.DEFAULT_SUCCESSORS` for votes and speeches; ``{}`` keeps
+        the USSR (``SUN``), Yugoslavia (``YUG``, ``SCG``) and Czechoslovakia (``CSK``) apart
+        from Russia, Serbia and the Czech Republic.
 
     Returns
     -------
@@ -134,10 +140,21 @@ def build_report(
     # Load every bundled table now: a first load bumps the data version, which would
     # invalidate cache entries written earlier in this same run.
     st.ensure(*bundled_tables())
-    votes = hedgewatch.votes(start=start, store=st)
-    _check_state(votes, code, start)
+    votes = hedgewatch.votes(start=start, successors=successors, store=st)
+    for c in (code, *powers):
+        _check_state(votes, c, start, successors)
     tracker = _Tracker(say, total)
-    ctx = Context(code, powers, st, votes, start, merged, cache=st.cached, status=tracker.status)
+    ctx = Context(
+        code,
+        powers,
+        st,
+        votes,
+        start,
+        merged,
+        cache=st.cached,
+        status=tracker.status,
+        successors=successors,
+    )
     sections_done, timings = _run_sections(steps, ctx, tracker)
     say("judging claims", total - 1, total)
     names = tuple(countries.name(p) for p in powers)
@@ -290,11 +307,29 @@ def _claims_source(cs: _claims.ClaimSet) -> str:
     return f"{cs.source} (claims file {name})" if cs.source else f"claims file {name}"
 
 
-def _check_state(votes: pd.DataFrame, code: str, start: int | None) -> None:
-    if not (votes["country"] == code).any():
-        since = f" from {start}" if start else ""
+def _check_state(
+    votes: pd.DataFrame,
+    code: str,
+    start: int | None,
+    successors: Mapping[str, str | None] | None = None,
+) -> None:
+    if (votes["country"] == code).any():
+        return
+    merged = countries.where_records_are(code, successors)
+    if merged:
+        raise InsufficientDataError(f"build_report(): {merged}")
+    since = f" from {start}" if start else ""
+    cast = votes.loc[votes["state"] == code, "country"]
+    if len(cast):  # a state the successors given merge into another
+        into = str(cast.iloc[0])
         raise InsufficientDataError(
-            f"build_report(): {code} ({countries.name(code)}) cast no recorded vote{since} in "
-            "the store. Check the code, the --from year, or import newer vote data "
-            "('hedgewatch data import')."
+            f"build_report(): {code} ({countries.name(code)})'s votes{since} are counted as "
+            f"{into} under the successors given; report on {into}, or leave {code} out of "
+            "the successors mapping."
         )
+    span = f"{votes['year'].min()} to {votes['year'].max()}" if len(votes) else "no vote"
+    raise InsufficientDataError(
+        f"build_report(): {code} ({countries.name(code)}) cast no recorded vote{since} in "
+        f"the store (the votes loaded run {span}). Check the code, the --from year, or import "
+        "newer vote data ('hedgewatch data import')."
+    )

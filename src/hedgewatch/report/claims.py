@@ -422,7 +422,10 @@ def _verdict(
     if failed:  # one measured condition fails: not supported, whatever else is missing
         row["verdict"], row["reason"] = NOT_SUPPORTED, "fails: " + "; ".join(failed)
     elif missing:
-        row["reason"] = "; ".join(dict.fromkeys(_reason(k, why) for k in missing))
+        notes = (
+            found[k].note if k in found and found[k].note else _reason(k, why) for k in missing
+        )
+        row["reason"] = "; ".join(dict.fromkeys(notes))
     else:
         row["verdict"] = SUPPORTED
     return row

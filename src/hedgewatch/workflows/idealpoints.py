@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -20,6 +20,7 @@ def fit_unga(
     store: Store | str | None = None,
     cache: bool = True,
     callback: Callable[[int, float], None] | None = None,
+    successors: Mapping[str, str | None] | None = None,
     **params: Any,
 ) -> IdealPointResult:
     """Fit :class:`DynamicIdealPoints` to the General Assembly record in the store.
@@ -41,6 +42,9 @@ def fit_unga(
         Reuse a fit of the same data and settings from the store's cache.
     callback
         Progress callback passed to :meth:`DynamicIdealPoints.fit`.
+    successors
+        Historical state -> continuing country (see :func:`hedgewatch.votes`); ``{}`` fits
+        the USSR, Yugoslavia and Czechoslovakia apart from their continuing countries.
     **params
         Estimator settings (``n_dims``, ``drift``, ...).
 
@@ -59,11 +63,13 @@ def fit_unga(
         br = extra if br is None else pd.concat([br, extra], ignore_index=True)
 
     def compute() -> pd.DataFrame:
-        v = votes(sessions=sess, store=st)
+        v = votes(sessions=sess, successors=successors, store=st)
         return model.fit(v, br, callback=callback).to_table()
 
     if not cache:
         return IdealPointResult.from_table(compute())
     n_br = 0 if br is None else len(br)
     parts = ("idealpoints-v4", sess, n_br, title_bridging, sorted(model.get_params().items()))
+    if successors is not None:
+        parts = (*parts, sorted(successors.items(), key=str))
     return IdealPointResult.from_table(st.cached("idealpoints", parts, compute))

@@ -37,6 +37,7 @@ class Context:
         None
     )
     status: Callable[[str], None] | None = None
+    successors: Mapping[str, str | None] | None = None  # None: the default successor rules
 
     def say(self, text: str) -> None:
         """Report progress inside a long section (shown beside the section's title)."""
@@ -45,6 +46,24 @@ class Context:
 
     def setting(self, name: str) -> Any:
         return self.settings.get(name, DEFAULT_SETTINGS[name])
+
+    def window_note(self, setting: str) -> str:
+        """Why the window from the year ``setting`` holds no vote of the state, or ``""``
+        when it holds some (measurements of an empty window are "not measurable")."""
+        since = int(self.setting(setting))
+        years = self.votes.loc[self.votes["country"] == self.state, "year"]
+        if len(years) and int(years.max()) >= since:
+            return ""
+        span = (
+            f"its recorded votes run {int(years.min())} to {int(years.max())}"
+            if len(years)
+            else "it has no recorded vote"
+        )
+        return (
+            f"{self.name(self.state)} ({self.state}) cast no vote from {since} on ({span}); "
+            f"set '{setting}' to an earlier year in a claims file's settings (--claims) to "
+            "measure it"
+        )
 
     def name(self, code: str) -> str:
         """Short English name of a country for labels."""
@@ -58,9 +77,12 @@ class Context:
     def cached(
         self, kind: str, parts: tuple[object, ...], compute: Callable[[], pd.DataFrame]
     ) -> pd.DataFrame:
-        """``compute()``, through the store cache when one is configured."""
+        """``compute()``, through the store cache when one is configured (the key includes
+        the successor rules: they change the votes every result is computed from)."""
         if self.cache is None:
             return compute()
+        if self.successors is not None:
+            parts = (*parts, ("successors", tuple(sorted(self.successors.items(), key=str))))
         return self.cache(kind, parts, compute)
 
     def cached_many(

@@ -115,6 +115,19 @@ def _pivot_measures(
     since = int(ctx.setting("pivot_from"))
     up = found[(found["size"] > 0) & (pd.to_numeric(found["period"]) >= since)]
     label = f"largest rise in agreement with {name} from {since} on"
+    empty = ctx.window_note("pivot_from")
+    if empty:  # no vote from pivot_from on: "no pivot" would be a verdict on no data
+        nan = float("nan")
+        return [
+            Measurement(f"pivot_{role}_size", nan, label, "alignment", note=empty),
+            Measurement(
+                f"pivot_{role}_gap_change",
+                nan,
+                f"gap change across a pivot toward {name}",
+                "alignment",
+                note=empty,
+            ),
+        ]
     if up.empty:
         return [Measurement(f"pivot_{role}_size", 0.0, label, "alignment")]
     top = up.loc[up["size"].idxmax()]
@@ -159,7 +172,9 @@ def hedging_section(ctx: Context) -> Section:
     """Position between the first two powers and free agency, by year and recent window."""
     a, b = ctx.powers[:2]
     h = yearly(ctx, (a, b))
-    w = window(ctx)
+    since = int(ctx.setting("recent_from"))
+    empty = ctx.window_note("recent_from")
+    w = None if empty else window(ctx)
     found = _cached_pivots(ctx, h, "position")
     svg_pos = figures.band_lines(
         h,
@@ -173,16 +188,20 @@ def hedging_section(ctx: Context) -> Section:
     svg_free = figures.band_lines(
         h, [("free_agency", "free agency")], ylabel="free agency", key="hedging-free"
     )
-    since = int(ctx.setting("recent_from"))
-    row = w.iloc[0]
-    measures = _window_measures(ctx, row, since) + _position_pivot_measures(ctx, found)
-    summary = _window_table(ctx, w, since)
-    text = (
-        f"Since {since}, {ctx.name(ctx.state)}'s position between {ctx.name(a)} (-1) and "
-        f"{ctx.name(b)} (+1) is {row['position']:.2f} (95% interval "
-        f"{row['position_lo']:.2f} to {row['position_hi']:.2f}); free agency "
-        f"{row['free_agency']:.3f} ({int(row['n_votes'])} common roll calls)."
-    )
+    measures = _window_measures(ctx, None if w is None else w.iloc[0], since, empty)
+    measures += _position_pivot_measures(ctx, found)
+    if w is None:
+        summary = pd.DataFrame(columns=["measure", "value", "95% interval"])
+        text = f"Recent window: {empty}."
+    else:
+        row = w.iloc[0]
+        summary = _window_table(ctx, w, since)
+        text = (
+            f"Since {since}, {ctx.name(ctx.state)}'s position between {ctx.name(a)} (-1) and "
+            f"{ctx.name(b)} (+1) is {row['position']:.2f} (95% interval "
+            f"{row['position_lo']:.2f} to {row['position_hi']:.2f}); free agency "
+            f"{row['free_agency']:.3f} ({int(row['n_votes'])} common roll calls)."
+        )
     return Section(
         "hedging",
         "Hedging index",
@@ -221,11 +240,16 @@ def _position_pivot_measures(ctx: Context, found: pd.DataFrame) -> list[Measurem
     """
     since = int(ctx.setting("pivot_from"))
     late = found[pd.to_numeric(found["period"]) >= since]
+    empty = ctx.window_note("pivot_from")
     out: list[Measurement] = []
     for role, sign in (("A", -1.0), ("B", 1.0)):
         name = ctx.name(ctx.powers["AB".index(role)])
         toward = late[sign * late["size"] > 0]
         label = f"largest shift of the hedging position toward {name} from {since} on"
+        if empty:  # no vote from pivot_from on: no pivot can be seen, none is claimed absent
+            key = f"position_pivot_{role}_size"
+            out.append(Measurement(key, float("nan"), label, "hedging-position", note=empty))
+            continue
         if toward.empty:
             out.append(Measurement(f"position_pivot_{role}_size", 0.0, label, "hedging-position"))
             continue
@@ -250,7 +274,10 @@ def _position_pivot_measures(ctx: Context, found: pd.DataFrame) -> list[Measurem
     return out
 
 
-def _window_measures(ctx: Context, row: pd.Series, since: int) -> list[Measurement]:
+def _window_measures(
+    ctx: Context, row: pd.Series | None, since: int, note: str = ""
+) -> list[Measurement]:
+    """The recent-window measurements; NaN with ``note`` when the window is empty."""
     a, b = ctx.powers[:2]
     labels = {
         "position": (
@@ -264,11 +291,14 @@ def _window_measures(ctx: Context, row: pd.Series, since: int) -> list[Measureme
     out = []
     for col, (label, fig) in labels.items():
         key = col.replace(a, "A").replace(b, "B") if col.startswith("agree_") else col
-        lo, hi = float(row[f"{col}_lo"]), float(row[f"{col}_hi"])
+        nan = float("nan")
+        value = nan if row is None else float(row[col])
+        lo = nan if row is None else float(row[f"{col}_lo"])
+        hi = nan if row is None else float(row[f"{col}_hi"])
         out += [
-            Measurement(key, float(row[col]), label, fig, lo, hi),
-            Measurement(f"{key}_lo", lo, f"{label}, lower 95% bound", fig),
-            Measurement(f"{key}_hi", hi, f"{label}, upper 95% bound", fig),
+            Measurement(key, value, label, fig, lo, hi, note=note),
+            Measurement(f"{key}_lo", lo, f"{label}, lower 95% bound", fig, note=note),
+            Measurement(f"{key}_hi", hi, f"{label}, upper 95% bound", fig, note=note),
         ]
     return out
 

@@ -25,7 +25,9 @@ def fitted(ctx: Context):
     def tick(cycle: int, _log_posterior: float) -> None:
         ctx.say(f"fitting, cycle {cycle}; cached for the next report")
 
-    return fit_unga(sessions=_sessions(ctx), store=ctx.store, callback=tick)
+    return fit_unga(
+        sessions=_sessions(ctx), store=ctx.store, callback=tick, successors=ctx.successors
+    )
 
 
 def _sessions(ctx: Context) -> list[int] | None:
@@ -46,7 +48,10 @@ def idealpoints_section(ctx: Context) -> Section:
     svg = figures.to_svg(fig, "idealpoints")
     pts = res.to_frame()
     pts = pts[pts["country"].isin(codes)]
-    last = pts[pts["session"] >= pts["session"].max() - 4]
+    own = pts.loc[pts["country"] == ctx.state, "session"]
+    # the state's last five sessions (a historical state's end before the record's)
+    last = pts[pts["session"] >= (own.max() if len(own) else pts["session"].max()) - 4]
+    last = last[last["session"] <= (own.max() if len(own) else last["session"].max())]
     wide = last.pivot_table(index="year", columns="country", values="ideal_point")
     table = last[["country", "year", "ideal_point", "lower", "upper", "n_votes"]].sort_values(
         ["year", "country"]
@@ -71,7 +76,7 @@ def idealpoints_section(ctx: Context) -> Section:
                 "One line per country; bands: intervals of the fitted positions.",
             ),
         ),
-        tables=(Table("Last five sessions", table.round(3)),),
+        tables=(Table(f"Last five sessions of {ctx.state}", table.round(3)),),
         references=REFS,
     )
 

@@ -37,7 +37,7 @@ def _import(
     )
     typer.echo(
         f"read {rep.read}, new {rep.new}, rejected {rep.rejected}"
-        + (f" (see {quarantine})" if rep.rejected else "")
+        + (f" (written to {', '.join(rep.quarantined)})" if rep.quarantined else "")
         + f", near-duplicates {rep.duplicates}, statements in store {rep.total}"
     )
 

@@ -15,13 +15,15 @@ from hedgewatch.store import Store, add_statements
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What an import did: records read, new, rejected (quarantined), duplicates, total."""
+    """What an import did: records read, new, rejected (quarantined), duplicates, total,
+    and the quarantine files written."""
 
     read: int
     new: int
     rejected: int
     duplicates: int
     total: int
+    quarantined: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """One-row table of the counts."""
@@ -64,4 +66,5 @@ def import_statements(
         rejected=int(new.attrs.get("rejected", 0)),
         duplicates=int(marked["duplicate_of"].notna().sum()),
         total=len(marked),
+        quarantined=tuple(new.attrs.get("quarantined", ())),
     )

@@ -8,13 +8,14 @@ who wants an answer in one call:
 * :func:`align`, :func:`hedge` (:class:`HedgingResult`) - alignment from the stored votes;
 * :func:`fit_unga` - dynamic ideal points of the stored record, cached in the store;
 * :func:`import_statements` (:class:`ImportReport`) - read corpora, mark duplicates, add;
-* :func:`import_file` - read a vote file in any supported layout and import it.
+* :func:`import_file` - read a vote file in any supported layout and import it;
+* :func:`update_votes` - download the newest official vote file (verified) and import it.
 """
 
 from __future__ import annotations
 
 from hedgewatch.workflows.alignment import HedgingResult, align, hedge
-from hedgewatch.workflows.data import import_file
+from hedgewatch.workflows.data import import_file, update_votes
 from hedgewatch.workflows.idealpoints import fit_unga
 from hedgewatch.workflows.statements import ImportReport, import_statements
 
@@ -26,4 +27,5 @@ __all__ = [
     "hedge",
     "import_file",
     "import_statements",
+    "update_votes",
 ]

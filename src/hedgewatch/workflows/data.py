@@ -1,8 +1,13 @@
-"""One-call data workflow: read a vote file in any supported layout and import it."""
+"""One-call data workflows: import a vote file in any supported layout; fetch and import the
+newest official file."""
 
 from __future__ import annotations
 
-from hedgewatch.errors import ParameterError
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from hedgewatch.errors import DataFormatError, ParameterError
 from hedgewatch.store import Store, import_record, write_bridges
 
 
@@ -32,3 +37,31 @@ def import_file(
         )
     record = src.READERS[fmt](path)
     return import_record(record, store=store, provenance=f"{fmt}:{path}")
+
+
+def update_votes(
+    record_url: str | None = None,
+    *,
+    dest: str | os.PathLike[str] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    store: Store | str | None = None,
+) -> tuple[Path, dict[str, int]]:
+    """Download the newest UN Digital Library voting file (verified; see
+    :mod:`hedgewatch.sources.download`) and import it.
+
+    A file that downloads whole but does not import (a bad row) is deleted, so the next
+    update downloads it again instead of reusing it.
+
+    Returns
+    -------
+    ``(path of the kept download, import counts)``.
+    """
+    from hedgewatch.sources.download import discard, fetch_undl_votes
+
+    path = fetch_undl_votes(record_url, dest, progress=progress)
+    try:
+        counts = import_file(str(path), format="undl", store=store)
+    except DataFormatError:
+        discard(path)
+        raise
+    return path, counts

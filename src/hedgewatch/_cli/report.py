@@ -39,22 +39,14 @@ def register(app: typer.Typer) -> None:
         Alignment, hedging, ideal points, rhetoric, statements, strategic models, and a
         verdict on each claim.
         """
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
+        from hedgewatch._cli._progress import progress_on_stderr
         from hedgewatch.report import build_report
 
         chosen = [*between[: 1 if powers else None], *(powers or [])]
         if between == ["CHN", "RUS"] and powers:
             chosen = list(powers)
         target = out or Path(f"{state.upper()}_report.html")
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), transient=True
-        ) as bar:
-            task = bar.add_task("starting", total=1)
-
-            def progress(step: str, done: int, total: int) -> None:
-                bar.update(task, description=step, completed=done, total=total)
-
+        with progress_on_stderr() as progress:
             rep = build_report(
                 state,
                 chosen,

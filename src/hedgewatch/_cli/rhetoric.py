@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import itertools
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +43,6 @@ def _convergence_table(results: list[pd.DataFrame], last: int, backend: str) -> 
 
 
 def _trend(r: pd.DataFrame) -> object | None:
-    from hedgewatch.errors import InsufficientDataError
     from hedgewatch.rhetoric import convergence_trend
 
     try:
@@ -127,9 +125,9 @@ def register(app: typer.Typer) -> None:
         Similarity per year with bootstrap intervals, trend, change points, nearest
         neighbours and shared narratives.
         """
-        from hedgewatch import countries as _countries
         from hedgewatch import rhetoric as rh
-        from hedgewatch.store import speeches
+        from hedgewatch._cli._progress import progress_on_stderr
+        from hedgewatch.workflows import compare_rhetoric
 
         if not 2 <= len(countries) <= 3:
             raise ParameterError(
@@ -141,29 +139,18 @@ def register(app: typer.Typer) -> None:
                 f"The '--backend' option must be tfidf or embeddings; got {backend!r}. "
                 "Omit --backend to use tfidf."
             )
-        codes = [_countries.resolve(c, where="rhetoric") for c in countries]
-        corpus = speeches(start=start, end=end)
-        if corpus.empty:
-            raise InsufficientDataError(
-                f"No General Debate speeches between {start} and {end or 'now'}; "
-                "the bundled corpus covers 1946-2024."
-            )
-        with console.status("Comparing speeches..."):
-            results = [
-                rh.convergence(corpus, a, b, backend=backend, n_boot=n_boot)
-                for a, b in itertools.combinations(codes, 2)
-            ]
-            latest = int(corpus.loc[corpus["country"] == codes[0], "year"].max())
-            # Neighbours need every speech of the year: TF-IDF, as embedding ~190 speeches on
-            # a CPU takes many minutes.
-            nn = rh.nearest_neighbours(corpus, codes[0], latest)
-            nar = rh.shared_narratives(
-                corpus,
-                codes[0],
-                codes[1],
-                contrast=codes[2] if len(codes) == 3 else None,
+        with progress_on_stderr() as progress:
+            res = compare_rhetoric(
+                countries,
+                start=start,
+                end=end,
+                backend=backend,
+                n_boot=n_boot,
                 n_terms=terms,
+                progress=progress,
             )
+        codes, results = res.countries, res.pairs()
+        nn, latest, nar = res.neighbours, res.neighbours_year, res.narratives
         console.print(_convergence_table(results, last, backend))
         console.print(_trend_table(results))
         console.print(_neighbours_table(nn, codes[0], latest))

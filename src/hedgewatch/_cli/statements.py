@@ -30,11 +30,18 @@ def _import(
     ] = None,
 ) -> None:
     """Import statements atomically; near-duplicates are marked, nothing is dropped."""
+    from hedgewatch._cli._progress import progress_on_stderr
     from hedgewatch.workflows import import_statements
 
-    rep = import_statements(
-        files, actor=actor, source=source, language=language, quarantine=quarantine
-    )
+    with progress_on_stderr() as progress:
+        rep = import_statements(
+            files,
+            actor=actor,
+            source=source,
+            language=language,
+            quarantine=quarantine,
+            progress=progress,
+        )
     typer.echo(
         f"read {rep.read}, new {rep.new}, rejected {rep.rejected}"
         + (f" (written to {', '.join(rep.quarantined)})" if rep.quarantined else "")
@@ -65,25 +72,29 @@ def _sync(
     """Narratives the actors take up within WINDOW days of each other, beyond chance."""
     import pandas as pd
 
+    from hedgewatch._cli._progress import progress_on_stderr
     from hedgewatch.statements import synchronisation
     from hedgewatch.store import statements
 
     # load a little before --from so that onsets near its start have context
     ctx = None if start is None else pd.Timestamp(start) - pd.Timedelta(days=120)
-    df = statements(actors, start=ctx, end=end)
-    r = synchronisation(
-        df,
-        actors,
-        window=window,
-        start=start,
-        end=end,
-        quiet=quiet,
-        method=method,
-        null=null,
-        block=block,
-        n_perm=n_perm,
-        seed=seed,
-    )
+    with progress_on_stderr() as progress:
+        progress("loading statements", 0, 0)
+        df = statements(actors, start=ctx, end=end)
+        r = synchronisation(
+            df,
+            actors,
+            window=window,
+            start=start,
+            end=end,
+            quiet=quiet,
+            method=method,
+            null=null,
+            block=block,
+            n_perm=n_perm,
+            seed=seed,
+            progress=progress,
+        )
     typer.echo(
         f"{r.start:%Y-%m-%d} to {r.end:%Y-%m-%d}, window {r.window} d, quiet {r.quiet} d, "
         f"narratives: {r.method}, null: {r.null} ({r.n_null} draws)"

@@ -30,7 +30,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -134,8 +134,11 @@ def read_many(
     source: str | None = None,
     language: str | None = None,
     quarantine: str | os.PathLike[str] | None = None,
+    on_file: Callable[[int, Path], None] | None = None,
 ) -> pd.DataFrame:
     """Read several corpora and concatenate them (validating all before returning any).
+
+    ``on_file(i, path)`` is called before the ``i``-th file (0-based) is read.
 
     With ``quarantine``, each file's rejected records go to one file beside ``quarantine``
     named ``<stem>.<n>.csv`` when there are several inputs; a target that is one of the
@@ -144,7 +147,9 @@ def read_many(
     paths = [Path(p) for p in paths]
     targets = _quarantine_files(paths, quarantine)
     frames, problems, total = [], [], 0
-    for p, q in zip(paths, targets, strict=True):
+    for i, (p, q) in enumerate(zip(paths, targets, strict=True)):
+        if on_file is not None:
+            on_file(i, p)
         try:
             frames.append(
                 read_statements(p, actor=actor, source=source, language=language, quarantine=q)

@@ -37,6 +37,7 @@ days, independent of the number of statements.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -367,6 +368,7 @@ def synchronisation(
     min_onsets: int = 2,
     method: str = "auto",
     narratives_result: NarrativeResult | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> SyncResult:
     """Narratives that two or more actors take up within ``window`` days, beyond chance.
 
@@ -401,6 +403,9 @@ def synchronisation(
         Narrative representation: ``"auto"``, ``"phrases"``, ``"tfidf"`` or ``"concepts"``.
     narratives_result
         Narratives already found for these statements (skips that stage).
+    progress
+        Called as ``progress(step, done, total)`` before the narratives are found and before
+        each pair is tested.
 
     Returns
     -------
@@ -446,13 +451,17 @@ def synchronisation(
     lo, hi = _bounds(df, acts, start, end)
     firsts = df.groupby("actor")["date"].min()
     sel = df[(df["date"] >= lo - pd.Timedelta(days=q)) & (df["date"] <= hi)]
+    pairs = list(combinations(acts, 2))
+    say = progress or (lambda step, done, total: None)
+    say(f"finding narratives in {len(sel):,} statements", 0, len(pairs) + 1)
     nr = narratives_result or narratives(sel, method=method, seed=seed)
     member = nr.membership
     K, T = int(nr.narratives["narrative"].max()) + 1, (hi - lo).days + 1
     onsets = {a: _onsets_for(member, a, firsts[a], lo, K, T, q) for a in acts}
     labels = nr.narratives.set_index("narrative")["label"]
     summaries, overall, events = [], [], []
-    for a, b in combinations(acts, 2):
+    for i, (a, b) in enumerate(pairs, start=1):
+        say(f"testing {a}-{b} against {n_perm} null draws", i, len(pairs) + 1)
         r = permutation_test(
             onsets[a], onsets[b], w, null=null, n_perm=n_perm, seed=seed, block=blk
         )

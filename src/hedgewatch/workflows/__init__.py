@@ -7,6 +7,8 @@ who wants an answer in one call:
 
 * :func:`align`, :func:`hedge` (:class:`HedgingResult`) - alignment from the stored votes;
 * :func:`fit_unga` - dynamic ideal points of the stored record, cached in the store;
+* :func:`compare_rhetoric` (:class:`RhetoricResult`) - speech convergence, neighbours and
+  shared narratives of two or three states, cached in the store;
 * :func:`import_statements` (:class:`ImportReport`) - read corpora, mark duplicates, add;
 * :func:`import_file` - read a vote file in any supported layout and import it;
 * :func:`update_votes` - download the newest official vote file (verified) and import it.
@@ -17,12 +19,15 @@ from __future__ import annotations
 from hedgewatch.workflows.alignment import HedgingResult, align, hedge
 from hedgewatch.workflows.data import import_file, update_votes
 from hedgewatch.workflows.idealpoints import fit_unga
+from hedgewatch.workflows.rhetoric import RhetoricResult, compare_rhetoric
 from hedgewatch.workflows.statements import ImportReport, import_statements
 
 __all__ = [
     "HedgingResult",
     "ImportReport",
+    "RhetoricResult",
     "align",
+    "compare_rhetoric",
     "fit_unga",
     "hedge",
     "import_file",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -38,6 +38,7 @@ def import_statements(
     language: str | None = None,
     quarantine: str | os.PathLike[str] | None = None,
     store: Store | str | os.PathLike[str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportReport:
     """Read corpora, mark near-duplicates over old and new records, write the table at once.
 
@@ -51,15 +52,34 @@ def import_statements(
         Write rejected records there instead of failing (see the reader).
     store
         The store (default: the user's).
+    progress
+        Called as ``progress(step, done, total)`` before each file is read and before the
+        near-duplicates are marked and the store written.
 
     Returns
     -------
     ImportReport
     """
-    new = read_many(paths, actor=actor, source=source, language=language, quarantine=quarantine)
+    paths = list(paths)
+    say = progress or (lambda step, done, total: None)
+    total = len(paths) + 1
+
+    def reading(i: int, path: object) -> None:
+        say(f"reading {path}", i, total)
+
+    new = read_many(
+        paths,
+        actor=actor,
+        source=source,
+        language=language,
+        quarantine=quarantine,
+        on_file=reading,
+    )
+    say(f"marking near-duplicates and writing {len(new):,} records", len(paths), total)
     added, marked = add_statements(
         new, mark_duplicates, provenance=",".join(str(p) for p in paths), store=store
     )
+    say("done", total, total)
     return ImportReport(
         read=len(new),
         new=added,

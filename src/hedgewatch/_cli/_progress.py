@@ -11,6 +11,7 @@ Standard output carries only the command's results, so it can be piped.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import threading
 import time
@@ -21,7 +22,9 @@ from collections.abc import Callable, Iterator
 Progress = Callable[[str, int, int], None]
 
 _MIN_INTERVAL = 1.0  # seconds between two plain lines of one step
-_QUIET_START = 2.0  # seconds before the first plain line
+#: Seconds before the first plain line (``$HEDGEWATCH_PROGRESS_DELAY``; 0 shows every step).
+ENV_DELAY = "HEDGEWATCH_PROGRESS_DELAY"
+_QUIET_START = 2.0
 
 
 @contextlib.contextmanager
@@ -54,23 +57,27 @@ def progress_on_stderr(title: str = "") -> Iterator[Progress]:
 
 class _PlainLines:
     """Plain progress lines: one per step, at most one a second within a step, and none in
-    the first :data:`_QUIET_START` seconds (a quick command, or one that fails at once,
+    the first two seconds (a quick command, or one that fails at once,
     prints only its result or its one-line error)."""
 
     def __init__(self, title: str) -> None:
         self.title, self.t0 = title, time.monotonic()
+        try:
+            self.quiet = max(0.0, float(os.environ.get(ENV_DELAY, _QUIET_START)))
+        except ValueError:
+            self.quiet = _QUIET_START
         self.shown: str | None = None
         self.at = 0.0
         self.pending: str | None = None
         self.lock = threading.Lock()
-        self.timer = threading.Timer(_QUIET_START, self._flush)
+        self.timer = threading.Timer(self.quiet, self._flush)
         self.timer.daemon = True
         self.timer.start()
 
     def step(self, step: str, done: int, total: int) -> None:
         text = f"[{done}/{total}] {step}" if total else step
         with self.lock:
-            if time.monotonic() - self.t0 < _QUIET_START:
+            if time.monotonic() - self.t0 < self.quiet:
                 self.pending = text
                 return
             if step == self.shown and time.monotonic() - self.at < _MIN_INTERVAL:

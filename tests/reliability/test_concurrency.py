@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from hedgewatch.errors import MissingDataError
@@ -153,3 +154,47 @@ def test_a_writer_gives_up_after_the_timeout_naming_the_holder(store_copy, corpo
     assert "Traceback" not in cli.stderr
     assert f"pid {holder.pid}" in cli.stderr and "HEDGEWATCH_LOCK_TIMEOUT" in cli.stderr
     assert not (_ids(corpora[0]) & _stored(store_copy))
+
+
+def test_a_reader_needing_a_bundled_table_does_not_wait_for_a_writer(tmp_path):
+    fresh = tmp_path / "fresh" / "hedgewatch.duckdb"
+    Store(fresh).meta()  # an empty store: no bundled table loaded yet
+    holder = spawn("hold", fresh)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        t0 = time.perf_counter()
+        bridges = Store(fresh).table("bridges")  # served from the package, not loaded
+        assert time.perf_counter() - t0 < 5.0 and len(bridges) == 955
+    finally:
+        holder.communicate(input="\n", timeout=60)
+    assert holder.returncode == 0
+    con = duckdb.connect(str(fresh), read_only=True)
+    try:  # the reader did not write the table into the file
+        assert "bridges" not in {r[0] for r in con.execute("show tables").fetchall()}
+    finally:
+        con.close()
+
+
+def test_a_vote_import_that_waited_keeps_the_bundled_record(tmp_path):
+    """On a fresh store the first vote import starts from the bundled snapshot even when it
+    had to wait for another writer (it loads the snapshot inside its own write)."""
+    home = tmp_path / "fresh"
+    fresh = home / "hedgewatch.duckdb"
+    Store(fresh).meta()
+    holder = spawn("hold", fresh)
+    assert holder.stdout.readline().strip() == "holding"
+    undl = Path(__file__).parents[1] / "data" / "unga" / "2025_undl_ga_voting.csv"
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "hedgewatch.cli", "data", "import", str(undl)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "HEDGEWATCH_HOME": str(home)},
+    )
+    said = cli.stderr.readline()
+    holder.communicate(input="\n", timeout=60)
+    _, err = cli.communicate(timeout=300)
+    assert cli.returncode == 0, said + err
+    assert "waiting for another hedgewatch process" in said
+    n = Store(fresh).query("select count(*) as n from roll_calls")["n"].iloc[0]
+    assert n == 6203 + 3

@@ -24,7 +24,9 @@ store exactly as it was; the killed process's temporary file is removed on the n
 no writer holds the lock.
 
 Readers never wait. They open the file read-only and see the old file until the
-:func:`os.replace`, the new one after: never a half-written store. A failed open (a writer of
+:func:`os.replace`, the new one after: never a half-written store. A reader that needs a
+bundled table the file does not hold yet, while another process writes, reads it from the
+package's Parquet file instead of waiting to load it. A failed open (a writer of
 an older hedgewatch holding the file) is retried for a few seconds before it becomes an error.
 
 The cache never touches the database file: an entry is a Parquet file written to a temporary
@@ -88,6 +90,10 @@ class _ReadOnlyError(StoreError):
     """The store's file or folder cannot be written."""
 
 
+class _BusyError(StoreError):
+    """Another process holds the write lock (raised only when not waiting for it)."""
+
+
 class Store:
     """A hedgewatch store on disk.
 
@@ -111,6 +117,7 @@ class Store:
         self.path = Path(path) if path is not None else store_path()
         self.lock_timeout = lock_timeout
         self._read_only: str | None = None  # why, once a write was found impossible
+        self._from_package = False  # bundled tables served from the package (writer busy)
         self._swept = False
 
     def __repr__(self) -> str:
@@ -147,7 +154,7 @@ class Store:
             self._create_empty()
         con = self._open()
         try:
-            if self._read_only is not None:
+            if self._read_only is not None or self._from_package:
                 _serve_bundled(con)
             yield con
         finally:
@@ -168,8 +175,9 @@ class Store:
         """Make sure tables exist, loading them from the bundled snapshot where missing.
 
         Raises :class:`~hedgewatch.errors.MissingDataError` naming what to import when a table
-        is neither in the store nor bundled. In a read-only store the bundled tables are read
-        from the package instead (see the module's notes).
+        is neither in the store nor bundled. In a read-only store, or while another process
+        writes (a reader never waits for a writer), the bundled tables are read from the
+        package instead (see the module's notes).
         """
         present = set(self.tables())
         missing = [n for n in names if n not in present]
@@ -185,16 +193,12 @@ class Store:
         # Loading package data does not change any data a cached result was computed from
         # (a computation needing the table would have loaded it), so the version stays.
         try:
-            with self.transaction(new_version=False) as con:
-                # DuckDB would otherwise hold a whole decompressed table (the speeches: ~0.7
-                # GiB) in memory until the commit; with a limit it writes blocks as it goes.
-                con.execute(f"set memory_limit = '{_LOAD_MEMORY_LIMIT}'")
-                have = {r[0] for r in con.execute("show tables").fetchall()}
-                for n in missing:
-                    if n not in have:  # another process may have loaded it while we waited
-                        _load_parquet(con, n, bundled_path(f"{n}.parquet"))
+            with self.transaction(new_version=False, wait=False) as con:
+                load_bundled(con, missing)
         except _ReadOnlyError as exc:
             self._note_read_only(str(exc.args[0]))
+        except _BusyError:
+            self._from_package = True  # loaded into the file by a later run
 
     def query(
         self,
@@ -221,13 +225,15 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self, new_version: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(
+        self, new_version: bool = True, *, wait: bool = True
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A writable connection on a copy of the store, swapped in atomically on success.
 
         The write lock is held from before the copy until after the swap: another writer
         waits (see the module's notes). If the block raises (or the process dies), the store
         file is not touched. With ``new_version`` (the default) the data version goes up and
-        cached results are dropped.
+        cached results are dropped. With ``wait=False`` a busy lock raises at once.
 
         Raises
         ------
@@ -238,7 +244,7 @@ class Store:
         if reason is not None:
             self._read_only = reason
             raise _ReadOnlyError(_read_only_message(self.path, reason))
-        with self._write_lock():
+        with self._write_lock(wait=wait):
             self._sweep(locked=True)
             if not self.path.exists():
                 self._create_empty()
@@ -407,7 +413,7 @@ class Store:
             )
 
     @contextlib.contextmanager
-    def _write_lock(self) -> Iterator[None]:
+    def _write_lock(self, wait: bool = True) -> Iterator[None]:
         key = str(self.path.resolve())
         held = getattr(_writing, "stores", set())
         if key in held:
@@ -424,6 +430,8 @@ class Store:
             try:
                 lock.acquire(timeout=0)
             except Timeout:
+                if not wait:
+                    raise _BusyError(f"{self.path}: another process is writing") from None
                 holder = self._holder()
                 log.warning(
                     "hedgewatch: waiting for another hedgewatch process writing %s%s "
@@ -647,6 +655,20 @@ def _bump_version(con: duckdb.DuckDBPyConnection) -> None:
     # a random token too: a store restored from a copy never reuses another's cache keys
     con.execute("insert or replace into meta values ('data_token', ?)", [uuid.uuid4().hex])
     con.execute("drop table if exists cache")  # the in-file cache of hedgewatch <= 0.1
+
+
+def load_bundled(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> None:
+    """Inside a transaction: load the bundled tables among ``names`` that the store lacks."""
+    have = {r[0] for r in con.execute("show tables").fetchall()}
+    todo = [n for n in names if n not in have and n in set(bundled_tables())]
+    if not todo:
+        return
+    # DuckDB would otherwise hold a whole decompressed table (the speeches: ~0.7 GiB) in
+    # memory until the commit; with a limit it writes blocks to the file as it goes.
+    con.execute(f"set memory_limit = '{_LOAD_MEMORY_LIMIT}'")
+    for n in todo:
+        _load_parquet(con, n, bundled_path(f"{n}.parquet"))
+    con.execute("reset memory_limit")
 
 
 def _load_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:

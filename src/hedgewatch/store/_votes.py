@@ -21,8 +21,7 @@ import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import ParameterError
-from hedgewatch.paths import bundled_tables
-from hedgewatch.store._database import Store, get_store
+from hedgewatch.store._database import Store, get_store, load_bundled
 
 #: Voeten's six issue codes and their names.
 ISSUES: dict[str, str] = {
@@ -294,10 +293,9 @@ def import_record(
     if not isinstance(record, VoteRecord):
         raise TypeError("import_record() takes a VoteRecord from hedgewatch.sources.unga")
     st = get_store(store)
-    # An import adds to the current record; on first use that is the bundled snapshot.
-    if {"roll_calls", "votes"} <= set(bundled_tables()):
-        st.ensure("roll_calls", "votes")
     with st.transaction() as con:
+        # An import adds to the current record; on first use that is the bundled snapshot.
+        load_bundled(con, ("roll_calls", "votes"))
         # Read what is stored inside the write (under the lock): a concurrent import that
         # finished while this one waited is part of what this one merges into.
         stored = {r[0] for r in con.execute("show tables").fetchall()}

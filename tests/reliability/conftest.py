@@ -20,6 +20,14 @@ KCNA = HERE.parent / "data" / "report" / "statements_kcna_2024_08.parquet"
 SPEAKERS = ", ".join(f"'{c}'" for c in ["PRK", "CHN", "RUS", "USA", "DDR", "DEU", "SRB", "CZE"])
 
 
+@pytest.fixture(autouse=True)
+def _no_progress_lines(monkeypatch):
+    """Commands run here print no progress lines (a slow machine would otherwise show some
+    before an error), so that a test can check the one line of an error; the progress tests
+    set HEDGEWATCH_PROGRESS_DELAY themselves."""
+    monkeypatch.setenv("HEDGEWATCH_PROGRESS_DELAY", "3600")
+
+
 @pytest.fixture(scope="session")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the bundled votes, roll calls and bridges, and the General Debate

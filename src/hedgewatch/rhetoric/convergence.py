@@ -29,7 +29,7 @@ detection methods", Signal Processing 167.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -215,6 +215,7 @@ def convergence_pairs(
     level: float = 0.95,
     cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    rngs: Mapping[tuple[str, str], np.random.Generator] | None = None,
     func: str = "convergence_pairs",
 ) -> dict[tuple[str, str], pd.DataFrame]:
     """:func:`convergence` of several pairs of states, each year represented once.
@@ -231,6 +232,11 @@ def convergence_pairs(
         ``(a, b)`` pairs of distinct states (ISO3 codes or names).
     progress
         Called as ``progress(years done, years)`` after each year.
+    rngs
+        The bootstrap's random generators, one per pair (ISO3 codes), drawn from in year
+        order; default one per pair seeded with ``seed``. Passing the same generators to
+        calls on consecutive spans of years gives the figures of one call on the whole span,
+        so a long series can be computed a few years of speeches at a time (memory).
     func
         Name shown in parameter errors.
 
@@ -260,14 +266,14 @@ def convergence_pairs(
     if be.context_free:  # embeddings: no need to encode the other speakers
         speeches = speeches[speeches["country"].isin({c for p in codes for c in p})]
     # One generator per pair, drawn over that pair's years in order: as if run alone.
-    rngs = {p: np.random.default_rng(seed) for p in codes}
+    gens = {p: np.random.default_rng(seed) for p in codes} if rngs is None else dict(rngs)
     rows: dict[tuple[str, str], list[tuple[object, ...]]] = {p: [] for p in codes}
     todo = sorted(set().union(*years.values()))
     for i, y in enumerate(todo, start=1):
         yv = year_vectors(speeches, y, be, keep=cache)
         for p in codes:
             if y in years[p]:
-                rows[p].append(_year_row(yv, *p, n_boot, level, rngs[p]))
+                rows[p].append(_year_row(yv, *p, n_boot, level, gens[p]))
         if progress is not None:
             progress(i, len(todo))
     return {p: pd.DataFrame(rows[p], columns=_COLUMNS) for p in codes}

@@ -51,6 +51,8 @@ class Context:
         """Why the window from the year ``setting`` holds no vote of the state, or ``""``
         when it holds some (measurements of an empty window are "not measurable")."""
         since = int(self.setting(setting))
+        if "country" not in self.votes:
+            return ""
         years = self.votes.loc[self.votes["country"] == self.state, "year"]
         if len(years) and int(years.max()) >= since:
             return ""

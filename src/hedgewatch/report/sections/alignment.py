@@ -115,7 +115,7 @@ def _pivot_measures(
     since = int(ctx.setting("pivot_from"))
     up = found[(found["size"] > 0) & (pd.to_numeric(found["period"]) >= since)]
     label = f"largest rise in agreement with {name} from {since} on"
-    empty = ctx.window_note("pivot_from")
+    empty = _empty_window(ctx, h, since)
     if empty:  # no vote from pivot_from on: "no pivot" would be a verdict on no data
         nan = float("nan")
         return [
@@ -189,7 +189,7 @@ def hedging_section(ctx: Context) -> Section:
         h, [("free_agency", "free agency")], ylabel="free agency", key="hedging-free"
     )
     measures = _window_measures(ctx, None if w is None else w.iloc[0], since, empty)
-    measures += _position_pivot_measures(ctx, found)
+    measures += _position_pivot_measures(ctx, found, h)
     if w is None:
         summary = pd.DataFrame(columns=["measure", "value", "95% interval"])
         text = f"Recent window: {empty}."
@@ -231,7 +231,19 @@ def hedging_section(ctx: Context) -> Section:
     )
 
 
-def _position_pivot_measures(ctx: Context, found: pd.DataFrame) -> list[Measurement]:
+def _empty_window(ctx: Context, h: pd.DataFrame, since: int) -> str:
+    """Why the yearly series ``h`` has no year from ``since`` on ("" when it has some)."""
+    if (pd.to_numeric(h["period"]) >= since).any():
+        return ""
+    return ctx.window_note("pivot_from") or (
+        f"no year from {since} on with enough common roll calls; set 'pivot_from' to an "
+        "earlier year in a claims file's settings (--claims) to measure it"
+    )
+
+
+def _position_pivot_measures(
+    ctx: Context, found: pd.DataFrame, h: pd.DataFrame
+) -> list[Measurement]:
     """The largest change point of the position toward each power since ``pivot_from``.
 
     The position axis runs from A (-1) to B (+1), so a shift toward B is a positive change
@@ -240,7 +252,7 @@ def _position_pivot_measures(ctx: Context, found: pd.DataFrame) -> list[Measurem
     """
     since = int(ctx.setting("pivot_from"))
     late = found[pd.to_numeric(found["period"]) >= since]
-    empty = ctx.window_note("pivot_from")
+    empty = _empty_window(ctx, h, since)
     out: list[Measurement] = []
     for role, sign in (("A", -1.0), ("B", 1.0)):
         name = ctx.name(ctx.powers["AB".index(role)])

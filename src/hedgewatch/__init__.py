@@ -55,6 +55,9 @@ _LAZY: dict[str, str] = {
     "similarity": "hedgewatch.rhetoric",
     "convergence": "hedgewatch.rhetoric",
     "convergence_many": "hedgewatch.rhetoric",
+    "convergence_pairs": "hedgewatch.rhetoric",
+    "compare_rhetoric": "hedgewatch.workflows",
+    "RhetoricResult": "hedgewatch.workflows",
     "nearest_neighbours": "hedgewatch.rhetoric",
     "shared_narratives": "hedgewatch.rhetoric",
     "speech_positions": "hedgewatch.rhetoric",
@@ -111,6 +114,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from hedgewatch.report import Report, build_report  # noqa: F401
     from hedgewatch.rhetoric import (  # noqa: F401
         convergence,
+        convergence_many,
+        convergence_pairs,
         nearest_neighbours,
         plot_convergence,
         shared_narratives,
@@ -135,7 +140,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from hedgewatch.workflows import (  # noqa: F401
         HedgingResult,
         ImportReport,
+        RhetoricResult,
         align,
+        compare_rhetoric,
         fit_unga,
         hedge,
         import_statements,

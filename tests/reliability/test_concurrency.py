@@ -198,3 +198,41 @@ def test_a_vote_import_that_waited_keeps_the_bundled_record(tmp_path):
     assert "waiting for another hedgewatch process" in said
     n = Store(fresh).query("select count(*) as n from roll_calls")["n"].iloc[0]
     assert n == 6203 + 3
+
+
+def _hold_in_place(path: Path, seconds: float) -> subprocess.Popen[str]:
+    """A process that opens the store read-write in place (as hedgewatch <= 0.1 did for cache
+    writes), holding DuckDB's file lock for ``seconds``."""
+    code = (
+        "import duckdb, sys, time\n"
+        f"con = duckdb.connect({str(path)!r})\n"
+        "print('open', flush=True)\n"
+        f"time.sleep({seconds})\n"
+        "con.close()\n"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def test_a_briefly_locked_store_is_retried_not_reported(store_copy):
+    other = _hold_in_place(store_copy, 1.0)
+    assert other.stdout.readline().strip() == "open"
+    meta = Store(store_copy).meta()  # retried until the other program let go
+    assert "data_version" in meta
+    other.communicate(timeout=60)
+
+
+def test_a_store_locked_for_long_is_one_error(store_copy):
+    from hedgewatch.errors import StoreError
+
+    other = _hold_in_place(store_copy, 30.0)
+    try:
+        assert other.stdout.readline().strip() == "open"
+        t0 = time.perf_counter()
+        with pytest.raises(StoreError, match="another program holds it"):
+            Store(store_copy).meta()
+        assert time.perf_counter() - t0 < 10
+    finally:
+        other.kill()
+        other.communicate(timeout=30)

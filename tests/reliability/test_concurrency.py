@@ -175,6 +175,7 @@ def test_a_reader_needing_a_bundled_table_does_not_wait_for_a_writer(tmp_path):
         con.close()
 
 
+@pytest.mark.slow
 def test_a_vote_import_that_waited_keeps_the_bundled_record(tmp_path):
     """On a fresh store the first vote import starts from the bundled snapshot even when it
     had to wait for another writer (it loads the snapshot inside its own write)."""

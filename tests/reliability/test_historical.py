@@ -61,6 +61,7 @@ def test_merged_states_say_where_their_votes_are(store, code, into):
         hw.align([code, "USA"], store=store)
 
 
+@pytest.mark.slow
 def test_historical_states_kept_apart_on_request(store):
     rep = build_report("SUN", ("USA", "CHN"), store=store, successors={}, **QUICK)
     assert rep.section("alignment").ok

@@ -54,7 +54,11 @@ def _freeze(home: Path) -> None:
     home.chmod(0o555)
 
 
-@pytest.mark.parametrize("with_file", [True, False], ids=["store-file", "no-store-yet"])
+@pytest.mark.parametrize(
+    "with_file",
+    [True, pytest.param(False, marks=pytest.mark.slow)],
+    ids=["store-file", "no-store-yet"],
+)
 def test_read_only_store_gives_the_claims_of_a_writable_one(seeded, tmp_path, with_file):
     writable = tmp_path / "writable"
     writable.mkdir()

@@ -50,6 +50,7 @@ def test_truncated_gzip_names_file_and_offset(store, corpora, tmp_path, kind):
     assert _digest(store) == before
 
 
+@pytest.mark.slow
 def test_truncated_real_corpus_via_the_cli(shared_data, tmp_path):
     """The staged KCNA file cut at 100 kB: one line naming the file and the byte offset
     (the command used to print only 'Aborted.')."""

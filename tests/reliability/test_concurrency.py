@@ -67,17 +67,48 @@ def test_four_imports_and_two_reports_at_once(seeded, store_copy, corpora, tmp_p
     assert _leftovers(store_copy.parent) == []
 
 
-@pytest.mark.parametrize("seed", [3, pytest.param(11, marks=pytest.mark.slow)])
-def test_kill_a_random_writer_at_a_random_moment(store_copy, corpora, seed):
+def _kill_while_writing(proc: subprocess.Popen[str], store: Path, rng: random.Random) -> bool:
+    """SIGKILL ``proc`` at a random moment of its write (once the lock's holder file names
+    it); True if it was caught writing, False if it finished first."""
+    holder = store.with_name(store.name + ".writer")
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            if json.loads(holder.read_text())["pid"] == proc.pid:
+                time.sleep(rng.uniform(0.0, 0.3))
+                proc.send_signal(signal.SIGKILL)
+                return True
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.parametrize(
+    ("seed", "moment"),
+    [
+        (3, "any"),
+        (5, "writing"),
+        pytest.param(11, "any", marks=pytest.mark.slow),
+        pytest.param(7, "writing", marks=pytest.mark.slow),
+    ],
+)
+def test_kill_a_random_writer_at_a_random_moment(store_copy, corpora, seed, moment):
     rng = random.Random(seed)
     procs = [spawn("import", store_copy, f) for f in corpora]
     victim = rng.randrange(len(procs))
-    time.sleep(rng.uniform(1.0, 6.0))
-    procs[victim].send_signal(signal.SIGKILL)
+    if moment == "writing":
+        caught = _kill_while_writing(procs[victim], store_copy, rng)
+        left_behind = _leftovers(store_copy.parent)
+    else:
+        time.sleep(rng.uniform(1.0, 6.0))
+        procs[victim].send_signal(signal.SIGKILL)
     for p in procs:
         p.communicate(timeout=300)
     ok = [f for f, p in zip(corpora, procs, strict=True) if p.returncode == 0]
     assert all(p.returncode in (0, -signal.SIGKILL) for p in procs)
+    if moment == "writing":  # killed inside its write: its copy of the store was left
+        assert caught and procs[victim].returncode == -signal.SIGKILL and left_behind
 
     stored = _stored(store_copy)  # opens the store: killed writers' files are swept
     expected = set().union(*(_ids(f) for f in ok)) if ok else set()

@@ -164,7 +164,7 @@ def bench_real() -> None:
         )
     for e in r.events.head(8).itertuples():
         print(
-            f"   event {e.actor_a} {e.date_a:%Y-%m-%d}, {e.actor_b} {e.date_b:%Y-%m-%d}: "
+            f"   event {e.country_a} {e.date_a:%Y-%m-%d}, {e.country_b} {e.date_b:%Y-%m-%d}: "
             f"{e.label!r} (p {e.p_value:.3f})"
         )
     t = time.perf_counter()
@@ -187,7 +187,7 @@ def bench_real() -> None:
     )
     for e in r.events[r.events["q_value"] <= 0.05].itertuples():
         print(
-            f"   event {e.actor_a} {e.date_a:%Y-%m-%d}, {e.actor_b} {e.date_b:%Y-%m-%d}: "
+            f"   event {e.country_a} {e.date_a:%Y-%m-%d}, {e.country_b} {e.date_b:%Y-%m-%d}: "
             f"{e.label!r} (p {e.p_value:.4f}, q {e.q_value:.3f})"
         )
 

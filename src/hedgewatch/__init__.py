@@ -17,6 +17,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from hedgewatch.errors import (
+    ConvergenceWarning,
     DataFormatError,
     HedgewatchError,
     InsufficientDataError,
@@ -150,6 +151,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
 
 __all__ = [
     "ISSUES",
+    "ConvergenceWarning",
     "DataFormatError",
     "HedgewatchError",
     "InsufficientDataError",

@@ -14,13 +14,18 @@ Modelled on scikit-learn's ``sklearn/utils/validation.py`` and ``_param_validati
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import math
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from hedgewatch.errors import ParameterError
+from hedgewatch.errors import DataFormatError, InsufficientDataError, ParameterError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,7 +51,22 @@ def validated(func: F) -> F:
         finally:
             _CALLER.reset(token)
 
+    wrapper.__hedgewatch_validated__ = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def blame(name: str) -> Iterator[None]:
+    """Name ``name`` in the messages of the checks run inside the block, whoever called.
+
+    Estimators use it for their constructor parameters: a bad ``drift`` is a fault of
+    ``DynamicIdealPoints()``, even when :meth:`~DynamicIdealPoints.fit` finds it.
+    """
+    token = _CALLER.set(name)
+    try:
+        yield
+    finally:
+        _CALLER.reset(token)
 
 
 def caller() -> str:
@@ -54,10 +74,14 @@ def caller() -> str:
     return _CALLER.get() or "hedgewatch"
 
 
-def fail(name: str, requirement: str, value: object) -> ParameterError:
-    """The house error for parameter ``name`` (to ``raise``)."""
+def fail(name: str, requirement: str, value: object, *, got: str | None = None) -> ParameterError:
+    """The house error for parameter ``name`` (to ``raise``).
+
+    ``got`` replaces the ``repr`` of ``value`` in the message (e.g. ``"columns ['a', 'b']"``).
+    """
+    shown = got if got is not None else repr(value)
     return ParameterError(
-        f"The {name!r} parameter of {caller()}() must be {requirement}; got {value!r}."
+        f"The {name!r} parameter of {caller()}() must be {requirement}; got {shown}."
     )
 
 
@@ -112,3 +136,106 @@ def check_number(
 def check_level(level: Any, name: str = "level") -> float:
     """A confidence level strictly between 0 and 1 (``0.95``)."""
     return float(check_number(level, name, low=0, high=1, low_open=True, high_open=True))
+
+
+def check_columns(
+    frame: Any, name: str, columns: Sequence[str], *, source: str = ""
+) -> pd.DataFrame:
+    """``frame`` if it is a DataFrame holding ``columns``; else the house error.
+
+    ``source`` says where such a frame comes from (``"hedgewatch.speeches()"``).
+    """
+    import pandas as pd
+
+    where = f" (as from {source})" if source else ""
+    requirement = f"a DataFrame with columns {', '.join(columns)}{where}"
+    if not isinstance(frame, pd.DataFrame):
+        raise fail(name, requirement, frame, got=type(frame).__name__)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise fail(name, requirement, frame, got=f"columns {list(frame.columns)}")
+    return frame
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str, hint: str) -> None:
+    """Raise :class:`DataFormatError` naming every column of ``columns`` that ``frame`` lacks.
+
+    For frames that are data rather than a parameter (a votes table handed to an analysis):
+    the error reads like a reader's, ``votes DataFrame: missing column 'vote'``.
+    """
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataFormatError(what, [Problem(f"missing column {c!r}") for c in missing], hint=hint)
+
+
+_DURATION = re.compile(r"\s*(\d+)\s*([dw]?)\s*")
+
+
+def check_duration(value: Any, name: str) -> int:
+    """A non-negative duration in days from ``3``, ``"3d"``, ``"2w"`` or a Timedelta."""
+    import pandas as pd
+
+    if isinstance(value, pd.Timedelta):
+        days = value.days if value.total_seconds() % 86400 == 0 else -1
+    elif (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        or hasattr(value, "__index__")
+        and not isinstance(value, bool)
+    ):
+        days = int(value)
+    else:
+        m = _DURATION.fullmatch(str(value).lower())
+        days = (int(m.group(1)) * (7 if m.group(2) == "w" else 1)) if m else -1
+    check_param(days >= 0, name, "a non-negative duration such as '3d' or '2w'", value)
+    return days
+
+
+def check_present(codes: Iterable[object], present: set[str], what: str) -> list[str]:
+    """Map user-given countries to codes present in the data, or raise a clear error.
+
+    A code the identity layer knows but that has no row in the data raises
+    :class:`~hedgewatch.errors.InsufficientDataError`; one it does not know raises
+    :class:`~hedgewatch.errors.UnknownCountryError`. ``what`` names the role (``"powers"``).
+    """
+    from hedgewatch import countries as _countries
+
+    out: list[str] = []
+    for c in codes:
+        if str(c) in present:
+            out.append(str(c))
+            continue
+        code = _countries.resolve(c, where=f"{caller()}() {what}")
+        if code not in present:
+            raise InsufficientDataError(
+                f"{caller()}(): {code} ({_countries.name(code)}) cast no yes/abstain/no vote in "
+                f"the votes given ({what}). Widen the window, or check membership dates "
+                "(e.g. PRK from 1991, CHN as the PRC from 1971)."
+            )
+        out.append(code)
+    return out
+
+
+def check_known(values: Iterable[object], known: Iterable[str], name: str, where: str) -> list[str]:
+    """Resolve country codes against the codes of a result (a fit); raise listing them.
+
+    ``where`` names the result in the message (``"the fit"``).
+    """
+    from hedgewatch import countries as _countries
+    from hedgewatch.errors import UnknownCountryError
+
+    have = set(known)
+    out = []
+    for c in values:
+        try:
+            code = _countries.resolve(c)
+        except UnknownCountryError:  # report it against the result's codes instead
+            code = str(c)
+        if code not in have:
+            shown = ", ".join(sorted(have)[:30]) + (" ..." if len(have) > 30 else "")
+            raise ParameterError(
+                f"The {name!r} parameter of {caller()}() must name countries in {where}; "
+                f"got {c!r}. Countries in {where}: {shown}."
+            )
+        out.append(code)
+    return out

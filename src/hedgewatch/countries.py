@@ -238,6 +238,13 @@ def resolve(value: object, *, where: str | None = None) -> str:
 
     Historical codes (``SUN``, ``YUG``, ...) are returned as given. Raises
     :class:`~hedgewatch.errors.UnknownCountryError` with close matches when nothing fits.
+
+    Examples
+    --------
+    >>> resolve("North Korea"), resolve("kp"), resolve(731)
+    ('PRK', 'PRK', 'PRK')
+    >>> resolve("USSR")  # the state that voted; hedgewatch.votes() continues it as RUS
+    'SUN'
     """
     iso3, iso2, cow, names = _lookups()
     if isinstance(value, int | np.integer):
@@ -292,3 +299,17 @@ def country_table(codes: Iterable[str] | None = None) -> pd.DataFrame:
             "cow": pd.array([inv_cow.get(c) for c in codes], dtype="Int64"),
         }
     )
+
+
+__all__ = [
+    "DEFAULT_SUCCESSORS",
+    "HISTORICAL_NAMES",
+    "apply_successors",
+    "country_table",
+    "cow_to_iso3",
+    "historical_state",
+    "historical_states",
+    "iso2_to_iso3",
+    "name",
+    "resolve",
+]

@@ -1,7 +1,8 @@
 """The exceptions hedgewatch raises.
 
 Every error says what was wrong, where (file, line, column, value where it applies) and what
-to do about it. The CLI prints the message on one line and exits with status 1.
+to do about it. The CLI prints the message on one line and exits with status 1. Parameter
+checks, in the house form, live in :mod:`hedgewatch._validation`.
 """
 
 from __future__ import annotations
@@ -127,9 +128,24 @@ class MissingExtraError(HedgewatchError, ImportError):
         )
 
 
-def check_param(ok: bool, name: str, func: str, requirement: str, value: object) -> None:
-    """Raise :class:`ParameterError` in the house format unless ``ok``."""
-    if not ok:
-        raise ParameterError(
-            f"The {name!r} parameter of {func}() must be {requirement}; got {value!r}."
-        )
+class ConvergenceWarning(UserWarning):
+    """An iterative fit stopped at its iteration limit before it converged.
+
+    The result is returned (it may still be usable) with the warning; raise the iteration
+    limit or loosen the tolerance. Turn it into an error with
+    ``warnings.simplefilter("error", ConvergenceWarning)``.
+    """
+
+
+__all__ = [
+    "ConvergenceWarning",
+    "DataFormatError",
+    "HedgewatchError",
+    "InsufficientDataError",
+    "MissingExtraError",
+    "ParameterError",
+    "Problem",
+    "ScenarioError",
+    "StoreError",
+    "UnknownCountryError",
+]

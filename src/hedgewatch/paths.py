@@ -50,3 +50,14 @@ def bundled_tables() -> list[str]:
     """Names of the tables that ship as ``hedgewatch/data/<name>.parquet``."""
     folder = Path(str(resources.files("hedgewatch") / "data"))
     return sorted(p.stem for p in folder.glob("*.parquet"))
+
+
+__all__ = [
+    "DB_NAME",
+    "ENV_HOME",
+    "bundled_path",
+    "bundled_tables",
+    "data_home",
+    "downloads_home",
+    "store_path",
+]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from hedgewatch.alignment import dyadic, hedging_index, pivots
-from hedgewatch.alignment.pivots import noise_scale, penalty_value
+from hedgewatch.alignment._pivots import noise_scale, penalty_value
 from hedgewatch.errors import InsufficientDataError, ParameterError
 
 

@@ -34,7 +34,7 @@ def test_fit_show_wildcard(hw_home, tmp_path):
             "USA",
             "--result",
             str(out),
-            "--png",
+            "--plot",
             str(png),
         ],
     )
@@ -44,18 +44,37 @@ def test_fit_show_wildcard(hw_home, tmp_path):
 
     res = runner.invoke(
         app,
-        ["idealpoints", "wildcard", "PRK", "--result", str(out), "--sessions", "46-50", "--n", "3"],
+        [
+            "idealpoints",
+            "wildcard",
+            "PRK",
+            "--result",
+            str(out),
+            "--sessions",
+            "46-50",
+            "--top",
+            "3",
+        ],
     )
     assert res.exit_code == 0, res.output
     assert "1 = least predictable" in res.output and "least expected" in res.output
+    # The old flag still works for a release, with a note.
+    res = runner.invoke(
+        app,
+        ["idealpoints", "wildcard", "PRK", "--result", str(out), "--sessions", "46-50", "--n", "3"],
+    )
+    assert res.exit_code == 0, res.output
+    assert "--n is deprecated" in res.output
 
 
 def test_unknown_country_is_one_clear_error(hw_home, tmp_path, real_fit):
     out = tmp_path / "fit.parquet"
     real_fit.to_table().to_parquet(out)
-    res = runner.invoke(app, ["idealpoints", "show", "XXX", "--result", str(out)])
+    res = runner.invoke(app, ["idealpoints", "show", "SSD", "--result", str(out)])
     assert res.exit_code != 0
-    assert "Countries in the fit" in str(res.exception)
+    assert "'COUNTRIES' argument must be countries in the fit (" in str(res.exception)
+    res = runner.invoke(app, ["idealpoints", "show", "XXX", "--result", str(out)])
+    assert res.exit_code != 0 and "unknown country 'XXX'" in str(res.exception)
 
 
 def test_bad_sessions_option(hw_home):

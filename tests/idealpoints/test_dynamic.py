@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hedgewatch.errors import DataFormatError, InsufficientDataError, ParameterError
+from hedgewatch._base import clone
+from hedgewatch.errors import (
+    ConvergenceWarning,
+    DataFormatError,
+    InsufficientDataError,
+    ParameterError,
+)
 from hedgewatch.idealpoints import DynamicIdealPoints, IdealPointResult
 
 from .conftest import simulate
@@ -225,3 +231,29 @@ def test_absent_votes_are_ignored():
     a = DynamicIdealPoints().fit(votes).to_frame()
     b = DynamicIdealPoints().fit(with_absent).to_frame()
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_fit_stopped_early_warns_and_says_so():
+    votes, _ = simulate()
+    with pytest.warns(
+        ConvergenceWarning, match=r"DynamicIdealPoints.fit\(\): not converged after 2"
+    ):
+        res = DynamicIdealPoints(max_iter=2, uncertainty="none").fit(votes)
+    assert not res.info["converged"]
+    assert any("not converged" in note for note in res.info["notes"])
+    assert issubclass(ConvergenceWarning, UserWarning)
+
+
+def test_set_params_as_in_scikit_learn(sim):
+    votes, _, res = sim
+    model = DynamicIdealPoints(drift=0.05)
+    assert model.set_params(uncertainty="none") is model
+    assert model.get_params()["uncertainty"] == "none"
+    with pytest.raises(
+        ParameterError, match="Invalid parameter 'drfit'.*valid parameters are: anchor"
+    ):
+        model.set_params(drfit=0.1)
+    model.set_params(drift=-1.0)  # checked when the fit starts, as in scikit-learn
+    with pytest.raises(ParameterError, match=r"The 'drift' parameter of DynamicIdealPoints\(\)"):
+        model.fit(votes)
+    assert repr(clone(model)) == "DynamicIdealPoints(drift=-1.0, uncertainty='none')"

@@ -102,7 +102,7 @@ def test_rank_predictability_orders_least_predictable_first(toy):
     assert r.set_index("country").loc["A", "rank_peers"] == 2
     assert pd.isna(r.set_index("country").loc["C", "rank_peers"])
     with pytest.raises(ParameterError, match="'metric' parameter"):
-        rank_predictability(t, metric="r2")
+        rank_predictability(t, "A", metric="r2")
 
 
 def test_real_fit_predicts_better_than_the_majority(real_fit, real_votes):

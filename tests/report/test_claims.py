@@ -131,7 +131,7 @@ def test_all_conditions_must_hold(tmp_path, lo, hi, verdict):
 def test_missing_measurement_gives_the_section_reason(tmp_path):
     cs = _claims(tmp_path, "      - {measure: speech_B_minus_other, op: '>', value: 0}\n")
     failed = unmeasurable("rhetoric", "Rhetoric", "no speeches loaded for PRK")
-    table = evaluate(cs, (failed,), ("China", "Russia"))
+    table = evaluate(cs, (failed,), powers=("China", "Russia"))
     assert table.loc[0, "verdict"] == NOT_MEASURABLE
     assert "no speeches loaded for PRK" in table.loc[0, "reason"]
     assert "Russia" in table.loc[0, "rule"]  # role B named in the rule text

@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 from markupsafe import escape
 
 from hedgewatch.report import figures
+from hedgewatch.report._render import CSP, render
 from hedgewatch.report.model import Figure, Section, Table
-from hedgewatch.report.render import CSP, render
 
 
 def test_statement_markup_is_escaped_in_the_report(prk_report, malicious_title):
@@ -108,7 +108,7 @@ def test_cells_render_missing_values_plainly():
     import numpy as np
     import pandas as pd
 
-    from hedgewatch.report.render import cell
+    from hedgewatch.report._render import cell
 
     assert cell(pd.NA) == "" and cell(None) == "" and cell(pd.NaT) == ""
     assert cell(np.nan) == "n/a"

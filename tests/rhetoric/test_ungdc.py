@@ -54,6 +54,7 @@ def test_parquet_layout_matches(extract):
     assert set(extract.loc[extract["code"] == "EU", "country"]) == {"EU"}
 
 
+@pytest.mark.slow
 def test_full_corpus_counts(full_corpus):
     assert len(full_corpus) == 10952
     rus = full_corpus[full_corpus["code"] == "RUS"]

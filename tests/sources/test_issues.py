@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from hedgewatch.sources.issues import ISSUE_CODES, tag_issues
 
@@ -18,6 +19,7 @@ FLOORS = {
 }
 
 
+@pytest.mark.slow
 def test_rules_precision_recall_against_voeten(session_store):
     rc = session_store.table("roll_calls")
     coded = rc[rc["source"] != "undl"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from hedgewatch.statements import narratives, synchronisation
 from hedgewatch.statements.simulate import null_pvalues, score_events, simulate
@@ -31,6 +32,7 @@ def test_injected_narratives_form_their_own_groups(pools):
     assert np.median(list(purity.values())) >= 0.9, purity
 
 
+@pytest.mark.slow
 def test_precision_and_recall_of_recovered_events(pools):
     scores = []
     for seed in (0, 1, 3):
@@ -51,6 +53,7 @@ def test_decoys_are_not_reported(pools):
     assert truth.empty
 
 
+@pytest.mark.slow
 def test_false_positive_rate_near_nominal_under_the_null():
     res = null_pvalues(150, n_narratives=30, n_days=365, n_perm=199, seed=11)
     fpr_total = (res["total_p"] <= 0.05).mean()

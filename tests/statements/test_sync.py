@@ -16,7 +16,6 @@ from hedgewatch.statements.sync import (
     onset_matrix,
     onset_pairs,
     pair_counts,
-    parse_days,
     permutation_test,
     shift_null,
     shuffle_null,
@@ -91,14 +90,6 @@ def test_p_values_in_bounds(A, B, null):
     assert 0 < r["total_p_value"] <= 1
 
 
-def test_parse_days():
-    assert parse_days("3d", "window", "f") == 3
-    assert parse_days("2w", "window", "f") == 14
-    assert parse_days(pd.Timedelta(days=4), "window", "f") == 4
-    with pytest.raises(ParameterError, match="The 'window' parameter of sync\\(\\) must be"):
-        parse_days("-3d", "window", "sync")
-
-
 def _toy():
     """The op-ed's case plus background: RUS 2015-06-11, PRK 2015-06-12 on biolabs."""
     rng = np.random.default_rng(0)
@@ -155,11 +146,14 @@ def test_parameter_and_data_errors():
         synchronisation(df, ["RUS", "PRK"], null="bootstrap")
     with pytest.raises(ParameterError, match="'block'"):
         synchronisation(df, ["RUS", "PRK"], block="10d")
-    with pytest.raises(ParameterError, match="'actors'"):
+    with pytest.raises(ParameterError, match="'countries' parameter of synchronisation"):
         synchronisation(df, ["RUS", "RUS"])
     with pytest.raises(InsufficientDataError, match="No statements for CHN"):
         synchronisation(df, ["RUS", "CHN"])
-    with pytest.raises(ParameterError, match="must have columns actor, date and text"):
+    with pytest.raises(
+        ParameterError,
+        match=r"'statements' parameter of synchronisation\(\) must be a DataFrame with columns actor, date and text",
+    ):
         synchronisation(df.drop(columns=["text", "title"]), ["RUS", "PRK"])
     minimal = df[["actor", "date", "text", "language"]].assign(date=df["date"].astype(str))
     r = synchronisation(minimal, ["RUS", "PRK"], n_perm=99)

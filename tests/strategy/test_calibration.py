@@ -50,11 +50,11 @@ IDEAL = pd.DataFrame(
 def test_ideal_point_projection():
     assert alignment_from_ideal_points(IDEAL, 2015, "PRK", ("CHN", "RUS")) == pytest.approx(0.25)
     assert alignment_from_ideal_points(IDEAL, 2015, "USA", ("CHN", "RUS")) == 1.0  # clipped
-    model = calibrate_outbidding(IDEAL, 2015, client="PRK", patrons=("CHN", "RUS"), guarantee=0.8)
+    model = calibrate_outbidding(IDEAL, 2015, state="PRK", powers=("CHN", "RUS"), guarantee=0.8)
     assert model.ideal_alignment == pytest.approx(0.25)
     assert model.guarantee == 0.8 and model.labels == ("PRK", "CHN", "RUS")
     with pytest.raises(ParameterError, match="'ideal_alignment'"):
-        calibrate_outbidding(IDEAL, 2015, client="PRK", patrons=("CHN", "RUS"), ideal_alignment=0.3)
+        calibrate_outbidding(IDEAL, 2015, state="PRK", powers=("CHN", "RUS"), ideal_alignment=0.3)
 
 
 def test_scenario_positions_from_ideal_points():
@@ -114,13 +114,13 @@ def test_agreement_position_by_hand():
 
 def test_real_fixture_prk_2015_agreement_matches_independent_count():
     votes = pd.read_csv(FIXTURE)
-    out = agreement_position(votes, "PRK", ("CHN", "RUS"), 2015).iloc[0]
+    out = agreement_position(votes, "PRK", ("CHN", "RUS"), year=2015).iloc[0]
     wide = votes.pivot(index="rcid", columns="country", values="vote").dropna()
     assert out["n_votes"] == len(wide)
     assert out["agree_CHN"] == pytest.approx((wide["PRK"] == wide["CHN"]).mean())
     assert out["agree_RUS"] == pytest.approx((wide["PRK"] == wide["RUS"]).mean())
     model = calibrate_outbidding(
-        agreement_position(votes, "PRK", ("CHN", "RUS")), 2015, client="PRK", patrons=("CHN", "RUS")
+        agreement_position(votes, "PRK", ("CHN", "RUS")), 2015, state="PRK", powers=("CHN", "RUS")
     )
     share = out["agree_RUS"] / (out["agree_CHN"] + out["agree_RUS"])
     assert model.ideal_alignment == pytest.approx(share)
@@ -131,7 +131,7 @@ def test_real_fixture_through_hedging_index_if_available():
     hedging = pytest.importorskip("hedgewatch.alignment.hedging")
     votes = pd.read_csv(FIXTURE)
     index = hedging.hedging_index(votes, "PRK", ("CHN", "RUS"), n_boot=0)
-    model = calibrate_outbidding(index, 2015, client="PRK", patrons=("CHN", "RUS"))
+    model = calibrate_outbidding(index, 2015, state="PRK", powers=("CHN", "RUS"))
     pos = float(index.loc[index["period"] == 2015, "position"].iloc[0])
     assert model.ideal_alignment == pytest.approx((1 + pos) / 2)
 

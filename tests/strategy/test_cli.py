@@ -66,9 +66,8 @@ def test_outbidding_without_data():
         [
             "strategy",
             "outbidding",
-            "--client",
             "PRK",
-            "--patrons",
+            "--between",
             "CHN",
             "RUS",
             "--guarantee",
@@ -83,15 +82,26 @@ def test_outbidding_without_data():
     assert "provocation" in result.output and "PRK" in result.output
 
 
+def test_outbidding_old_flags_still_work_with_a_note():
+    old = runner.invoke(
+        app, ["strategy", "outbidding", "--client", "PRK", "--patrons", "CHN", "RUS"]
+    )
+    new = runner.invoke(app, ["strategy", "outbidding", "PRK", "--between", "CHN", "RUS"])
+    assert old.exit_code == 0 and new.exit_code == 0, old.output
+    assert "--client is deprecated" in old.output and "--patrons is deprecated" in old.output
+    assert new.output in old.output  # the same tables after the notes
+    bare = runner.invoke(app, ["strategy", "outbidding"])
+    assert bare.exit_code != 0 and "'STATE' argument is missing" in str(bare.exception)
+
+
 def test_outbidding_calibrated_from_votes(hw_home):
     result = runner.invoke(
         app,
         [
             "strategy",
             "outbidding",
-            "--client",
             "PRK",
-            "--patrons",
+            "--between",
             "CHN",
             "RUS",
             "--year",
@@ -107,12 +117,12 @@ def test_outbidding_calibrated_from_votes(hw_home):
 
 
 def test_outbidding_measure_choice(hw_home):
-    result = runner.invoke(
-        app, ["strategy", "outbidding", "--year", "2015", "--measure", "agreement"]
-    )
+    args = ["strategy", "outbidding", "PRK", "-b", "CHN", "-b", "RUS", "--year", "2015"]
+    result = runner.invoke(app, [*args, "--measure", "agreement"])
     if result.exit_code != 0 and "store" in str(result.exception).lower():
         pytest.skip(f"no store: {result.exception}")
     assert result.exit_code == 0, result.output
     assert "Calibrated from agreement shares, 2015" in result.output
-    bad = runner.invoke(app, ["strategy", "outbidding", "--year", "2015", "--measure", "vibes"])
-    assert bad.exit_code != 0 and "Unknown --measure 'vibes'" in str(bad.exception)
+    bad = runner.invoke(app, [*args, "--measure", "vibes"])
+    assert bad.exit_code != 0
+    assert "The '--measure' option must be one of auto, hedging" in str(bad.exception)

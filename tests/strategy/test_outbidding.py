@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hedgewatch._base import clone
 from hedgewatch.errors import ParameterError
 from hedgewatch.strategy import OutbiddingModel, comparative_statics, hedging_region
 from hedgewatch.strategy.outbidding import _pledge_equilibrium
@@ -22,6 +23,9 @@ def test_symmetric_patrons_give_symmetric_support():
     assert eq.payoff_a == pytest.approx(eq.payoff_b)
 
 
+# Slow by luck: some draws have no pure or 2x2 pledge equilibrium at any provocation level, and
+# the Lemke-Howson fallback then takes ~2 s a game (one such solve measured 49-51 s).
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(
     a0=st.floats(0, 1),
@@ -152,14 +156,19 @@ def test_invalid_parameters_rejected_in_house_format():
         OutbiddingModel(autonomy_cost=0).solve()
     with pytest.raises(ParameterError, match="'support_levels'"):
         OutbiddingModel(support_levels=[0.5]).solve()
-    with pytest.raises(ParameterError, match="Unknown parameter"):
+    with pytest.raises(ParameterError, match="Invalid parameter 'guarantees'.*guarantee, ideal"):
         OutbiddingModel().set_params(guarantees=0.3)
     with pytest.raises(ParameterError, match="'parameter' parameter of comparative_statics"):
         comparative_statics(OutbiddingModel(), "luck", [1.0])
 
 
-def test_parameters_stored_unchanged_and_set_params_copies():
+def test_parameters_stored_unchanged_and_set_params_as_in_scikit_learn():
     m = OutbiddingModel(guarantee=0.7)
-    m2 = m.set_params(guarantee=0.1)
-    assert m.guarantee == 0.7 and m2.guarantee == 0.1
     assert "guarantee=0.7" in repr(m)
+    copy = clone(m)
+    assert copy is not m and copy.get_params() == m.get_params()
+    assert m.set_params(guarantee=0.1) is m  # in place, returns the estimator
+    assert m.guarantee == 0.1 and copy.guarantee == 0.7
+    m.set_params(guarantee=2.0)  # not checked until the work starts
+    with pytest.raises(ParameterError, match=r"'guarantee' parameter of OutbiddingModel\(\)"):
+        m.solve()

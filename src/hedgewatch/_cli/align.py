@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Annotated, Any, cast
 
 import pandas as pd
 import typer
@@ -10,27 +10,29 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hedgewatch.errors import ParameterError
+from hedgewatch._cli import _options as opt
 
 console = Console()
 
-_BY = {"year": "year", "session": "session", "all": None}
-
-
-def _by(value: str) -> str | None:
-    if value not in _BY:
-        raise ParameterError(f"The '--by' option must be one of year, session, all; got {value!r}.")
-    return _BY[value]
+Issue = Annotated[
+    list[str] | None,
+    typer.Option("--issue", "-i", help="Issue (nuclear, hr, me, di, co, ec); repeatable."),
+]
+Important = Annotated[bool, typer.Option("--important", help="Important votes only.")]
+DropUnanimous = Annotated[
+    bool,
+    typer.Option("--drop-unanimous", help="Leave out unanimous roll calls (BSV convention)."),
+]
 
 
 def _penalty(value: str) -> str | float:
     try:
         return float(value)
     except ValueError:
-        return value
+        return opt.choice(value, "--penalty", ("bic", "aic"))
 
 
-def _fmt(x: object, digits: int = 3) -> str:
+def _fmt(x: Any, digits: int = 3) -> str:
     return "—" if pd.isna(x) else f"{x:.{digits}f}"
 
 
@@ -51,7 +53,7 @@ def _align_table(frame: pd.DataFrame, measure: str, title: str) -> Table:
     for key, row in wide.reindex(columns=partners).iterrows():
         labels = list(key) if isinstance(key, tuple) else [key]
         values = (_fmt(row[p]) for p in partners)
-        table.add_row(*map(str, labels), *values, str(int(n[key])))
+        table.add_row(*map(str, labels), *values, str(int(n.loc[cast(Any, key)])))
     table.caption = f"measure: {measure}; votes = most roll calls shared with a partner"
     return table
 
@@ -109,111 +111,113 @@ def _pivot_table(piv: pd.DataFrame, column: str) -> Table:
     return table
 
 
+def align_cmd(
+    countries: Annotated[
+        list[str], typer.Argument(help="A state, then its partners: PRK CHN RUS USA.")
+    ],
+    issue: Issue = None,
+    start: opt.From = None,
+    end: opt.To = None,
+    measure: Annotated[
+        str,
+        typer.Option(
+            "--measure", "-m", help="agreement | identical | s-score | kappa | pi | hage-kappa."
+        ),
+    ] = "agreement",
+    by: opt.By = "year",
+    important: Important = False,
+    drop_unanimous: DropUnanimous = False,
+    per_issue: Annotated[
+        bool,
+        typer.Option("--per-issue", help="One block per Voeten issue (those of --issue, or all)."),
+    ] = False,
+    csv: opt.Csv = None,
+) -> None:
+    """Whom does a state vote with? Its similarity with each partner per period."""
+    from hedgewatch.workflows import align
+
+    codes = opt.countries(countries, "COUNTRIES", at_least=2)
+    first, last = opt.span(start, end, opt.year_or_date)
+    csv = opt.output(csv, "--csv")
+    frame = align(
+        codes[0],
+        codes[1:],
+        start=first,
+        end=last,
+        issues=issue or None,
+        important_only=important,
+        by=opt.by(by),
+        measure=measure,
+        drop_unanimous=drop_unanimous,
+        per_issue=per_issue,
+    )
+    if csv is not None:
+        frame.to_csv(csv, index=False)
+    console.print(_align_table(frame, measure, f"{frame['country_a'].iloc[0]} with ..."))
+    if csv is not None:
+        console.print(f"Wrote {escape(str(csv))}")
+
+
+def hedge_cmd(
+    state: Annotated[str, typer.Argument(help="The state, e.g. PRK.")],
+    between: opt.Between,
+    more: opt.MorePowers = None,
+    issue: Issue = None,
+    start: opt.From = None,
+    end: opt.To = None,
+    measure: Annotated[
+        str, typer.Option("--measure", "-m", help="agreement | identical.")
+    ] = "agreement",
+    by: opt.By = "year",
+    important: Important = False,
+    drop_unanimous: DropUnanimous = False,
+    penalty: Annotated[
+        str, typer.Option("--penalty", help="Pivot penalty: bic | aic | number.")
+    ] = "bic",
+    min_size: Annotated[
+        int, typer.Option("--min-size", min=1, help="Shortest regime, in periods.")
+    ] = 3,
+    n_boot: opt.NBoot = 200,
+    seed: opt.Seed = 0,
+    plot: opt.Plot = None,
+    csv: opt.Csv = None,
+) -> None:
+    """Where does a state sit between powers, and when did it move?"""
+    from hedgewatch.workflows import hedge
+
+    code = opt.country(state, "STATE")
+    powers = opt.powers(between, more, code)
+    first, last = opt.span(start, end, opt.year_or_date)
+    plot, csv = opt.output(plot, "--plot"), opt.output(csv, "--csv")
+    res = hedge(
+        code,
+        powers,
+        start=first,
+        end=last,
+        issues=issue or None,
+        by=opt.by(by),
+        measure=measure,
+        n_boot=n_boot,
+        seed=seed,
+        important_only=important,
+        drop_unanimous=drop_unanimous,
+        penalty=_penalty(penalty),
+        min_size=min_size,
+    )
+    console.print(_hedge_table(res.index, list(res.powers)))
+    if res.pivots.empty:
+        console.print(f"No pivot in {res.pivot_column} clears the {penalty} penalty.")
+    else:
+        console.print(_pivot_table(res.pivots, res.pivot_column))
+    if csv is not None:
+        res.index.to_csv(csv, index=False)
+        console.print(f"Wrote {escape(str(csv))}")
+    if plot is not None:
+        res.plot().savefig(plot, dpi=120)
+        console.print(f"Wrote {escape(str(plot))}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this topic's commands to the main app."""
-
-    @app.command("align")
-    def align_cmd(
-        countries: list[str] = typer.Argument(
-            ..., help="A state, then its partners: PRK CHN RUS USA."
-        ),
-        issue: list[str] = typer.Option(
-            None, "--issue", "-i", help="Issue (nuclear, hr, me, di, co, ec); repeatable."
-        ),
-        start: str | None = typer.Option(None, "--from", help="First year or date."),
-        end: str | None = typer.Option(None, "--to", help="Last year or date."),
-        measure: str = typer.Option(
-            "agreement",
-            "--measure",
-            "-m",
-            help="agreement | identical | s-score | kappa | pi | hage-kappa.",
-        ),
-        by: str = typer.Option("year", "--by", help="year | session | all."),
-        important: bool = typer.Option(False, "--important", help="Important votes only."),
-        drop_unanimous: bool = typer.Option(
-            False, "--drop-unanimous", help="Leave out unanimous roll calls (BSV convention)."
-        ),
-        per_issue: bool = typer.Option(
-            False, "--per-issue", help="One block per Voeten issue (those of --issue, or all)."
-        ),
-        csv: Path | None = typer.Option(None, "--csv", help="Also write the table here."),
-    ) -> None:
-        """Whom does a state vote with? Its similarity with each partner per period."""
-        from hedgewatch.workflows import align
-
-        if len(countries) < 2:
-            raise ParameterError(
-                "'hedgewatch align' needs a state and at least one partner, e.g. "
-                "'hedgewatch align PRK CHN RUS USA'."
-            )
-        frame = align(
-            countries[0],
-            countries[1:],
-            start=start,
-            end=end,
-            issues=issue or None,
-            important_only=important,
-            by=_by(by),
-            measure=measure,
-            drop_unanimous=drop_unanimous,
-            per_issue=per_issue,
-        )
-        if csv is not None:
-            frame.to_csv(csv, index=False)
-        console.print(_align_table(frame, measure, f"{frame['country_a'].iloc[0]} with ..."))
-        if csv is not None:
-            console.print(f"Wrote {escape(str(csv))}")
-
-    @app.command("hedge")
-    def hedge_cmd(
-        state: str = typer.Argument(..., help="The state, e.g. PRK."),
-        more: list[str] = typer.Argument(None, hidden=True),
-        between: list[str] = typer.Option(
-            ..., "--between", "-b", help="Powers: --between CHN RUS (first = -1 pole)."
-        ),
-        issue: list[str] = typer.Option(None, "--issue", "-i", help="Issue; repeatable."),
-        start: str | None = typer.Option(None, "--from", help="First year or date."),
-        end: str | None = typer.Option(None, "--to", help="Last year or date."),
-        measure: str = typer.Option("agreement", "--measure", "-m", help="agreement | identical."),
-        by: str = typer.Option("year", "--by", help="year | session | all."),
-        important: bool = typer.Option(False, "--important", help="Important votes only."),
-        drop_unanimous: bool = typer.Option(
-            False, "--drop-unanimous", help="Leave out unanimous roll calls."
-        ),
-        penalty: str = typer.Option("bic", "--penalty", help="Pivot penalty: bic | aic | number."),
-        min_size: int = typer.Option(3, "--min-size", help="Shortest regime, in periods."),
-        n_boot: int = typer.Option(200, "--n-boot", help="Bootstrap replicates."),
-        seed: int = typer.Option(0, "--seed", help="Random seed."),
-        plot: Path | None = typer.Option(None, "--plot", help="Write a PNG plot here."),
-        csv: Path | None = typer.Option(None, "--csv", help="Write the index here."),
-    ) -> None:
-        """Where does a state sit between powers, and when did it move?"""
-        from hedgewatch.workflows import hedge
-
-        powers = [*between, *(more or [])]
-        res = hedge(
-            state,
-            powers,
-            start=start,
-            end=end,
-            issues=issue or None,
-            by=_by(by),
-            measure=measure,
-            n_boot=n_boot,
-            seed=seed,
-            important_only=important,
-            drop_unanimous=drop_unanimous,
-            penalty=_penalty(penalty),
-            min_size=min_size,
-        )
-        console.print(_hedge_table(res.index, list(res.powers)))
-        if res.pivots.empty:
-            console.print(f"No pivot in {res.pivot_column} clears the {penalty} penalty.")
-        else:
-            console.print(_pivot_table(res.pivots, res.pivot_column))
-        if csv is not None:
-            res.index.to_csv(csv, index=False)
-            console.print(f"Wrote {escape(str(csv))}")
-        if plot is not None:
-            res.plot().savefig(plot, dpi=120)
-            console.print(f"Wrote {escape(str(plot))}")
+    app.command("align")(align_cmd)
+    app.command("hedge")(hedge_cmd)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-data_app = typer.Typer(
-    help="Inspect, import and update the vote record in the store.", no_args_is_help=True
-)
 console = Console()
 
 
@@ -31,22 +29,24 @@ def _show_info() -> None:
     ):
         value = facts[key]
         table.add_row(key.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
-    table.add_row("sources", ", ".join(f"{k}: {v:,}" for k, v in facts["sources"].items()))
+    sources = cast(dict[str, int], facts["sources"])
+    table.add_row("sources", ", ".join(f"{k}: {v:,}" for k, v in sources.items()))
     console.print(table)
 
 
-@data_app.command("info")
-def info() -> None:
+def info_cmd() -> None:
     """Show sessions, roll calls, votes, countries and first/last date of the stored record."""
     _show_info()
 
 
-@data_app.command("import")
-def import_(
-    paths: list[Path] = typer.Argument(..., help="Vote files (or an unvotes .rda folder)."),
-    format: str | None = typer.Option(
-        None, "--format", "-f", help="voeten | unvotes | undl | bridges (default: detected)."
-    ),
+def import_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Vote files (or an unvotes .rda folder).")],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="voeten | unvotes | undl | bridges (default: detected)."
+        ),
+    ] = None,
 ) -> None:
     """Import vote files atomically: a bad row leaves the store unchanged."""
     from hedgewatch.workflows import import_file
@@ -61,11 +61,13 @@ def import_(
     _show_info()
 
 
-@data_app.command("update")
-def update(
-    url: str | None = typer.Option(
-        None, help="Record page to read (default: the UN Digital Library record 4060887)."
-    ),
+def update_cmd(
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url", help="Record page to read (default: the UN Digital Library record 4060887)."
+        ),
+    ] = None,
 ) -> None:
     """Download the newest official GA voting file (UN Digital Library) and import it."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
@@ -88,4 +90,10 @@ def update(
 
 def register(app: typer.Typer) -> None:
     """Add the ``data`` group to the main app."""
-    app.add_typer(data_app, name="data")
+    data = typer.Typer(
+        help="Inspect, import and update the vote record in the store.", no_args_is_help=True
+    )
+    app.add_typer(data, name="data")
+    data.command("info")(info_cmd)
+    data.command("import")(import_cmd)
+    data.command("update")(update_cmd)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -13,25 +14,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from hedgewatch._cli import _options as opt
 from hedgewatch.errors import ParameterError
 
 console = Console()
-
-
-def _sessions(spec: str | None) -> list[int] | None:
-    """``"1-50"`` or ``"46,47,50"`` -> session numbers."""
-    if not spec:
-        return None
-    out: list[int] = []
-    try:
-        for part in spec.split(","):
-            lo, _, hi = part.strip().partition("-")
-            out.extend(range(int(lo), int(hi or lo) + 1))
-    except ValueError:
-        raise ParameterError(
-            f"The '--sessions' option must look like '1-50' or '46,47,50'; got {spec!r}."
-        ) from None
-    return out
+_sessions = opt.sessions
 
 
 def _bridges(path: Path | None) -> pd.DataFrame | str | None:
@@ -104,19 +91,154 @@ def _points_table(frame: pd.DataFrame, title: str) -> Table:
     return table
 
 
-_SESSIONS = typer.Option(None, "--sessions", help="Sessions to fit, e.g. '1-50' (default all).")
-_DIMS = typer.Option(1, "--dims", help="Dimensions: 1 (BSV) or 2.")
-_BRIDGES = typer.Option(
-    None,
-    "--bridges",
-    help="Bridges CSV (rcid1, rcid2); default: the store's bridges table, if any.",
-)
-_STORE = typer.Option(None, "--store", help="Store path (default: the user store).")
-_RESULT = typer.Option(
-    None,
-    "--result",
-    help="Read a fit saved by 'fit --out' instead of fitting (or reading the store's cache).",
-)
+Sessions = Annotated[
+    str | None,
+    typer.Option("--sessions", help="Sessions to fit, e.g. '1-50' (default all)."),
+]
+Dims = Annotated[int, typer.Option("--dims", help="Dimensions: 1 (BSV) or 2.")]
+Bridges = Annotated[
+    Path | None,
+    typer.Option(
+        "--bridges", help="Bridges CSV (rcid1, rcid2); default: the store's bridges table, if any."
+    ),
+]
+StorePath = Annotated[
+    str | None, typer.Option("--store", help="Store path (default: the user store).")
+]
+Result = Annotated[
+    Path | None,
+    typer.Option(
+        "--result",
+        help="Read a fit saved by 'fit --out' instead of fitting (or reading the store's cache).",
+    ),
+]
+
+
+def fit_cmd(
+    sessions: Sessions = None,
+    dims: Dims = 1,
+    bridges: Bridges = None,
+    store: StorePath = None,
+    max_iter: Annotated[
+        int, typer.Option("--max-iter", min=1, help="Most accelerated cycles.")
+    ] = 500,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Also write the fit here (Parquet)."),
+    ] = None,
+    titles: Annotated[
+        bool,
+        typer.Option(
+            "--title-bridges/--no-title-bridges",
+            help="Also bridge roll calls with identical titles.",
+        ),
+    ] = True,
+) -> None:
+    """Fit the model to the votes in the store (cached there) and print its fit."""
+    from hedgewatch.idealpoints import overall_fit
+    from hedgewatch.store import votes
+
+    t0 = time.perf_counter()
+    out = opt.output(out, "--out")
+    res = _fit(sessions, dims, bridges, store, max_iter, quiet=False, titles=titles)
+    fit = overall_fit(res, votes(sessions=_sessions(sessions), store=store))
+    info = res.info
+    console.print(
+        f"{info['n_votes']:,} votes, {info['n_roll_calls']:,} roll calls "
+        f"({info['n_items']:,} parameter groups), {res.points['country'].nunique()} states; "
+        f"{info['n_iter']} cycles, converged={info['converged']}, "
+        f"fit {info['seconds']:.1f} s (this command {time.perf_counter() - t0:.1f} s)"
+    )
+    console.print(
+        f"accuracy {fit['accuracy']:.3f} (majority-vote null {fit['null_accuracy']:.3f}), "
+        f"APRE {fit['apre']:.3f}, log-loss {fit['log_loss']:.3f}"
+    )
+    for note in info.get("notes", []):
+        console.print(f"note: {escape(note)}")
+    if out is not None:
+        res.to_table().to_parquet(out)
+        console.print(f"wrote {escape(str(out))}")
+
+
+def show_cmd(
+    countries: Annotated[list[str], typer.Argument(help="ISO3 codes, e.g. PRK CHN RUS USA.")],
+    plot: opt.Plot = None,
+    last: Annotated[int, typer.Option("--last", min=1, help="Sessions to list per country.")] = 5,
+    sessions: Sessions = None,
+    dims: Dims = 1,
+    bridges: Bridges = None,
+    store: StorePath = None,
+    result: Result = None,
+    png: Annotated[Path | None, typer.Option("--png", hidden=True)] = None,
+) -> None:
+    """Show countries' ideal points (latest sessions) and optionally plot them."""
+    from hedgewatch.idealpoints import plot_ideal_points
+
+    if png is not None:
+        opt.deprecated_flag("--png", "--plot")
+        plot = plot or png
+    plot = opt.output(plot, "--plot")
+    codes = opt.countries(countries, "COUNTRIES")
+    res = _load(result, sessions, dims, bridges, store)
+    known = sorted(set(res.points["country"]))
+    missing = [c for c in codes if c not in known]
+    if missing:
+        shown = ", ".join(known[:30]) + (" ..." if len(known) > 30 else "")
+        raise opt.fail("COUNTRIES", f"countries in the fit ({shown})", " ".join(missing))
+    frame = res.to_frame()
+    rows = pd.concat([frame[frame["country"] == c].tail(last) for c in codes])
+    console.print(_points_table(rows, "Ideal points (higher = closer to the US-led order)"))
+    if plot is not None:
+        plot_ideal_points(res, codes).savefig(plot, dpi=150)
+        console.print(f"wrote {escape(str(plot))}")
+
+
+def wildcard_cmd(
+    state: Annotated[str, typer.Argument(help="The state to test, e.g. PRK.")],
+    peers: Annotated[
+        str,
+        typer.Option("--peers", help="Comma-separated peers to rank against."),
+    ] = "CHN,RUS,CUB,IRN,SYR,VEN,BLR",
+    since: Annotated[
+        int | None, typer.Option("--since", help="First session pooled (default: all).")
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, metavar="N", help="Surprising votes to list.")
+    ] = 10,
+    sessions: Sessions = None,
+    store: StorePath = None,
+    result: Result = None,
+    n: Annotated[int | None, typer.Option("--n", hidden=True)] = None,
+) -> None:
+    """Rank how predictable a state's votes are and list its least expected votes."""
+    from hedgewatch.idealpoints import predictability, rank_predictability, surprising_votes
+    from hedgewatch.store import roll_calls, votes
+
+    if n is not None:
+        opt.deprecated_flag("--n", "--top")
+        top = n
+    country = opt.country(state, "STATE")
+    peer_list = opt.countries([p.strip() for p in peers.split(",") if p.strip()], "--peers")
+    res = _load(result, sessions, 1, None, store)
+    v = votes(sessions=_sessions(sessions), store=store)
+    table = predictability(res, v)
+    span = None if since is None else range(since, int(table["session"].max()) + 1)
+    ranks = rank_predictability(table, country, peers=peer_list, sessions=span)
+    _print_ranks(ranks, country)
+    sv = surprising_votes(res, v, country, n=top, roll_calls=roll_calls(store=store), sessions=span)
+    t = Table(title=escape(f"Votes of {country} least expected from its position"))
+    for col in ("date", "resolution", "title", "vote", "expected", "p"):
+        t.add_column(col, overflow="fold")
+    for _, r in sv.iterrows():
+        t.add_row(
+            str(r["date"])[:10],
+            escape(_text(r["resolution"])),
+            escape(_text(r["title"])[:80]),
+            r["vote"],
+            r["expected_vote"],
+            f"{r['probability']:.2g}",
+        )
+    console.print(t)
 
 
 def register(app: typer.Typer) -> None:
@@ -127,111 +249,12 @@ def register(app: typer.Typer) -> None:
         no_args_is_help=True,
     )
     app.add_typer(ip, name="idealpoints")
-
-    @ip.command("fit")
-    def fit_cmd(
-        sessions: str = _SESSIONS,
-        dims: int = _DIMS,
-        bridges: Path = _BRIDGES,
-        store: str = _STORE,
-        max_iter: int = typer.Option(500, "--max-iter", help="Most accelerated cycles."),
-        out: Path = typer.Option(None, "--out", help="Also write the fit to this Parquet file."),
-        titles: bool = typer.Option(
-            True,
-            "--title-bridges/--no-title-bridges",
-            help="Also bridge roll calls with identical titles.",
-        ),
-    ) -> None:
-        """Fit the model to the votes in the store (cached there) and print its fit."""
-        from hedgewatch.idealpoints import overall_fit
-        from hedgewatch.store import votes
-
-        t0 = time.perf_counter()
-        res = _fit(sessions, dims, bridges, store, max_iter, quiet=False, titles=titles)
-        fit = overall_fit(res, votes(sessions=_sessions(sessions), store=store))
-        info = res.info
-        console.print(
-            f"{info['n_votes']:,} votes, {info['n_roll_calls']:,} roll calls "
-            f"({info['n_items']:,} parameter groups), {res.points['country'].nunique()} states; "
-            f"{info['n_iter']} cycles, converged={info['converged']}, "
-            f"fit {info['seconds']:.1f} s (this command {time.perf_counter() - t0:.1f} s)"
-        )
-        console.print(
-            f"accuracy {fit['accuracy']:.3f} (majority-vote null {fit['null_accuracy']:.3f}), "
-            f"APRE {fit['apre']:.3f}, log-loss {fit['log_loss']:.3f}"
-        )
-        for note in info.get("notes", []):
-            console.print(f"note: {escape(note)}")
-        if out is not None:
-            res.to_table().to_parquet(out)
-            console.print(f"wrote {escape(str(out))}")
-
-    @ip.command("show")
-    def show_cmd(
-        countries: list[str] = typer.Argument(..., help="ISO3 codes, e.g. PRK CHN RUS USA."),
-        png: Path = typer.Option(None, "--png", help="Write a plot of the series here."),
-        last: int = typer.Option(5, "--last", help="Sessions to list per country."),
-        sessions: str = _SESSIONS,
-        dims: int = _DIMS,
-        bridges: Path = _BRIDGES,
-        store: str = _STORE,
-        result: Path = _RESULT,
-    ) -> None:
-        """Show countries' ideal points (latest sessions) and optionally plot them."""
-        from hedgewatch.idealpoints import plot_ideal_points
-        from hedgewatch.idealpoints.dynamic import check_countries
-
-        res = _load(result, sessions, dims, bridges, store)
-        codes = check_countries(res, countries, "show")
-        frame = res.to_frame()
-        rows = pd.concat([frame[frame["country"] == c].tail(last) for c in codes])
-        console.print(_points_table(rows, "Ideal points (higher = closer to the US-led order)"))
-        if png is not None:
-            plot_ideal_points(res, codes).savefig(png, dpi=150)
-            console.print(f"wrote {escape(str(png))}")
-
-    @ip.command("wildcard")
-    def wildcard_cmd(
-        country: str = typer.Argument("PRK", help="The state to test."),
-        peers: str = typer.Option(
-            "CHN,RUS,CUB,IRN,SYR,VEN,BLR", "--peers", help="Comma-separated peers to rank against."
-        ),
-        since: int = typer.Option(None, "--since", help="First session pooled (default: all)."),
-        n: int = typer.Option(10, "--n", help="Surprising votes to list."),
-        sessions: str = _SESSIONS,
-        store: str = _STORE,
-        result: Path = _RESULT,
-    ) -> None:
-        """Rank how predictable a state's votes are and list its least expected votes."""
-        from hedgewatch.idealpoints import predictability, rank_predictability, surprising_votes
-        from hedgewatch.store import roll_calls, votes
-
-        res = _load(result, sessions, 1, None, store)
-        v = votes(sessions=_sessions(sessions), store=store)
-        table = predictability(res, v)
-        span = None if since is None else range(since, int(table["session"].max()) + 1)
-        peer_list = [p.strip() for p in peers.split(",") if p.strip()]
-        ranks = rank_predictability(table, country, peers=peer_list, sessions=span)
-        _print_ranks(ranks, country)
-        sv = surprising_votes(
-            res, v, country, n=n, roll_calls=roll_calls(store=store), sessions=span
-        )
-        t = Table(title=escape(f"Votes of {country} least expected from its position"))
-        for col in ("date", "resolution", "title", "vote", "expected", "p"):
-            t.add_column(col, overflow="fold")
-        for _, r in sv.iterrows():
-            t.add_row(
-                str(r["date"])[:10],
-                escape(_text(r["resolution"])),
-                escape(_text(r["title"])[:80]),
-                r["vote"],
-                r["expected_vote"],
-                f"{r['probability']:.2g}",
-            )
-        console.print(t)
+    ip.command("fit")(fit_cmd)
+    ip.command("show")(show_cmd)
+    ip.command("wildcard")(wildcard_cmd)
 
 
-def _text(value: object) -> str:
+def _text(value: Any) -> str:
     return "—" if pd.isna(value) else str(value)
 
 

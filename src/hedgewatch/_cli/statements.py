@@ -7,15 +7,10 @@ from typing import Annotated
 
 import typer
 
-statements_app = typer.Typer(
-    help="Import corpora of dated official statements (CSV, JSONL, Parquet, RSS/Atom, "
-    "manifest directories).",
-    no_args_is_help=True,
-)
+from hedgewatch._cli import _options as opt
 
 
-@statements_app.command("import")
-def _import(
+def import_cmd(
     files: Annotated[list[Path], typer.Argument(help="Corpus files or manifest directories.")],
     actor: Annotated[
         str | None, typer.Option("--actor", help="Country for records without one (feeds).")
@@ -33,6 +28,8 @@ def _import(
     from hedgewatch._cli._progress import progress_on_stderr
     from hedgewatch.workflows import import_statements
 
+    quarantine = opt.output(quarantine, "--quarantine")
+
     with progress_on_stderr() as progress:
         rep = import_statements(
             files,
@@ -49,11 +46,16 @@ def _import(
     )
 
 
-def _sync(
-    actors: Annotated[list[str], typer.Argument(help="Two or more countries, e.g. RUS PRK.")],
+def sync_cmd(
+    countries: Annotated[list[str], typer.Argument(help="Two or more countries, e.g. RUS PRK.")],
     window: Annotated[str, typer.Option("--window", help="Largest lag, e.g. 3d or 1w.")] = "3d",
-    start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", metavar="DATE", help="First day (2015-01-31, or a year)."),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Last day (default: the latest).")
+    ] = None,
     quiet: Annotated[
         str, typer.Option("--quiet", help="Silence before a mention counts as taking it up.")
     ] = "14d",
@@ -65,25 +67,32 @@ def _sync(
         str, typer.Option("--block", help="Shuffled block length (7-day units).")
     ] = "1w",
     n_perm: Annotated[int, typer.Option("--n-perm", help="Null draws.")] = 999,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    top: Annotated[int, typer.Option("--top", min=1, help="Narratives and events shown.")] = 10,
-    csv: Annotated[Path | None, typer.Option("--csv", help="Write all events here.")] = None,
+    seed: opt.Seed = 0,
+    top: Annotated[
+        int, typer.Option("--top", min=1, metavar="N", help="Narratives and events shown.")
+    ] = 10,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", metavar="FILE", help="Write all events here.")
+    ] = None,
 ) -> None:
-    """Narratives the actors take up within WINDOW days of each other, beyond chance."""
+    """Narratives the countries take up within WINDOW days of each other, beyond chance."""
     import pandas as pd
 
     from hedgewatch._cli._progress import progress_on_stderr
     from hedgewatch.statements import synchronisation
     from hedgewatch.store import statements
 
+    codes = opt.countries(countries, "COUNTRIES", at_least=2)
+    start, end = opt.span(start, end, opt.date)
+    csv = opt.output(csv, "--csv")
     # load a little before --from so that onsets near its start have context
     ctx = None if start is None else pd.Timestamp(start) - pd.Timedelta(days=120)
     with progress_on_stderr() as progress:
         progress("loading statements", 0, 0)
-        df = statements(actors, start=ctx, end=end)
+        df = statements(codes, start=ctx, end=end)
         r = synchronisation(
             df,
-            actors,
+            codes,
             window=window,
             start=start,
             end=end,
@@ -101,7 +110,7 @@ def _sync(
     )
     for o in r.overall.itertuples():
         typer.echo(
-            f"{o.actor_a}-{o.actor_b}: {o.observed} synchronised onsets, {o.expected:.1f} "
+            f"{o.country_a}-{o.country_b}: {o.observed} synchronised onsets, {o.expected:.1f} "
             f"expected by chance (ratio {o.ratio:.2f}), p = {o.p_value:.3f}"
         )
     typer.echo("narrative | onsets a/b | observed | expected | p | q")
@@ -113,7 +122,7 @@ def _sync(
     typer.echo("events:")
     for e in r.events.head(top).itertuples():
         typer.echo(
-            f"{e.actor_a} {e.date_a:%Y-%m-%d}, {e.actor_b} {e.date_b:%Y-%m-%d}: {e.label!r} "
+            f"{e.country_a} {e.date_a:%Y-%m-%d}, {e.country_b} {e.date_b:%Y-%m-%d}: {e.label!r} "
             f"(q = {e.q_value:.3f})"
         )
     if csv is not None:
@@ -123,5 +132,11 @@ def _sync(
 
 def register(app: typer.Typer) -> None:
     """Add this topic's commands to the main app."""
-    app.add_typer(statements_app, name="statements")
-    app.command("sync")(_sync)
+    statements = typer.Typer(
+        help="Import corpora of dated official statements (CSV, JSONL, Parquet, RSS/Atom, "
+        "manifest directories).",
+        no_args_is_help=True,
+    )
+    app.add_typer(statements, name="statements")
+    statements.command("import")(import_cmd)
+    app.command("sync")(sync_cmd)

@@ -7,20 +7,13 @@ propagate to :func:`hedgewatch.cli.main`, which prints them on one line and exit
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
 
-strategy_app = typer.Typer(
-    help="Strategic models: expected-utility bargaining forecasts and patron outbidding.",
-    no_args_is_help=True,
-)
-
-
-def register(app: typer.Typer) -> None:
-    """Add this topic's commands to the main app."""
-    app.add_typer(strategy_app, name="strategy")
+from hedgewatch._cli import _options as opt
+from hedgewatch.errors import ParameterError
 
 
 def _echo_frame(frame: pd.DataFrame, digits: int = 3) -> None:
@@ -28,7 +21,6 @@ def _echo_frame(frame: pd.DataFrame, digits: int = 3) -> None:
         typer.echo(frame.round(digits).to_string(index=False))
 
 
-@strategy_app.command("forecast")
 def forecast_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (.yaml, .yml or .csv).")],
     rounds: Annotated[int, typer.Option("--rounds", min=0, help="Most rounds to play.")] = 10,
@@ -39,14 +31,15 @@ def forecast_cmd(
         bool, typer.Option("--positions", help="Also print every actor's position by round.")
     ] = False,
     csv: Annotated[
-        Path | None, typer.Option("--csv", help="Write the per-round forecast path here.")
+        Path | None,
+        typer.Option("--csv", metavar="FILE", help="Write the per-round forecast path here."),
     ] = None,
-    plot: Annotated[
-        Path | None, typer.Option("--plot", help="Save the figure (.png/.svg).")
-    ] = None,
+    plot: opt.Plot = None,
 ) -> None:
     """Forecast a group decision with Bueno de Mesquita's expected-utility model."""
     from hedgewatch.strategy import forecast, plot_forecast, read_scenario
+
+    csv, plot = opt.output(csv, "--csv"), opt.output(plot, "--plot")
 
     result = forecast(read_scenario(scenario), max_rounds=rounds, accept=accept)  # type: ignore[arg-type]
     typer.echo(f"Scenario: {result.scenario.name} ({len(result.scenario.actors)} actors)")
@@ -65,15 +58,22 @@ def forecast_cmd(
         typer.echo(f"Wrote {plot}")
 
 
-@strategy_app.command("outbidding")
 def outbidding_cmd(
-    client: Annotated[str, typer.Option("--client", help="The client state (ISO3).")] = "PRK",
-    patrons: Annotated[
-        tuple[str, str],
-        typer.Option("--patrons", help="Guarantor patron, then the other patron (ISO3)."),
-    ] = ("CHN", "RUS"),
+    state: Annotated[
+        str | None, typer.Argument(help="The state, the model's client (e.g. PRK).")
+    ] = None,
+    between: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--between",
+            "-b",
+            metavar="POWER",
+            help="The guarantor power, then the other: --between CHN RUS.",
+        ),
+    ] = None,
+    more: opt.MorePowers = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="Calibrate the client's alignment from this year.")
+        int | None, typer.Option("--year", help="Calibrate the state's alignment from this year.")
     ] = None,
     guarantee: Annotated[
         float,
@@ -83,7 +83,7 @@ def outbidding_cmd(
     ] = 0.5,
     united_front: Annotated[
         float,
-        typer.Option("--united-front", min=0.0, help="Rise in patrons' cost of provocations."),
+        typer.Option("--united-front", min=0.0, help="Rise in the powers' cost of provocations."),
     ] = 0.0,
     measure: Annotated[
         str,
@@ -97,12 +97,17 @@ def outbidding_cmd(
         str | None,
         typer.Option("--statics", help="Also vary one parameter, e.g. guarantee or united_front."),
     ] = None,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Save the statics figure.")] = None,
+    plot: opt.Plot = None,
+    client: Annotated[str | None, typer.Option("--client", hidden=True)] = None,
+    patrons: Annotated[tuple[str, str] | None, typer.Option("--patrons", hidden=True)] = None,
 ) -> None:
-    """Solve the patron-client outbidding game, optionally calibrated from UN votes."""
+    """Solve the patron-client outbidding game, optionally calibrated from UN votes.
+
+    The state is the model's client; the powers of --between its patrons, the first the
+    guarantor.
+    """
     import numpy as np
 
-    from hedgewatch import countries
     from hedgewatch.strategy import (
         OutbiddingModel,
         calibrate_outbidding,
@@ -110,15 +115,35 @@ def outbidding_cmd(
         plot_comparative_statics,
     )
 
-    client = countries.resolve(client, where="--client")
-    pa, pb = (countries.resolve(p, where="--patrons") for p in patrons)
-    params = {"guarantee": guarantee, "united_front": united_front}
+    if client is not None:
+        opt.deprecated_flag("--client", "the STATE argument")
+        state = state or client
+    if patrons is not None:
+        opt.deprecated_flag("--patrons", "--between")
+        between = between or list(patrons)
+    example = "e.g. hedgewatch strategy outbidding PRK --between CHN RUS"
+    if state is None:
+        raise ParameterError(f"The 'STATE' argument is missing; {example}.")
+    if not between:
+        raise ParameterError(f"The '--between' option is missing; {example}.")
+    code = opt.country(state, "STATE")
+    powers = opt.powers(between, more, code)
+    if len(powers) != 2:
+        raise opt.fail("--between", "exactly two powers", " ".join(powers))
+    pa, pb = powers
+    measure = opt.choice(measure, "--measure", ("auto", "hedging", "agreement", "ideal-points"))
+    if statics is not None:
+        from hedgewatch.strategy.outbidding import NUMERIC
+
+        statics = opt.choice(statics, "--statics", NUMERIC)
+    plot = opt.output(plot, "--plot")
+    params: dict[str, Any] = {"guarantee": guarantee, "united_front": united_front}
     if year is None:
-        model = OutbiddingModel(labels=(client, pa, pb), **params)
+        model = OutbiddingModel(labels=(code, pa, pb), **params)
         typer.echo("Alignment not calibrated (no --year): ideal alignment 0.5.")
     else:
-        data, used = _alignment_data(client, (pa, pb), year, measure)
-        model = calibrate_outbidding(data, year, client=client, patrons=(pa, pb), **params)
+        data, used = _alignment_data(code, (pa, pb), year, measure)
+        model = calibrate_outbidding(data, year, state=code, powers=(pa, pb), **params)
         typer.echo(
             f"Calibrated from {used}, {year}: ideal alignment "
             f"{model.ideal_alignment:.3f} (0 = {pa}, 1 = {pb})."
@@ -137,17 +162,13 @@ def outbidding_cmd(
 
 
 def _alignment_data(
-    client: str, patrons: tuple[str, str], year: int, measure: str
+    state: str, powers: tuple[str, str], year: int, measure: str
 ) -> tuple[pd.DataFrame, str]:
     """The measured stance the outbidding model is calibrated from."""
     import hedgewatch as hw
-    from hedgewatch.errors import ParameterError
     from hedgewatch.strategy import agreement_position
 
-    choices = ("auto", "hedging", "agreement", "ideal-points")
-    if measure not in choices:
-        raise ParameterError(f"Unknown --measure {measure!r}; use one of {', '.join(choices)}.")
-    votes = hw.votes([client, *patrons], start=year, end=year)
+    votes = hw.votes([state, *powers], start=year, end=year)
     if measure == "ideal-points":
         from hedgewatch.workflows import fit_unga
 
@@ -160,5 +181,16 @@ def _alignment_data(
             if measure == "hedging":
                 raise
         else:
-            return hedging_index(votes, client, patrons, n_boot=0), "the hedging index"
-    return agreement_position(votes, client, patrons, year), "agreement shares"
+            return hedging_index(votes, state, powers, n_boot=0), "the hedging index"
+    return agreement_position(votes, state, powers, year=year), "agreement shares"
+
+
+def register(app: typer.Typer) -> None:
+    """Add this topic's commands to the main app."""
+    strategy = typer.Typer(
+        help="Strategic models: expected-utility bargaining forecasts and patron outbidding.",
+        no_args_is_help=True,
+    )
+    app.add_typer(strategy, name="strategy")
+    strategy.command("forecast")(forecast_cmd)
+    strategy.command("outbidding")(outbidding_cmd)

@@ -10,6 +10,8 @@ DataFrame (as returned by :func:`hedgewatch.votes`); :func:`hedgewatch.align` an
 from __future__ import annotations
 
 from hedgewatch._deprecation import moved
+from hedgewatch.alignment._crosstab import Crosstabs, crosstab
+from hedgewatch.alignment._pivots import pivots
 from hedgewatch.alignment.agreement import (
     MEASURES,
     AgreementMatrix,
@@ -17,9 +19,7 @@ from hedgewatch.alignment.agreement import (
     dyadic,
     score_tables,
 )
-from hedgewatch.alignment.crosstab import Crosstabs, crosstab
 from hedgewatch.alignment.hedging import hedging_index
-from hedgewatch.alignment.pivots import pivots
 from hedgewatch.alignment.plot import plot_hedging
 
 __getattr__ = moved(

@@ -1,7 +1,7 @@
 """Dyadic similarity of voting: agreement, identical-vote share, S, Cohen's kappa, Häge's pi.
 
 Each measure maps the 3x3 table of joint votes of two countries (see
-:mod:`hedgewatch.alignment.crosstab`) to one number. Votes are coded on Voeten's ordinal
+:func:`hedgewatch.alignment.crosstab`) to one number. Votes are coded on Voeten's ordinal
 scale, yes = 1, abstain = 2, no = 3; the distance between two votes is ``|v_i - v_j| / 2``, so
 yes-vs-abstain is 0.5 and yes-vs-no is 1. Absences and non-membership are never votes.
 
@@ -58,8 +58,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hedgewatch.alignment.crosstab import Crosstabs, crosstab
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch._validation import caller, check_param, validated
+from hedgewatch.alignment._crosstab import Crosstabs, crosstab
+from hedgewatch.errors import InsufficientDataError
 
 #: Distance between vote categories (yes, abstain, no) on the [0, 1] scale.
 DISTANCE = np.array([[0.0, 0.5, 1.0], [0.5, 0.0, 0.5], [1.0, 0.5, 0.0]])
@@ -85,13 +86,11 @@ NO_COVOTE = "no roll call on which both voted yes/abstain/no"
 NO_VARIATION = "both cast one and the same vote throughout; chance agreement is 1"
 
 
-def measure_name(measure: str, func: str) -> str:
+def measure_name(measure: str) -> str:
     """Normalise a measure name (``'S'`` -> ``'s-score'``) or raise ParameterError."""
     key = str(measure).strip().lower().replace("ä", "a")
     key = _ALIASES.get(key, key)
-    check_param(
-        key in MEASURES, "measure", func, "one of " + ", ".join(map(repr, MEASURES)), measure
-    )
+    check_param(key in MEASURES, "measure", "one of " + ", ".join(map(repr, MEASURES)), measure)
     return key
 
 
@@ -100,6 +99,7 @@ def _marginals(t: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return t.sum(-1) / n[..., None], t.sum(-2) / n[..., None]
 
 
+@validated
 def score_tables(tables: np.ndarray, measure: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Score an array of 3x3 joint-vote tables (shape ``(..., 3, 3)``).
 
@@ -109,7 +109,7 @@ def score_tables(tables: np.ndarray, measure: str) -> tuple[np.ndarray, np.ndarr
         ``reason_code`` is 0 where the value is defined, 1 for no co-vote, 2 for no
         variation (chance-corrected measures only).
     """
-    measure = measure_name(measure, "score_tables")
+    measure = measure_name(measure)
     flat = tables.reshape(*tables.shape[:-2], 9)
     # Counts are small integers, exact in float32; the weights 0, 0.5, 1 keep them exact.
     n = flat @ np.ones(9, dtype=flat.dtype)
@@ -212,11 +212,12 @@ class AgreementMatrix:
         ).infer_objects()
 
 
+@validated
 def agreement_matrix(
     votes: pd.DataFrame,
     countries: Sequence[str] | None = None,
     *,
-    by: str | None = "session",
+    by: str | None = "year",
     measure: str = "agreement",
     drop_unanimous: bool = False,
 ) -> AgreementMatrix:
@@ -230,7 +231,7 @@ def agreement_matrix(
     countries
         Restrict to these countries; default every country in ``votes``.
     by
-        ``"session"`` (default), ``"year"`` or None for one matrix over all the data.
+        ``"year"`` (default), ``"session"`` or None for one matrix over all the data.
     measure
         One of :data:`MEASURES` (see the module docstring for formulas).
     drop_unanimous
@@ -245,14 +246,13 @@ def agreement_matrix(
     ----------
     See :mod:`hedgewatch.alignment.agreement`.
     """
-    m = measure_name(measure, "agreement_matrix")
-    tab = crosstab(
-        votes, countries, countries, by=by, drop_unanimous=drop_unanimous, func="agreement_matrix"
-    )
+    m = measure_name(measure)
+    tab = crosstab(votes, countries, countries, by=by, drop_unanimous=drop_unanimous)
     value, n, reason = score_tables(tab.counts, m)
     return AgreementMatrix(m, tab.periods, tab.rows, value, n, reason)
 
 
+@validated
 def dyadic(
     votes: pd.DataFrame,
     countries: Sequence[str] | str | None = None,
@@ -288,25 +288,36 @@ def dyadic(
     it is undefined. Raises :class:`~hedgewatch.errors.InsufficientDataError` when a pair
     asked for by name never co-voted in the window.
 
+    Examples
+    --------
+    Three roll calls: the same vote, yes against abstain (half agreement), yes against no.
+
+    >>> import pandas as pd
+    >>> from hedgewatch.alignment import dyadic
+    >>> votes = pd.DataFrame({"rcid": [1, 1, 2, 2, 3, 3], "country": ["PRK", "CHN"] * 3,
+    ...                       "vote": ["yes", "yes", "no", "abstain", "yes", "no"], "year": 2000})
+    >>> dyadic(votes, "PRK", "CHN")[["period", "country_a", "country_b", "value", "n_votes"]]
+       period country_a country_b  value  n_votes
+    0    2000       PRK       CHN    0.5        3
+
     References
     ----------
     See :mod:`hedgewatch.alignment.agreement` (Voeten 2000; Signorino & Ritter 1999, ISQ;
     Cohen 1960; Häge 2011, Political Analysis).
     """
-    m = measure_name(measure, "dyadic")
+    m = measure_name(measure)
     countries = [countries] if isinstance(countries, str) else countries
     partners = [partners] if isinstance(partners, str) else partners
     if partners is None:
         check_param(
             countries is None or len(countries) >= 2,
             "countries",
-            "dyadic",
             "None or at least two countries when partners is None",
             countries,
         )
         mat = agreement_matrix(votes, countries, by=by, measure=m, drop_unanimous=drop_unanimous)
         return mat.to_frame()
-    tab = crosstab(votes, countries, partners, by=by, drop_unanimous=drop_unanimous, func="dyadic")
+    tab = crosstab(votes, countries, partners, by=by, drop_unanimous=drop_unanimous)
     return _pairs_frame(tab, m, strict=countries is not None)
 
 
@@ -320,7 +331,7 @@ def _pairs_frame(tab: Crosstabs, measure: str, strict: bool) -> pd.DataFrame:
     for a, b in zip(*np.nonzero(ever == 0), strict=True):
         if rows[a] != cols[b]:
             raise InsufficientDataError(
-                f"dyadic(): {rows[a]} and {cols[b]} never voted yes/abstain/no on the same roll "
+                f"{caller()}(): {rows[a]} and {cols[b]} never voted yes/abstain/no on the same roll "
                 "call in the votes given. Widen the window or pick another pair."
             )
     frame = pd.DataFrame(
@@ -333,6 +344,6 @@ def _pairs_frame(tab: Crosstabs, measure: str, strict: bool) -> pd.DataFrame:
             "note": _notes(reason[p, i, j]),
         }
     ).infer_objects()
-    order = pd.Index(tab.cols).get_indexer(frame["country_b"])
+    order = pd.Index(tab.cols).get_indexer(pd.Index(frame["country_b"]))
     frame = frame.assign(_o=order).sort_values(["country_a", "_o", "period"], kind="stable")
     return frame.drop(columns="_o").reset_index(drop=True)

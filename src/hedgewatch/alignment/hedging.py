@@ -43,15 +43,16 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from hedgewatch.alignment.agreement import DISTANCE
-from hedgewatch.alignment.crosstab import (
+from hedgewatch._deprecation import deprecated_args, old_default
+from hedgewatch._validation import caller, check_level, check_param, check_present, validated
+from hedgewatch.alignment._crosstab import (
     check_duplicates,
     period_key,
-    resolve_in,
     unanimous_rcids,
     vote_codes,
 )
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch.alignment.agreement import DISTANCE
+from hedgewatch.errors import InsufficientDataError
 
 _HEDGE_MEASURES = ("agreement", "identical")
 FEW_VOTES = 10
@@ -70,7 +71,7 @@ def _wide(votes: pd.DataFrame, actors: list[str], by: str | None, drop_unanimous
             "rcid": votes["rcid"].to_numpy()[keep],
             "country": votes["country"].astype(str).to_numpy()[keep],
             "code": code[keep],
-            "period": period_key(votes, by, "hedging_index").to_numpy()[keep],
+            "period": period_key(votes, by).to_numpy()[keep],
         }
     )
     if drop_unanimous:
@@ -131,15 +132,17 @@ def _period_rows(
     return row
 
 
+@deprecated_args(renamed={"ci": "level"})
+@validated
 def hedging_index(
     votes: pd.DataFrame,
     state: str,
-    powers: Sequence[str] = ("CHN", "RUS"),
+    powers: Sequence[str] | None = None,
     *,
     by: str | None = "year",
     measure: str = "agreement",
     n_boot: int = 200,
-    ci: float = 0.95,
+    level: float = 0.95,
     seed: int | None = 0,
     drop_unanimous: bool = False,
 ) -> pd.DataFrame:
@@ -153,7 +156,8 @@ def hedging_index(
         The state whose position is measured (code or name).
     powers
         Two or more powers; the first two define the axis of ``position`` (-1 = first,
-        +1 = second).
+        +1 = second). Required (leaving it out still means CHN and RUS, with a
+        DeprecationWarning, for one release).
     by
         ``"year"`` (default), ``"session"`` or None (one row for the whole window).
     measure
@@ -162,8 +166,8 @@ def hedging_index(
         triangle inequality, which keeps position and free agency bounded.
     n_boot
         Bootstrap replicates over roll calls per period (0 for none).
-    ci
-        Coverage of the percentile intervals.
+    level
+        Coverage of the percentile intervals (``ci=`` is the deprecated name).
     seed
         Seed of the random generator, for reproducible intervals.
     drop_unanimous
@@ -184,51 +188,42 @@ def hedging_index(
     Voeten, E. (2000), International Organization 54(2); Efron, B. and Tibshirani, R. J.
     (1993), An Introduction to the Bootstrap; Gromov, M. (1987), Hyperbolic groups.
     """
-    func = "hedging_index"
     check_param(
         measure in _HEDGE_MEASURES,
         "measure",
-        func,
         "'agreement' or 'identical' (a distance with the triangle inequality)",
         measure,
     )
     check_param(
         isinstance(n_boot, int | np.integer) and n_boot >= 0,
         "n_boot",
-        func,
         "a non-negative integer",
         n_boot,
     )
-    check_param(
-        isinstance(ci, float | int) and 0 < ci < 1,
-        "ci",
-        func,
-        "a number between 0 and 1 (exclusive)",
-        ci,
-    )
+    level = check_level(level)
+    if powers is None:
+        powers = old_default("powers", ("CHN", "RUS"), "hedging_index")
     check_param(
         not isinstance(powers, str) and len(powers) >= 2,
         "powers",
-        func,
         "a sequence of at least two countries",
         powers,
     )
     present = set(pd.unique(votes["country"].astype(str)))
-    actors = resolve_in([state, *powers], present, func, "state and powers")
+    actors = check_present([state, *powers], present, "state and powers")
     check_param(
         len(set(actors)) == len(actors),
         "powers",
-        func,
         f"distinct countries, none equal to the state {actors[0]!r}",
         powers,
     )
     wide = _wide(votes, actors, by, drop_unanimous)
     if wide.empty:
         raise InsufficientDataError(
-            f"{func}(): {', '.join(actors)} never all voted yes/abstain/no on one roll call "
+            f"{caller()}(): {', '.join(actors)} never all voted yes/abstain/no on one roll call "
             "in the votes given. Widen the window, or check membership dates."
         )
-    return _index_frame(wide, actors, measure, n_boot, 1 - ci, seed)
+    return _index_frame(wide, actors, measure, n_boot, 1 - level, seed)
 
 
 def _period_rng(seed: int | None, period: object) -> np.random.Generator:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from hedgewatch._validation import validated
 from hedgewatch.errors import InsufficientDataError
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ def _band(ax, frame: pd.DataFrame, col: str, label: str, **kw) -> None:
         )
 
 
+@validated
 def plot_hedging(
     index: pd.DataFrame,
     pivots: pd.DataFrame | None = None,

@@ -9,15 +9,15 @@ Public API: :class:`DynamicIdealPoints` (fit), :class:`IdealPointResult` (with
 from __future__ import annotations
 
 from hedgewatch._deprecation import moved
-from hedgewatch.idealpoints.bridging import title_bridges
-from hedgewatch.idealpoints.dynamic import DynamicIdealPoints, IdealPointResult
-from hedgewatch.idealpoints.plot import plot_ideal_points
-from hedgewatch.idealpoints.predictability import (
+from hedgewatch.idealpoints._predictability import (
     overall_fit,
     predictability,
     rank_predictability,
     surprising_votes,
 )
+from hedgewatch.idealpoints.bridging import title_bridges
+from hedgewatch.idealpoints.dynamic import DynamicIdealPoints, IdealPointResult
+from hedgewatch.idealpoints.plot import plot_ideal_points
 
 __getattr__ = moved(
     "hedgewatch.idealpoints",

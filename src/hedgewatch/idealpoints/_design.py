@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -69,7 +70,9 @@ def check_votes(votes: pd.DataFrame) -> pd.DataFrame:
     bad = ~v["vote"].isin(list(VOTE_CODES))
     for pos, (i, val) in enumerate(v.loc[bad, "vote"].items()):
         if pos < 10:
-            problems.append(Problem("vote must be yes, abstain or no", int(i) + 1, "vote", val))
+            problems.append(
+                Problem("vote must be yes, abstain or no", int(cast(int, i)) + 1, "vote", val)
+            )
     for col in ("rcid", "session", "country"):
         nulls = v[col].isna()
         for i in v.index[nulls][:5]:
@@ -79,7 +82,7 @@ def check_votes(votes: pd.DataFrame) -> pd.DataFrame:
         problems.append(
             Problem(
                 f"second vote of {row['country']} on this roll call",
-                int(i) + 1,
+                int(cast(int, i)) + 1,
                 "rcid",
                 row["rcid"],
             )

@@ -103,6 +103,7 @@ class _Model:
         """Newton direction for every trajectory, shape (S, T, d)."""
         s, t = self.shape
         d = self.d
+        assert ev.g_theta is not None and ev.h_theta is not None  # evaluated with need="theta"
         diag, rhs = self._add_chain_prior(
             st.theta, ev.g_theta.reshape(s, t, d), ev.h_theta.reshape(s, t, d, d)
         )
@@ -112,6 +113,7 @@ class _Model:
         """Diagonal blocks of the posterior precision of the positions (Laplace)."""
         s, t = self.shape
         d = self.d
+        assert ev.h_theta is not None  # evaluated with need="theta"
         diag, _ = self._add_chain_prior(
             st.theta, np.zeros((s, t, d)), ev.h_theta.reshape(s, t, d, d)
         )
@@ -139,6 +141,7 @@ class _Model:
         """Newton direction for every roll-call group: (dbeta (K, d), dcuts (K, 2))."""
         d = self.d
         p = d + 2
+        assert ev.g_item is not None and ev.h_item is not None  # evaluated with need="items"
         grad = ev.g_item.copy()
         info = ev.h_item.copy()
         grad[:, :d] -= st.beta / self.pr.beta_sd**2
@@ -240,7 +243,7 @@ def _squarem_cycle(model: _Model, x0: State, ev0: Eval) -> tuple[State, Eval]:
     nv = np.linalg.norm(v)
     if nv == 0:
         return x2, ev2
-    alpha = min(-1.0, -np.linalg.norm(r) / nv)
+    alpha = min(-1.0, float(-np.linalg.norm(r) / nv))
     tied = model.dz.tied
     for _ in range(5):
         cand = _unpack(p0 - 2 * alpha * r + alpha * alpha * v, x0)

@@ -14,6 +14,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from hedgewatch._deprecation import deprecated_args
+from hedgewatch._validation import validated
 from hedgewatch.errors import DataFormatError, Problem
 
 _PROCEDURAL = {"voting procedure", "agenda", "adoption of the agenda", "rules of procedure"}
@@ -28,7 +30,9 @@ def _normalise(title: pd.Series) -> pd.Series:
     )
 
 
-def title_bridges(roll_calls: pd.DataFrame, min_chars: int = 25) -> pd.DataFrame:
+@deprecated_args(keyword_only=True)
+@validated
+def title_bridges(roll_calls: pd.DataFrame, *, min_chars: int = 25) -> pd.DataFrame:
     """Pairs ``rcid1, rcid2`` of roll calls with identical titles in different sessions.
 
     Parameters

@@ -7,9 +7,11 @@ from typing import Any
 
 import pandas as pd
 
+from hedgewatch._validation import validated
 from hedgewatch.idealpoints.dynamic import IdealPointResult, check_countries
 
 
+@validated
 def plot_ideal_points(
     result: IdealPointResult,
     countries: Sequence[str],
@@ -43,7 +45,7 @@ def plot_ideal_points(
         matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    codes = check_countries(result, countries, "plot_ideal_points")
+    codes = check_countries(result, countries, "countries")
     sfx = "" if dim == 1 else f"_{dim}"
     if ax is None:
         fig, ax = plt.subplots(figsize=(9, 4.8))

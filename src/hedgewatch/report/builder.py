@@ -12,10 +12,12 @@ import pandas as pd
 
 import hedgewatch
 from hedgewatch import countries
-from hedgewatch.errors import InsufficientDataError, ParameterError, check_param
+from hedgewatch._deprecation import deprecated_args, old_default
+from hedgewatch._validation import check_param, validated
+from hedgewatch.errors import InsufficientDataError, ParameterError
 from hedgewatch.paths import bundled_tables
+from hedgewatch.report import _render
 from hedgewatch.report import claims as _claims
-from hedgewatch.report import render as _render
 from hedgewatch.report.model import Report, Section, unmeasurable
 from hedgewatch.report.sections import provenance
 from hedgewatch.report.sections._context import DEFAULT_SETTINGS, Context
@@ -69,9 +71,11 @@ def _section_list() -> list[tuple[str, str, str]]:
     ]
 
 
+@deprecated_args(renamed={"between": "powers"})
+@validated
 def build_report(
     state: str,
-    between: Sequence[str] = ("CHN", "RUS"),
+    powers: Sequence[str] | None = None,
     *,
     out: str | Path | None = None,
     store: Store | str | None = None,
@@ -82,16 +86,17 @@ def build_report(
     sections: Sequence[str] | None = None,
     successors: Mapping[str, str | None] | None = None,
 ) -> Report:
-    """Compute the report on where ``state`` stands between the powers ``between``.
+    """Compute the report on where ``state`` stands between ``powers``.
 
     Parameters
     ----------
     state
         The state studied (ISO3 code, name or other code :func:`hedgewatch.countries.resolve`
         accepts).
-    between
+    powers
         Two or more powers; the first two define the hedging axis (-1 = first, +1 = second)
-        and the roles ``A`` and ``B`` in claim rules.
+        and the roles ``A`` and ``B`` in claim rules (the CLI's ``--between``; ``between=``
+        is the deprecated keyword).
     out
         If given, the HTML is written there.
     store
@@ -123,7 +128,9 @@ def build_report(
     ----------
     The methods of each section are cited in the report and in ``docs/report.md``.
     """
-    code, powers = _resolve(state, between, start)
+    if powers is None:
+        powers = old_default("powers", ("CHN", "RUS"), "build_report")
+    code, powers = _resolve(state, powers, start)
     st = get_store(store)
     claim_set = _claim_set(claims, code, powers)
     bad = _claims.check_settings(settings or {})
@@ -158,7 +165,7 @@ def build_report(
     sections_done, timings = _run_sections(steps, ctx, tracker)
     say("judging claims", total - 1, total)
     names = tuple(countries.name(p) for p in powers)
-    table = _claims.evaluate(claim_set, sections_done, names)
+    table = _claims.evaluate(claim_set, sections_done, powers=names)
     say("rendering", total, total)
     html = _render.render(
         state=code,
@@ -178,33 +185,29 @@ def build_report(
     return report
 
 
-def _resolve(state: str, between: Sequence[str], start: int | None) -> tuple[str, tuple[str, ...]]:
+def _resolve(state: str, powers: Sequence[str], start: int | None) -> tuple[str, tuple[str, ...]]:
     """Check and resolve the state, powers and first year."""
-    func = "build_report"
     check_param(
-        not isinstance(between, str) and len(between) >= 2,
-        "between",
-        func,
+        not isinstance(powers, str) and len(powers) >= 2,
+        "powers",
         "a sequence of at least two countries",
-        between,
+        powers,
     )
     code = countries.resolve(state)
-    powers = tuple(countries.resolve(p) for p in between)
+    codes = tuple(countries.resolve(p) for p in powers)
     check_param(
-        len({code, *powers}) == len(powers) + 1,
-        "between",
-        func,
+        len({code, *codes}) == len(codes) + 1,
+        "powers",
         f"distinct countries, none equal to the state {code!r}",
-        list(between),
+        list(powers),
     )
     check_param(
         start is None or (isinstance(start, int) and not isinstance(start, bool)),
         "start",
-        func,
         "a year (integer) or None",
         start,
     )
-    return code, powers
+    return code, codes
 
 
 def _steps(sections: Sequence[str] | None) -> list[tuple[str, str, str]]:
@@ -213,7 +216,6 @@ def _steps(sections: Sequence[str] | None) -> list[tuple[str, str, str]]:
     check_param(
         sections is None or (not isinstance(sections, str) and set(sections) <= set(keys)),
         "sections",
-        "build_report",
         f"a list of section keys among {keys}",
         sections,
     )

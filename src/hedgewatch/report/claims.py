@@ -35,12 +35,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import yaml
 
+from hedgewatch._deprecation import deprecated_args
 from hedgewatch._safe_yaml import read_yaml
+from hedgewatch._validation import validated
 from hedgewatch.errors import DataFormatError, Problem
 from hedgewatch.report.model import Measurement, Section
 
@@ -138,6 +140,7 @@ def bundled_claims(state: str) -> Path:
     return own if own.exists() else folder / "default.yaml"
 
 
+@validated
 def load_claims(path: str | Path) -> ClaimSet:
     """Read and validate a claims YAML file.
 
@@ -260,7 +263,7 @@ def _condition(raw: Any, line: int | None, problems: list[Problem]) -> Condition
     elif not math.isfinite(value):
         problems.append(Problem("the threshold must be a finite number", at, "value", value))
         ok = False
-    return Condition(measure, op, float(value)) if ok else None
+    return Condition(str(measure), str(op), float(cast(float, value))) if ok else None
 
 
 def _short(value: Any, limit: int = 80) -> Any:
@@ -340,8 +343,10 @@ def _generic(measure: str) -> str:
 # ---------------------------------------------------------------------------------------
 # Verdicts
 # ---------------------------------------------------------------------------------------
+@deprecated_args(keyword_only=True)
+@validated
 def evaluate(
-    claims: ClaimSet, sections: tuple[Section, ...], powers: tuple[str, ...] = ("A", "B")
+    claims: ClaimSet, sections: tuple[Section, ...], *, powers: tuple[str, ...] = ("A", "B")
 ) -> pd.DataFrame:
     """The claims table: each claim, its measurement, rule, value, figure and verdict.
 

@@ -13,6 +13,7 @@ import io
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib
 
@@ -78,7 +79,7 @@ def band_lines(
     x: str = "period",
     ylabel: str = "",
     ylim: tuple[float, float] | None = None,
-    marks: Mapping[str, Sequence[object]] | None = None,
+    marks: Mapping[str, Sequence[Any]] | None = None,
     hline: float | None = None,
     key: str,
 ) -> str:

@@ -15,23 +15,23 @@ The functions take a speeches DataFrame, as returned by :func:`hedgewatch.speech
 from __future__ import annotations
 
 from hedgewatch._deprecation import moved
-from hedgewatch.rhetoric.backends import EmbeddingBackend, TfidfBackend
-from hedgewatch.rhetoric.convergence import (
+from hedgewatch.rhetoric._convergence import (
     TrendResult,
     convergence,
     convergence_many,
     convergence_pairs,
     convergence_trend,
 )
-from hedgewatch.rhetoric.narratives import shared_narratives
-from hedgewatch.rhetoric.plot import plot_convergence
-from hedgewatch.rhetoric.positions import SpeechPositionResult, speech_positions
-from hedgewatch.rhetoric.similarity import (
+from hedgewatch.rhetoric._similarity import (
     clear_cache,
     nearest_neighbours,
     similarity,
     similarity_matrix,
 )
+from hedgewatch.rhetoric.backends import EmbeddingBackend, TfidfBackend
+from hedgewatch.rhetoric.narratives import shared_narratives
+from hedgewatch.rhetoric.plot import plot_convergence
+from hedgewatch.rhetoric.positions import SpeechPositionResult, speech_positions
 
 __getattr__ = moved("hedgewatch.rhetoric", {"speeches": "hedgewatch.store:speeches"})
 

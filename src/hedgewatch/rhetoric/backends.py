@@ -37,7 +37,9 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
-from hedgewatch.errors import InsufficientDataError, MissingExtraError, check_param
+from hedgewatch._deprecation import deprecated_args
+from hedgewatch._validation import blame, check_param, validated
+from hedgewatch.errors import InsufficientDataError, MissingExtraError
 from hedgewatch.rhetoric.preprocess import STOP_WORDS, TOKEN_PATTERN
 
 BACKENDS = ("tfidf", "embeddings")
@@ -103,8 +105,13 @@ class TfidfBackend:
     name = "tfidf"
     context_free = False
 
+    @deprecated_args(keyword_only=True)
     def __init__(
-        self, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2, sublinear_tf: bool = True
+        self,
+        *,
+        ngram_range: tuple[int, int] = (1, 2),
+        min_df: int = 2,
+        sublinear_tf: bool = True,
     ) -> None:
         self.ngram_range = ngram_range
         self.min_df = min_df
@@ -114,13 +121,13 @@ class TfidfBackend:
         return (self.name, tuple(self.ngram_range), self.min_df, self.sublinear_tf)
 
     def fit_units(self, paragraphs: Sequence[Sequence[str]]) -> UnitVectors:
-        check_param(
-            isinstance(self.min_df, int) and self.min_df >= 1,
-            "min_df",
-            "TfidfBackend",
-            "a positive integer",
-            self.min_df,
-        )
+        with blame("TfidfBackend"):
+            check_param(
+                isinstance(self.min_df, int) and self.min_df >= 1,
+                "min_df",
+                "a positive integer",
+                self.min_df,
+            )
         n = len(paragraphs)
         min_df = min(self.min_df, n)
         cv = CountVectorizer(
@@ -227,6 +234,7 @@ class EmbeddingBackend:
         )
 
 
+@validated
 def get_backend(backend: str | Backend) -> Backend:
     """A backend object from its name (``"tfidf"`` or ``"embeddings"``) or as given."""
     if not isinstance(backend, str):
@@ -234,7 +242,6 @@ def get_backend(backend: str | Backend) -> Backend:
     check_param(
         backend in BACKENDS,
         "backend",
-        "similarity",
         "one of " + ", ".join(repr(b) for b in BACKENDS),
         backend,
     )

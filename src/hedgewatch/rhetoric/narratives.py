@@ -27,9 +27,11 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch._deprecation import deprecated_args
+from hedgewatch._validation import check_param, validated
+from hedgewatch.errors import InsufficientDataError
+from hedgewatch.rhetoric._similarity import _years, check_speeches, year_terms
 from hedgewatch.rhetoric.preprocess import is_procedural, sentences
-from hedgewatch.rhetoric.similarity import _years, check_speeches, year_terms
 
 _EXAMPLE_CHARS = 320
 _COLUMNS = [
@@ -45,10 +47,12 @@ _COLUMNS = [
 ]
 
 
+@deprecated_args(renamed={"a": "country_a", "b": "country_b"})
+@validated
 def shared_narratives(
     speeches: pd.DataFrame,
-    a: str,
-    b: str,
+    country_a: str,
+    country_b: str,
     *,
     contrast: str | None = None,
     start: int | None = None,
@@ -61,11 +65,11 @@ def shared_narratives(
     ----------
     speeches
         Speeches with ``country, year, text`` for all states of the years studied.
-    a, b
-        The pair (ISO3 codes or names).
+    country_a, country_b
+        The pair (ISO3 codes or names; ``a=``/``b=`` are the deprecated keywords).
     contrast
-        A third state ``c``: rank terms by what ``a`` shares with ``b`` minus what it shares
-        with ``c``.
+        A third state ``c``: rank terms by what ``country_a`` shares with ``country_b`` minus
+        what it shares with ``c``.
     start, end
         First and last year, inclusive.
     n_terms
@@ -75,8 +79,9 @@ def shared_narratives(
     -------
     DataFrame with ``term, score, shared_ab, shared_ac, years, example_a, example_a_year,
     example_b, example_b_year``, best first. ``shared_ab`` is the term's mean contribution to
-    the yearly TF-IDF cosine of ``a`` and ``b`` (``shared_ac`` likewise, NaN without a
-    contrast), ``years`` the number of years in which it contributed to ``a``-``b``.
+    the yearly TF-IDF cosine of ``country_a`` and ``country_b`` (``shared_ac`` likewise, NaN
+    without a contrast), ``years`` the number of years in which it contributed to that pair;
+    ``example_a``/``example_b`` are sentences of ``country_a``/``country_b``.
     Examples are raw corpus text: HTML-escape them before display.
 
     References
@@ -84,22 +89,20 @@ def shared_narratives(
     Monroe, B. L., Colaresi, M. P. and Quinn, K. M. (2008) "Fightin' words", Political
     Analysis 16(4).
     """
-    check_speeches(speeches, "shared_narratives")
+    check_speeches(speeches)
     check_param(
         isinstance(n_terms, int | np.integer) and n_terms >= 1,
         "n_terms",
-        "shared_narratives",
         "a positive integer",
         n_terms,
     )
-    ca, cb = _countries.resolve(a), _countries.resolve(b)
+    ca, cb = _countries.resolve(country_a), _countries.resolve(country_b)
     cc = _countries.resolve(contrast) if contrast is not None else None
     check_param(
         len({ca, cb, cc} - {None}) == (3 if cc else 2),
-        "contrast" if cc else "b",
-        "shared_narratives",
+        "contrast" if cc else "country_b",
         "a state different from the others",
-        contrast or b,
+        contrast or country_b,
     )
     years = _common_years(speeches, [c for c in (ca, cb, cc) if c], start, end)
     ab = _mean_contributions(speeches, years, ca, cb)

@@ -25,6 +25,7 @@ problems", Technometrics 12(1).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -33,9 +34,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GroupKFold
 
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch._validation import check_param, validated
+from hedgewatch.errors import InsufficientDataError
+from hedgewatch.rhetoric._similarity import check_speeches
 from hedgewatch.rhetoric.preprocess import STOP_WORDS, TOKEN_PATTERN, clean_paragraphs
-from hedgewatch.rhetoric.similarity import check_speeches
 
 _MIN_PER_YEAR = 5
 
@@ -68,6 +70,7 @@ class SpeechPositionResult:
         return self.positions.copy()
 
 
+@validated
 def speech_positions(
     speeches: pd.DataFrame,
     positions: pd.DataFrame,
@@ -107,20 +110,18 @@ def speech_positions(
     Laver, M., Benoit, K. and Garry, J. (2003) "Extracting policy positions from political
     texts using words as data", American Political Science Review 97(2).
     """
-    check_speeches(speeches, "speech_positions")
+    check_speeches(speeches)
     needed = {"country", "year", "position"}
     check_param(
         isinstance(positions, pd.DataFrame) and needed <= set(positions.columns),
         "positions",
-        "speech_positions",
         "a DataFrame with columns country, year, position",
         list(getattr(positions, "columns", [])),
     )
-    check_param(alpha > 0, "alpha", "speech_positions", "a positive number", alpha)
+    check_param(alpha > 0, "alpha", "a positive number", alpha)
     check_param(
         isinstance(n_folds, int) and n_folds >= 2,
         "n_folds",
-        "speech_positions",
         "an integer of at least 2",
         n_folds,
     )
@@ -183,7 +184,7 @@ def _by_year(out: pd.DataFrame) -> pd.DataFrame:
             continue
         rows.append(
             (
-                int(year),
+                int(cast(int, year)),
                 len(g),
                 float(stats.pearsonr(g["position"], g["speech_position"]).statistic),
                 float(stats.spearmanr(g["position"], g["speech_position"]).statistic),

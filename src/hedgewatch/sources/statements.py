@@ -32,6 +32,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -144,10 +145,12 @@ def read_many(
     named ``<stem>.<n>.csv`` when there are several inputs; a target that is one of the
     inputs is refused. ``out.attrs["quarantined"]`` lists the files written.
     """
-    paths = [Path(p) for p in paths]
-    targets = _quarantine_files(paths, quarantine)
-    frames, problems, total = [], [], 0
-    for i, (p, q) in enumerate(zip(paths, targets, strict=True)):
+    files = [Path(p) for p in paths]
+    targets = _quarantine_files(files, quarantine)
+    frames: list[pd.DataFrame] = []
+    problems: list[Problem] = []
+    total = 0
+    for i, (p, q) in enumerate(zip(files, targets, strict=True)):
         if on_file is not None:
             on_file(i, p)
         try:
@@ -155,13 +158,13 @@ def read_many(
                 read_statements(p, actor=actor, source=source, language=language, quarantine=q)
             )
         except DataFormatError as exc:  # keep reading: report every bad file at once
-            if len(paths) == 1:
+            if len(files) == 1:
                 raise
             problems.extend(Problem(f"{exc.path}: {pr}") for pr in exc.problems)
             total += exc.total
     if problems:
         raise DataFormatError(
-            f"{len(paths)} files",
+            f"{len(files)} files",
             problems[:MAX_PROBLEMS],
             total=total,
             hint="Fix these records, or pass a quarantine file to import the rest",
@@ -182,6 +185,7 @@ def _quarantine_files(
     if quarantine is None:
         return [None] * len(paths)
     qp = Path(quarantine)
+    targets: list[Path | None]
     if len(paths) == 1:
         targets = [qp]
     else:
@@ -190,6 +194,7 @@ def _quarantine_files(
         ]
     inputs = {_same(p) for p in paths}
     for t in targets:
+        assert t is not None
         if _same(t) in inputs or (t.exists() and t.is_dir()):
             raise DataFormatError(
                 t,
@@ -294,14 +299,15 @@ def _read_csv(p: Path, sep: str) -> pd.DataFrame:
 
 
 def _read_jsonl(p: Path) -> pd.DataFrame:
-    records, problems = [], []
+    records: list[dict[str, object]] = []
+    problems: list[Problem] = []
     i = 0
     with _open_text(p) as fh:
         try:
             for i, line in enumerate(fh, start=1):
                 _json_line(line, i, records, problems)
         except _GZIP_ERRORS as exc:
-            raw = getattr(fh.buffer, "fileobj", None)
+            raw = getattr(getattr(fh, "buffer", None), "fileobj", None)
             at = raw.tell() if raw is not None else p.stat().st_size
             raise DataFormatError(
                 p,
@@ -321,7 +327,9 @@ def _read_jsonl(p: Path) -> pd.DataFrame:
     return df
 
 
-def _json_line(line: str, i: int, records: list[dict], problems: list[Problem]) -> None:
+def _json_line(
+    line: str, i: int, records: list[dict[str, object]], problems: list[Problem]
+) -> None:
     """Parse one JSON Lines line into ``records`` (or a problem into ``problems``)."""
     if not line.strip():
         return
@@ -389,7 +397,8 @@ def _read_manifest_dir(d: Path) -> pd.DataFrame:
             [Problem("missing column", 1, "file")],
             hint=f"Header found: {','.join(df.columns[:-1])}",
         )
-    texts, problems = [], []
+    texts: list[str | None] = []
+    problems = []
     for name, line in zip(df["file"], df["line"], strict=True):
         f = d / str(name)
         try:
@@ -407,7 +416,7 @@ def _read_manifest_dir(d: Path) -> pd.DataFrame:
 
 # -- normalisation and validation --------------------------------------------------------
 def _rename(raw: pd.DataFrame) -> pd.DataFrame:
-    mapping = {}
+    mapping: dict[object, str] = {}
     for c in raw.columns:
         key = str(c).strip().lower()
         if key in COLUMN_ALIASES and COLUMN_ALIASES[key] not in mapping.values():
@@ -418,7 +427,7 @@ def _rename(raw: pd.DataFrame) -> pd.DataFrame:
 def _text_col(df: pd.DataFrame, name: str, default: str | None = None) -> pd.Series:
     if name not in df.columns:
         return pd.Series(default, index=df.index, dtype="object")
-    s = df[name].astype("object").where(df[name].notna(), None)
+    s = df[name].astype("object").where(df[name].notna(), None)  # type: ignore[call-overload]
     s = s.map(lambda v: None if v is None else str(v).strip() or None)
     return s.fillna(default) if default is not None else s
 
@@ -431,7 +440,7 @@ def _parse_dates(df: pd.DataFrame) -> pd.Series:
             if getattr(raw.dt, "tz", None)
             else raw.dt.normalize()
         )
-    text = raw.astype("object").where(raw.notna(), None).astype(str).str.strip()
+    text = raw.astype("object").where(raw.notna(), None).astype(str).str.strip()  # type: ignore[call-overload]
     parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
     rest = parsed.isna() & raw.notna()
     if rest.any():  # RFC 822 ("Thu, 11 Jun 2015 09:00:00 GMT") and other common forms
@@ -512,7 +521,7 @@ def _normalise(
     good = out[~bad].copy()
     good.attrs["rejected"] = len(problems)
     if problems:
-        _write_quarantine(Path(quarantine), p, problems, df)
+        _write_quarantine(Path(cast(str, quarantine)), p, problems, df)
     return _finish(good)
 
 
@@ -603,7 +612,7 @@ def detect_language(texts: pd.Series) -> pd.Series:
     t = texts.fillna("").str.slice(0, 2000)
     out = pd.Series(None, index=texts.index, dtype="object")
     for lang, rx in _SCRIPTS:
-        share = t.str.count(rx) / t.str.len().clip(lower=1)
+        share = t.str.count(rx) / t.str.len().clip(lower=1)  # type: ignore[arg-type]
         out[(share > 0.2) & out.isna()] = lang
     low = t.str.lower()
     counts = pd.DataFrame({k: low.str.count(v) for k, v in _STOPWORDS.items()})

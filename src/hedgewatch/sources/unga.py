@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -198,7 +199,7 @@ def read_voeten(path: str | Path) -> VoteRecord:
         }
     )
     flags = df.loc[first, list(ISSUE_CODES)].apply(lambda s: s.str.strip())
-    rc["issues"] = [
+    rc["issues"] = [  # type: ignore[assignment]
         [c for c in ISSUE_CODES if row[c] == "1"]
         if all(row[c] != "" for c in ISSUE_CODES)
         else None
@@ -300,7 +301,8 @@ def read_unvotes(folder: str | Path) -> VoteRecord:
             "session": r["session"].astype("int64"),
             "date": rdates,
             "resolution": repair_symbols(
-                r["unres"].astype(object).where(r["unres"].notna(), None), r["session"]
+                r["unres"].astype(object).where(r["unres"].notna(), None),  # type: ignore[call-overload]
+                r["session"],
             ),
             "title": repair_text(r["short"].astype(object)).str.strip(),
             "description": repair_text(r["descr"].astype(object)).str.strip(),
@@ -502,10 +504,10 @@ def merge_records(voeten: VoteRecord, unvotes: VoteRecord) -> VoteRecord:
     """
     a, b = voeten.roll_calls, unvotes.roll_calls
     both = a.merge(b, on="rcid", suffixes=("_v", "_u"))
-    conflicts = []
+    conflicts: list[tuple[Any, ...]] = []
     dd = both["date_v"].notna() & (both["date_v"] != both["date_u"])
     for r in both[dd].itertuples():
-        conflicts.append((r.rcid, "date", str(r.date_v.date()), str(r.date_u.date())))
+        conflicts.append((r.rcid, "date", str(r.date_v.date()), str(r.date_u.date())))  # type: ignore[union-attr]
     res_v = both["resolution_v"].fillna("").str.replace(" ", "")
     res_u = both["resolution_u"].fillna("").str.replace(" ", "")
     rd = res_v != res_u

@@ -7,8 +7,8 @@ The functions take a statements DataFrame, as returned by :func:`hedgewatch.stat
 from __future__ import annotations
 
 from hedgewatch._deprecation import moved
+from hedgewatch.statements._narratives import NarrativeResult, narratives
 from hedgewatch.statements.dedup import collapse_duplicates, mark_duplicates
-from hedgewatch.statements.narratives import NarrativeResult, narratives
 from hedgewatch.statements.sync import SyncResult, synchronisation
 
 __getattr__ = moved(

@@ -26,7 +26,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from hedgewatch.errors import check_param
+from hedgewatch._validation import check_param, validated
 
 _ANCHOR = r"\b(?:[A-Z][a-z]{2,}|\d{2,})\b"
 
@@ -58,6 +58,7 @@ def _similar_pairs(
     return np.vstack(out) if out else np.empty((0, 2), dtype=int)
 
 
+@validated
 def mark_duplicates(
     statements: pd.DataFrame,
     *,
@@ -97,11 +98,10 @@ def mark_duplicates(
     check_param(
         isinstance(window, int | np.integer) and window >= 0,
         "window",
-        "mark_duplicates",
         "a non-negative number of days",
         window,
     )
-    check_param(0 < threshold <= 1, "threshold", "mark_duplicates", "in (0, 1]", threshold)
+    check_param(0 < threshold <= 1, "threshold", "in (0, 1]", threshold)
     df = statements.copy()
     if df.empty:
         return df.assign(duplicate_of=pd.Series(dtype=object), dup_count=pd.Series(dtype=int))
@@ -123,11 +123,12 @@ def mark_duplicates(
     _, comp = connected_components(G, directed=False)
     first = pd.Series(np.arange(n)).groupby(comp).transform("min").to_numpy()
     ids = df["statement_id"].to_numpy()
-    df["duplicate_of"] = np.where(first == np.arange(n), None, ids[first])
+    df["duplicate_of"] = np.where(first == np.arange(n), None, ids[first])  # type: ignore[assignment]
     df["dup_count"] = np.bincount(comp)[comp]
     return df.sort_values(["date", "actor"], kind="stable").reset_index(drop=True)
 
 
+@validated
 def collapse_duplicates(statements: pd.DataFrame, **kwargs: object) -> pd.DataFrame:
     """One row per group of near-duplicates (the representative) with its ``dup_count``.
 

@@ -214,7 +214,7 @@ def simulate(
     Returns
     -------
     (statements, truth): statements with ``statement_id, actor, date, title, text,
-    language, injected`` and truth rows ``narrative, actor_a, date_a, actor_b, date_b, lag``.
+    language, injected`` and truth rows ``narrative, country_a, date_a, country_b, date_b, lag``.
     """
     rng = np.random.default_rng(seed)
     (a, pa), (b, pb) = list(pools.items())[:2]
@@ -267,7 +267,7 @@ def simulate(
     df["statement_id"] = [f"s{i}" for i in range(len(df))]
     df["date"] = pd.to_datetime(df["date"])
     truth_df = pd.DataFrame(
-        truth, columns=["narrative", "actor_a", "date_a", "actor_b", "date_b", "lag"]
+        truth, columns=["narrative", "country_a", "date_a", "country_b", "date_b", "lag"]
     )
     return df, truth_df
 
@@ -292,16 +292,16 @@ def score_events(
     tag = tag[tag["injected"] != ""][["narrative", "actor", "date", "injected"]]
     tag = tag.drop_duplicates()
     ev = rec.reset_index().merge(
-        tag.rename(columns={"actor": "actor_a", "date": "date_a"}),
-        on=["narrative", "actor_a", "date_a"],
+        tag.rename(columns={"actor": "country_a", "date": "date_a"}),
+        on=["narrative", "country_a", "date_a"],
     )
     ev = ev.merge(
-        tag.rename(columns={"actor": "actor_b", "date": "date_b"}),
-        on=["narrative", "actor_b", "date_b", "injected"],
+        tag.rename(columns={"actor": "country_b", "date": "date_b"}),
+        on=["narrative", "country_b", "date_b", "injected"],
     )
     tr = truth.rename(columns={"narrative": "injected", "date_a": "ta", "date_b": "tb"})
     tr = tr.reset_index(names="episode")
-    m = ev.merge(tr, on=["injected", "actor_a", "actor_b"])
+    m = ev.merge(tr, on=["injected", "country_a", "country_b"])
     tol = pd.Timedelta(days=tolerance)
     ok = ((m["date_a"] - m["ta"]).abs() <= tol) & ((m["date_b"] - m["tb"]).abs() <= tol)
     m = m[ok]

@@ -36,33 +36,21 @@ days, independent of the number of statements.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
-from hedgewatch.errors import InsufficientDataError, check_param
-from hedgewatch.statements.narratives import NarrativeResult, narratives, prepare
+from hedgewatch._deprecation import deprecated_args
+from hedgewatch._validation import check_duration, check_param, validated
+from hedgewatch.errors import InsufficientDataError
+from hedgewatch.statements._narratives import NarrativeResult, narratives, prepare
 
 NULLS = ("shift", "shuffle")
-
-
-# -- parameters ----------------------------------------------------------------------------
-def parse_days(value: object, name: str, func: str) -> int:
-    """A non-negative duration in days from ``3``, ``"3d"``, ``"2w"`` or a Timedelta."""
-    if isinstance(value, pd.Timedelta):
-        days = value.days if value.total_seconds() % 86400 == 0 else -1
-    elif isinstance(value, int | np.integer) and not isinstance(value, bool):
-        days = int(value)
-    else:
-        m = re.fullmatch(r"\s*(\d+)\s*([dw]?)\s*", str(value).lower())
-        days = (int(m.group(1)) * (7 if m.group(2) == "w" else 1)) if m else -1
-    check_param(days >= 0, name, func, "a non-negative duration such as '3d' or '2w'", value)
-    return days
 
 
 # -- plain-array stage ---------------------------------------------------------------------
@@ -240,7 +228,11 @@ def permutation_test(
     tot, tot_null = obs.sum(), N.sum(axis=1)
     p = (1 + (obs[None, :] <= N).sum(axis=0)) / (1 + len(N))
     n_draws = np.full(len(rows), len(N))
-    low = np.flatnonzero(p <= refine_below) if null == "shuffle" and refine > n_perm else []
+    low = (
+        np.flatnonzero(p <= refine_below)
+        if null == "shuffle" and refine > n_perm
+        else np.empty(0, dtype=np.int64)
+    )
     if len(low):  # fresh draws for the few small p-values, so they can survive correction
         N2 = shuffle_null(A[low], B[low], window, refine, rng, block)
         p[low] = (1 + (obs[low][None, :] <= N2).sum(axis=0)) / (1 + refine)
@@ -283,13 +275,15 @@ class SyncResult:
     Attributes
     ----------
     events
-        One row per synchronised onset pair: ``narrative, label, actor_a, date_a, actor_b,
-        date_b, lag_days, title_a, title_b, p_value, q_value``.
+        One row per synchronised onset pair: ``narrative, label, country_a, date_a,
+        country_b, date_b, lag_days, title_a, title_b, p_value, q_value``.
     summary
-        One row per actor pair and narrative: ``actor_a, actor_b, narrative, label, onsets_a,
-        onsets_b, observed, expected, ratio, z, p_value, q_value``.
+        One row per pair of countries and narrative: ``country_a, country_b, narrative,
+        label, onsets_a, onsets_b, observed, expected, ratio, z, p_value, q_value``.
     overall
-        One row per actor pair: totals over narratives with their own p-value.
+        One row per pair of countries: totals over narratives with their own p-value.
+
+    The pair columns were ``actor_a, actor_b`` before this release.
     """
 
     events: pd.DataFrame
@@ -308,11 +302,12 @@ class SyncResult:
         """The per-narrative summary."""
         return self.summary.copy()
 
-    def describe_events(self, n: int = 10, max_q: float = 0.05) -> list[str]:
+    @deprecated_args(keyword_only=True)
+    def describe_events(self, *, n: int = 10, max_q: float = 0.05) -> list[str]:
         """Plain-text lines such as ``RUS 2015-06-11, PRK 2015-06-12: 'biological weapons'``."""
         ev = self.events[self.events["q_value"] <= max_q].head(n)
         return [
-            f"{r.actor_a} {r.date_a:%Y-%m-%d}, {r.actor_b} {r.date_b:%Y-%m-%d}: {r.label!r}"
+            f"{r.country_a} {r.date_a:%Y-%m-%d}, {r.country_b} {r.date_b:%Y-%m-%d}: {r.label!r}"
             for r in ev.itertuples()
         ]
 
@@ -327,8 +322,8 @@ def _bounds(
             f"No statements for {', '.join(missing)} in the selection; import a corpus for "
             "them ('hedgewatch statements import FILE --actor ...') or widen the dates."
         )
-    lo = pd.Timestamp(start) if start is not None else spans["min"].max()
-    hi = pd.Timestamp(end) if end is not None else spans["max"].min()
+    lo = pd.Timestamp(cast(Any, start)) if start is not None else spans["min"].max()
+    hi = pd.Timestamp(cast(Any, end)) if end is not None else spans["max"].min()
     if hi - lo < pd.Timedelta(days=14):
         raise InsufficientDataError(
             f"The actors' statements overlap only from {lo:%Y-%m-%d} to {hi:%Y-%m-%d}; "
@@ -353,9 +348,11 @@ def _onsets_for(
     return onset_matrix(M, quiet, censor=min(censor, T + quiet))[:, quiet:]
 
 
+@deprecated_args(renamed={"actors": "countries"})
+@validated
 def synchronisation(
     statements: pd.DataFrame,
-    actors: list[str] | tuple[str, ...],
+    countries: Sequence[str],
     *,
     window: object = "3d",
     start: object = None,
@@ -370,20 +367,21 @@ def synchronisation(
     narratives_result: NarrativeResult | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> SyncResult:
-    """Narratives that two or more actors take up within ``window`` days, beyond chance.
+    """Narratives that two or more countries take up within ``window`` days, beyond chance.
 
     Parameters
     ----------
     statements
         Normalised statements (``statement_id, actor, date, title, text, language``), e.g.
         from :func:`hedgewatch.store.statements`.
-    actors
-        Two or more countries (ISO3 or anything :func:`hedgewatch.countries.resolve` takes);
-        every pair is tested, in the order given (``actor_a`` before ``actor_b``).
+    countries
+        Two or more countries (ISO3 or anything :func:`hedgewatch.countries.resolve` takes),
+        matched against the statements' ``actor`` column; every pair is tested, in the order
+        given (``country_a`` before ``country_b``). ``actors=`` is the deprecated keyword.
     window
         Largest lag between the two onsets (``"3d"``, ``3``, ``"1w"``).
     start, end
-        Period analysed; default: the span all actors cover.
+        Period analysed; default: the span all the countries cover.
     n_perm
         Null draws (with ``null="shift"``: at most, all admissible shifts when fewer).
     seed
@@ -419,34 +417,31 @@ def synchronisation(
     Conditional modeling and the jitter method of spike resampling. Journal of
     Neurophysiology 107(2), 517-531.
     """
-    w = parse_days(window, "window", "synchronisation")
-    q = parse_days(quiet, "quiet", "synchronisation")
-    check_param(null in NULLS, "null", "synchronisation", f"one of {NULLS}", null)
+    w = check_duration(window, "window")
+    q = check_duration(quiet, "quiet")
+    check_param(null in NULLS, "null", f"one of {NULLS}", null)
     check_param(
         isinstance(min_onsets, int | np.integer) and min_onsets >= 1,
         "min_onsets",
-        "synchronisation",
         "a positive integer",
         min_onsets,
     )
-    blk = parse_days(block, "block", "synchronisation")
+    blk = check_duration(block, "block")
     check_param(
         blk >= 7 and blk % 7 == 0,
         "block",
-        "synchronisation",
         "a positive multiple of 7 days such as '1w' or '28d'",
         block,
     )
     check_param(
         isinstance(n_perm, int | np.integer) and n_perm >= 19,
         "n_perm",
-        "synchronisation",
         "an integer >= 19",
         n_perm,
     )
-    acts = [_countries.resolve(a, where="actors") for a in actors]
-    check_param(len(set(acts)) >= 2, "actors", "synchronisation", "two or more countries", actors)
-    statements = prepare(statements, "synchronisation")
+    acts = [_countries.resolve(c, where="countries") for c in countries]
+    check_param(len(set(acts)) >= 2, "countries", "two or more countries", countries)
+    statements = prepare(statements)
     df = statements[statements["actor"].isin(acts)]
     lo, hi = _bounds(df, acts, start, end)
     firsts = df.groupby("actor")["date"].min()
@@ -496,8 +491,8 @@ def _summary(
         z = np.where(r["sd"] > 0, (r["observed"] - r["expected"]) / r["sd"], np.nan)
     s = pd.DataFrame(
         {
-            "actor_a": a,
-            "actor_b": b,
+            "country_a": a,
+            "country_b": b,
             "narrative": np.arange(A.shape[0]),
             "label": labels.reindex(np.arange(A.shape[0])).to_numpy(),
             "onsets_a": A.sum(axis=1),
@@ -519,8 +514,8 @@ def _summary(
 def _overall(a: str, b: str, r: dict) -> dict:
     sd = r["total_sd"]
     return {
-        "actor_a": a,
-        "actor_b": b,
+        "country_a": a,
+        "country_b": b,
         "observed": int(r["total_observed"]),
         "expected": float(r["total_expected"]),
         "ratio": float(_ratio(np.array([r["total_observed"]]), np.array([r["total_expected"]]))[0]),
@@ -545,9 +540,9 @@ def _events(
     ev = pd.DataFrame(
         {
             "narrative": p["narrative"],
-            "actor_a": a,
+            "country_a": a,
             "date_a": lo + pd.to_timedelta(p["day_a"], unit="D"),
-            "actor_b": b,
+            "country_b": b,
             "date_b": lo + pd.to_timedelta(p["day_b"], unit="D"),
             "lag_days": p["day_b"] - p["day_a"],
         }
@@ -561,17 +556,17 @@ def _events(
         .set_index(["narrative", "actor", "date"])["title"]
     )
     ev["title_a"] = titles.reindex(
-        pd.MultiIndex.from_arrays([ev["narrative"], ev["actor_a"], ev["date_a"]])
+        pd.MultiIndex.from_arrays([ev["narrative"], ev["country_a"], ev["date_a"]])
     ).to_numpy()
     ev["title_b"] = titles.reindex(
-        pd.MultiIndex.from_arrays([ev["narrative"], ev["actor_b"], ev["date_b"]])
+        pd.MultiIndex.from_arrays([ev["narrative"], ev["country_b"], ev["date_b"]])
     ).to_numpy()
     cols = [
         "narrative",
         "label",
-        "actor_a",
+        "country_a",
         "date_a",
-        "actor_b",
+        "country_b",
         "date_b",
         "lag_days",
         "title_a",

@@ -83,7 +83,7 @@ def tfidf_matrix(
 _META = re.compile(r"[\\.^$*+?{}\[\]|()]")
 
 
-def _word_hits(X: sp.csc_matrix, vocab: np.ndarray, pattern: str) -> np.ndarray:
+def _word_hits(X: sp.csc_matrix, vocab: np.ndarray | pd.Series, pattern: str) -> np.ndarray:
     """Statements containing a word that fully matches ``pattern``.
 
     ``vocab`` is sorted, so only the words starting with the pattern's literal prefix (e.g.

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from hedgewatch._validation import validated
 from hedgewatch.errors import MissingDataError
 from hedgewatch.store._database import Store, get_store
 
 TABLE = "bridges"
 
 
+@validated
 def bridges(*, store: Store | str | None = None) -> pd.DataFrame | None:
     """The store's ``bridges`` table (``rcid1, rcid2``), or None when it has none."""
     st = get_store(store)
@@ -24,6 +26,7 @@ def bridges(*, store: Store | str | None = None) -> pd.DataFrame | None:
     return st.table(TABLE)[["rcid1", "rcid2"]]
 
 
+@validated
 def write_bridges(
     frame: pd.DataFrame, *, provenance: str = "", store: Store | str | None = None
 ) -> None:

@@ -107,8 +107,10 @@ class Store:
 
     Examples
     --------
-    >>> store = Store()                                  # doctest: +SKIP
-    >>> store.query("select count(*) as n from votes")  # doctest: +SKIP
+    >>> store = Store()
+    >>> store.query("select count(*) as n from votes where vote <> 'absent'", tables=["votes"])
+            n
+    0  870109
     """
 
     def __init__(
@@ -282,9 +284,10 @@ class Store:
         with self.transaction() as con:
             for name, df in tables.items():
                 con.register("_incoming", df)
-                exists = con.execute(
+                found = con.execute(
                     "select count(*) from information_schema.tables where table_name = ?", [name]
-                ).fetchone()[0]
+                ).fetchone()
+                exists = found[0] if found else 0
                 if mode == "replace" or not exists:
                     con.execute(f'create or replace table "{name}" as select * from _incoming')
                 else:
@@ -415,7 +418,7 @@ class Store:
     @contextlib.contextmanager
     def _write_lock(self, wait: bool = True) -> Iterator[None]:
         key = str(self.path.resolve())
-        held = getattr(_writing, "stores", set())
+        held: set[str] = getattr(_writing, "stores", set())
         if key in held:
             raise StoreError(
                 f"{self.path}: a write is already open on this store in this thread; "

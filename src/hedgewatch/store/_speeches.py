@@ -15,12 +15,13 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from hedgewatch import countries as _countries
-from hedgewatch.errors import check_param
+from hedgewatch._validation import check_param, validated
 from hedgewatch.store._database import Store, get_store
 
 TABLE = "speeches"
 
 
+@validated
 def speeches(
     countries: Sequence[str] | str | None = None,
     *,
@@ -60,11 +61,11 @@ def speeches(
         check_param(
             value is None or str(value).lstrip("-").isdigit(),
             label,
-            "speeches",
             "a year such as 1991",
             value,
         )
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if start is not None:
         where.append("year >= ?")
         params.append(int(start))
@@ -125,6 +126,7 @@ def _codes(values: Sequence[str]) -> list[str]:
     ]
 
 
+@validated
 def speech_counts(
     state: str,
     *,
@@ -149,6 +151,7 @@ def speech_counts(
     return int(row["n"]), last, int(row["own"])
 
 
+@validated
 def write_speeches(frame: pd.DataFrame, *, store: Store | str | None = None) -> None:
     """Replace the ``speeches`` table (a frame from :func:`hedgewatch.sources.ungdc.load_ungdc`)
     in one atomic step."""

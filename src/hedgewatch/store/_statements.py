@@ -11,30 +11,36 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._deprecation import deprecated_args
+from hedgewatch._validation import validated
 from hedgewatch.errors import MissingDataError
 from hedgewatch.store._database import Store, get_store
 
 TABLE = "statements"
 
 
+@deprecated_args(renamed={"actors": "countries"})
+@validated
 def statements(
-    actors: Sequence[str] | str | None = None,
+    countries: Sequence[str] | str | None = None,
     *,
     start: object = None,
     end: object = None,
     store: Store | str | os.PathLike[str] | None = None,
     include_duplicates: bool = False,
 ) -> pd.DataFrame:
-    """Statements from the store, filtered by actor and date.
+    """Statements from the store, filtered by country (the ``actor`` column) and date.
 
     Parameters
     ----------
-    actors
+    countries
         Countries (any form :func:`hedgewatch.countries.resolve` takes); default all.
+        ``actors=`` is the deprecated keyword.
     start, end
         Inclusive date bounds (``"2024-01-01"``, a Timestamp, or a year ``2024``).
     store
@@ -52,10 +58,11 @@ def statements(
             f"{st.path}: no statements imported yet. Run 'hedgewatch statements "
             "import FILE...' (or hedgewatch.import_statements) first."
         )
-    where, params = [], []
-    if actors is not None:
-        acts = [actors] if isinstance(actors, str) else list(actors)
-        codes = [_countries.resolve(a, where="actors") for a in acts]
+    where: list[str] = []
+    params: list[object] = []
+    if countries is not None:
+        acts = [countries] if isinstance(countries, str) else list(countries)
+        codes = [_countries.resolve(a, where="countries") for a in acts]
         where.append(f"actor in ({', '.join('?' for _ in codes)})")
         params += codes
     for bound, op, is_end in ((start, ">=", False), (end, "<=", True)):
@@ -71,9 +78,10 @@ def statements(
 def _as_day(x: object, is_end: bool) -> pd.Timestamp:
     if isinstance(x, int) or (isinstance(x, str) and x.isdigit() and len(x) == 4):
         return pd.Timestamp(int(x), 12, 31) if is_end else pd.Timestamp(int(x), 1, 1)
-    return pd.Timestamp(x)
+    return pd.Timestamp(cast(Any, x))
 
 
+@validated
 def add_statements(
     new: pd.DataFrame,
     mark: Callable[[pd.DataFrame], pd.DataFrame],

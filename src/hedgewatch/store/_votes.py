@@ -15,13 +15,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._validation import validated
 from hedgewatch.errors import ParameterError
 from hedgewatch.store._database import Store, get_store, load_bundled
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from hedgewatch.sources.unga import VoteRecord
 
 #: Voeten's six issue codes and their names.
 ISSUES: dict[str, str] = {
@@ -74,7 +81,7 @@ def _year_bounds(start: object, end: object) -> tuple[dt.date | None, dt.date | 
         if isinstance(x, int) or (isinstance(x, str) and x.isdigit() and len(x) == 4):
             y = int(x)
             return dt.date(y, 12, 31) if is_end else dt.date(y, 1, 1)
-        return pd.Timestamp(x).date()
+        return pd.Timestamp(cast(Any, x)).date()
 
     return conv(start, False), conv(end, True)
 
@@ -113,6 +120,7 @@ def _filters(
     return where, params
 
 
+@validated
 def roll_calls(
     *,
     start: object = None,
@@ -154,6 +162,7 @@ def roll_calls(
     return df
 
 
+@validated
 def votes(
     countries: Sequence[str] | str | None = None,
     *,
@@ -191,7 +200,9 @@ def votes(
     Examples
     --------
     >>> import hedgewatch as hw
-    >>> prk = hw.votes(["PRK", "CHN", "RUS"], start=1991)   # doctest: +SKIP
+    >>> prk = hw.votes(["PRK", "CHN", "RUS"], start=1991)
+    >>> sorted(prk["country"].unique()), int(prk["year"].min())
+    (['CHN', 'PRK', 'RUS'], 1991)
     """
     if isinstance(countries, str):
         countries = [countries]
@@ -275,6 +286,7 @@ from _rc i left join roll_calls o using (rcid)
 """
 
 
+@validated
 def import_record(
     record: object, *, store: Store | str | None = None, provenance: str = ""
 ) -> dict[str, int]:
@@ -304,7 +316,7 @@ def import_record(
         con.register("_v", v)
         conflicts = 0
         if "roll_calls" in stored:
-            conflicts = con.execute(_CONFLICTS_SQL).fetchone()[0]
+            conflicts = (con.execute(_CONFLICTS_SQL).fetchone() or (0,))[0]
             con.execute(_MERGED_ROLL_CALLS_SQL)
             con.execute("delete from roll_calls where rcid in (select rcid from _rc)")
             con.execute("insert into roll_calls by name select * from _merged")
@@ -330,14 +342,16 @@ def import_record(
     }
 
 
-def _new_part(record: object, con: object) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
+def _new_part(
+    record: VoteRecord, con: duckdb.DuckDBPyConnection | None
+) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
     """The roll calls and votes of ``record`` to write, with the counts of skipped (UN
     Digital Library duplicates of stored roll calls) and replaced ones, given the store's
     connection (None when it holds no roll calls yet)."""
-    rc, v = record.roll_calls, record.votes  # type: ignore[attr-defined]
+    rc, v = record.roll_calls, record.votes
     if con is None:
         return rc, v, 0, 0
-    old = con.execute("select rcid, resolution, date from roll_calls").df()  # type: ignore[attr-defined]
+    old = con.execute("select rcid, resolution, date from roll_calls").df()
     skipped = 0
     if (rc["source"] == "undl").any():
         old_keys = set(
@@ -357,6 +371,7 @@ def _new_part(record: object, con: object) -> tuple[pd.DataFrame, pd.DataFrame, 
     return rc, v, skipped, replaced
 
 
+@validated
 def info(store: Store | str | None = None) -> dict[str, object]:
     """Figures of the UNGA record in the store: sessions, roll calls, votes, countries, dates."""
     st = get_store(store)

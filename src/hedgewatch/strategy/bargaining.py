@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from hedgewatch.errors import check_param
+from hedgewatch._validation import check_param, validated
 from hedgewatch.strategy.scenario import Scenario
 
 Accept = Literal["closest", "strongest"]
@@ -87,6 +87,7 @@ class ForecastResult:
         ]
 
 
+@validated
 def weighted_median(x: np.ndarray, w: np.ndarray) -> float:
     """The (lower) weighted median of positions ``x`` under weights ``w``.
 
@@ -104,6 +105,7 @@ def weighted_median(x: np.ndarray, w: np.ndarray) -> float:
     return float(x[order][np.searchsorted(cum, cum[-1] / 2.0 - 1e-12 * cum[-1])])
 
 
+@validated
 def weighted_mean(x: np.ndarray, w: np.ndarray) -> float:
     """The weighted mean position (the 'mean voter' baseline)."""
     return float(np.sum(w * x) / np.sum(w))
@@ -236,6 +238,7 @@ def _round(
     return x_new, r, chosen, kind
 
 
+@validated
 def forecast(
     scenario: Scenario,
     *,
@@ -284,20 +287,15 @@ def forecast(
     Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De Mesquita's group
     decision model. *Journal of Theoretical Politics*, 23(4), 510ff.
     """
-    check_param(
-        isinstance(scenario, Scenario), "scenario", "forecast", "a Scenario", type(scenario)
-    )
+    check_param(isinstance(scenario, Scenario), "scenario", "a Scenario", type(scenario))
     check_param(
         isinstance(max_rounds, int) and max_rounds >= 0,
         "max_rounds",
-        "forecast",
         "a non-negative integer",
         max_rounds,
     )
-    check_param(tol >= 0, "tol", "forecast", "a non-negative number", tol)
-    check_param(
-        accept in ("closest", "strongest"), "accept", "forecast", "'closest' or 'strongest'", accept
-    )
+    check_param(tol >= 0, "tol", "a non-negative number", tol)
+    check_param(accept in ("closest", "strongest"), "accept", "'closest' or 'strongest'", accept)
     frame = scenario.to_frame()
     names = frame["actor"].to_numpy()
     x = frame["position"].to_numpy(float)

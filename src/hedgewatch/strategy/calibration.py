@@ -2,6 +2,8 @@
 
 Mappings (also in ``docs/strategy.md``):
 
+The state is the model's client and the two powers its patrons A (the guarantor) and B.
+
 * Outbidding, from a hedging index (``hedgewatch.alignment.hedging_index``): the client's
   ideal alignment is ``a0 = (1 + position) / 2``, where ``position`` in [-1, 1] is -1 when the
   client votes as the first patron and +1 when it votes as the second.
@@ -24,17 +26,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hedgewatch.errors import InsufficientDataError, ScenarioError, check_param
+from hedgewatch._deprecation import deprecated_args
+from hedgewatch._validation import caller, check_columns, check_param, validated
+from hedgewatch.errors import InsufficientDataError, ScenarioError
 from hedgewatch.strategy.outbidding import OutbiddingModel
 from hedgewatch.strategy.scenario import Scenario
 
 
-def _year_rows(frame: pd.DataFrame, year: int, func: str) -> pd.DataFrame:
+def _year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     col = "year" if "year" in frame.columns else "period" if "period" in frame.columns else None
     check_param(
         col is not None,
         "data",
-        func,
         "a DataFrame with a 'year' (or 'period') column",
         list(frame.columns),
     )
@@ -44,57 +47,64 @@ def _year_rows(frame: pd.DataFrame, year: int, func: str) -> pd.DataFrame:
         have = sorted(int(y) for y in years.dropna().unique())
         span = f"{have[0]}-{have[-1]}" if have else "none"
         raise InsufficientDataError(
-            f"{func}(): no row for year {year} in the data given (years present: {span}). "
+            f"{caller()}(): no row for year {year} in the data given (years present: {span}). "
             "Pick a year inside that range."
         )
     return rows
 
 
+@validated
 def alignment_from_hedging(hedging: pd.DataFrame, year: int) -> float:
     """Ideal alignment ``a0 = (1 + position) / 2`` from a hedging-index table for one year."""
-    func = "alignment_from_hedging"
     check_param(
         "position" in hedging.columns,
         "hedging",
-        func,
         "a hedging-index table with a 'position' column",
         list(hedging.columns),
     )
-    pos = float(_year_rows(hedging, year, func)["position"].iloc[0])
+    pos = float(_year_rows(hedging, year)["position"].iloc[0])
     if not np.isfinite(pos):
         raise InsufficientDataError(
-            f"{func}(): the hedging position for {year} is NaN (the patrons voted identically, "
+            f"{caller()}(): the hedging position for {year} is NaN (the patrons voted identically, "
             "or too few common votes); pick another year."
         )
     return float(np.clip((1.0 + pos) / 2.0, 0.0, 1.0))
 
 
+@deprecated_args(renamed={"client": "state", "patrons": "powers"})
+@validated
 def alignment_from_ideal_points(
-    ideal_points: pd.DataFrame, year: int, client: str, patrons: Sequence[str]
+    ideal_points: pd.DataFrame, year: int, state: str, powers: Sequence[str]
 ) -> float:
-    """Ideal alignment: the client's projection on the patron A -> patron B ideal-point axis."""
-    func = "alignment_from_ideal_points"
-    theta = _ideal_point_map(ideal_points, year, func)
-    a, b = patrons
-    _require_actors([client, a, b], theta, year)
+    """Ideal alignment: the state's projection on the power A -> power B ideal-point axis.
+
+    ``client=``/``patrons=`` are the deprecated keywords of ``state``/``powers``.
+    """
+    theta = _ideal_point_map(ideal_points, year)
+    a, b = powers
+    _require_actors([state, a, b], theta, year)
     if theta[b] == theta[a]:
         raise InsufficientDataError(
-            f"{func}(): {a} and {b} have the same ideal point in {year}; there is no axis."
+            f"{caller()}(): {a} and {b} have the same ideal point in {year}; there is no axis."
         )
-    return float(np.clip((theta[client] - theta[a]) / (theta[b] - theta[a]), 0.0, 1.0))
+    return float(np.clip((theta[state] - theta[a]) / (theta[b] - theta[a]), 0.0, 1.0))
 
 
+@deprecated_args(renamed={"client": "state", "patrons": "powers"}, keyword_only=True)
+@validated
 def agreement_position(
-    votes: pd.DataFrame, client: str, patrons: Sequence[str], year: int | None = None
+    votes: pd.DataFrame, state: str, powers: Sequence[str], *, year: int | None = None
 ) -> pd.DataFrame:
-    """The simple fallback measure: per year, how often the client votes as each patron.
+    """The simple fallback measure: per year, how often the state votes as each power.
 
     Parameters
     ----------
     votes : DataFrame
         Tidy votes ``rcid, year, country, vote`` (as from :func:`hedgewatch.votes`).
-    client : str
-    patrons : (str, str)
+    state : str
+        The state (the model's client; ``client=`` is the deprecated keyword).
+    powers : (str, str)
+        Powers A and B (the patrons; ``patrons=`` is the deprecated keyword).
     year : int, optional
         Keep one year only.
 
@@ -105,28 +115,27 @@ def agreement_position(
         ``a0 = agree_B / (agree_A + agree_B)`` (NaN, with the reason in ``note``, when the
         client agreed with neither patron on any vote).
     """
-    func = "agreement_position"
-    check_param(len(patrons) == 2, "patrons", func, "two countries", patrons)
-    a, b = patrons
+    check_param(len(powers) == 2, "powers", "two countries", powers)
+    a, b = powers
     v = votes[votes["vote"].astype(str).isin(["yes", "abstain", "no"])]
     if year is not None:
         v = v[v["year"] == int(year)]
     wide = v.pivot_table(
         index=["year", "rcid"], columns="country", values="vote", aggfunc="first", observed=True
     )
-    missing = [c for c in (client, a, b) if c not in wide.columns]
+    missing = [c for c in (state, a, b) if c not in wide.columns]
     if missing:
         raise InsufficientDataError(
-            f"{func}(): no yes/abstain/no votes for {missing}"
+            f"{caller()}(): no yes/abstain/no votes for {missing}"
             + (f" in {year}" if year is not None else "")
             + ". Check the country codes and the year."
         )
-    wide = wide[[client, a, b]].dropna().astype(str)
+    wide = wide[[state, a, b]].dropna().astype(str)
     agree = pd.DataFrame(
         {
             "year": wide.index.get_level_values("year"),
-            f"agree_{a}": (wide[client] == wide[a]).to_numpy(float),
-            f"agree_{b}": (wide[client] == wide[b]).to_numpy(float),
+            f"agree_{a}": (wide[state] == wide[a]).to_numpy(float),
+            f"agree_{b}": (wide[state] == wide[b]).to_numpy(float),
         }
     )
     out = (
@@ -140,19 +149,21 @@ def agreement_position(
     total = out[f"agree_{a}"] + out[f"agree_{b}"]
     share = np.where(total > 0, out[f"agree_{b}"] / total.where(total > 0, 1.0), np.nan)
     out["position"] = 2.0 * share - 1.0
-    out["note"] = np.where(total > 0, "", f"{client} agreed with neither patron")
+    out["note"] = np.where(total > 0, "", f"{state} agreed with neither power")
     return out
 
 
+@deprecated_args(renamed={"client": "state", "patrons": "powers"})
+@validated
 def calibrate_outbidding(
     data: pd.DataFrame,
     year: int,
     *,
-    client: str = "client",
-    patrons: Sequence[str] = ("A", "B"),
+    state: str | None = None,
+    powers: Sequence[str] | None = None,
     **params: Any,
 ) -> OutbiddingModel:
-    """An :class:`OutbiddingModel` whose client starts where the data put it in ``year``.
+    """An :class:`OutbiddingModel` whose client, the state, starts where the data put it.
 
     Parameters
     ----------
@@ -161,34 +172,40 @@ def calibrate_outbidding(
         ...; from ``hedgewatch.alignment.hedging_index`` or :func:`agreement_position`) or
         ideal points (``country, year, ideal_point``).
     year : int
-    client : str
-        The client's code (used as a label, and to look up ideal points).
-    patrons : (str, str)
-        Patron A (the guarantor; alignment 0) and patron B (alignment 1).
+    state : str, optional
+        The state, the model's client: its label, and its code in ideal points (default
+        label ``"client"``). ``client=`` is the deprecated keyword.
+    powers : (str, str), optional
+        Power A, the guarantor patron (alignment 0), and power B (alignment 1); labels, and
+        codes in ideal points (default ``("A", "B")``). ``patrons=`` is the deprecated
+        keyword.
     **params
         Any other :class:`OutbiddingModel` parameter (``guarantee``, ``united_front``, ...).
 
     Returns
     -------
     OutbiddingModel
-        With ``ideal_alignment`` set from the data and ``labels = (client, A, B)``.
+        With ``ideal_alignment`` set from the data and ``labels = (state, A, B)``.
     """
-    check_param(len(patrons) == 2, "patrons", "calibrate_outbidding", "two countries", patrons)
+    ideal = "ideal_point" in data.columns
+    state = "client" if state is None else state
+    powers = ("A", "B") if powers is None else powers
+    check_param(len(powers) == 2, "powers", "two countries", powers)
     check_param(
         "ideal_alignment" not in params,
         "ideal_alignment",
-        "calibrate_outbidding",
         "left to the data (omit it)",
         params.get("ideal_alignment"),
     )
-    if "ideal_point" in data.columns:
-        a0 = alignment_from_ideal_points(data, year, client, patrons)
+    if ideal:
+        a0 = alignment_from_ideal_points(data, year, state, powers)
     else:
         a0 = alignment_from_hedging(data, year)
-    labels = (client, str(patrons[0]), str(patrons[1]))
+    labels = (state, str(powers[0]), str(powers[1]))
     return OutbiddingModel(ideal_alignment=a0, labels=labels, **params)
 
 
+@validated
 def scenario_from_ideal_points(
     ideal_points: pd.DataFrame,
     year: int,
@@ -214,8 +231,8 @@ def scenario_from_ideal_points(
         Positions ``100 (theta - min) / (max - min)`` with min and max over every country
         with an ideal point in ``year``.
     """
-    theta = _ideal_point_map(ideal_points, year, "scenario_from_ideal_points")
-    table = (
+    theta = _ideal_point_map(ideal_points, year)
+    table: list[dict[Any, Any]] = (
         actors.to_dict("records")
         if isinstance(actors, pd.DataFrame)
         else [{"actor": k, **dict(v)} for k, v in actors.items()]
@@ -238,16 +255,9 @@ def scenario_from_ideal_points(
     return Scenario.from_records(records, name=name or f"ideal points {year}")
 
 
-def _ideal_point_map(frame: pd.DataFrame, year: int, func: str) -> dict[str, float]:
-    need = {"country", "year", "ideal_point"}
-    check_param(
-        need <= set(frame.columns),
-        "ideal_points",
-        func,
-        "a DataFrame with columns country, year, ideal_point",
-        list(frame.columns),
-    )
-    rows = _year_rows(frame, year, func).dropna(subset=["ideal_point"])
+def _ideal_point_map(frame: pd.DataFrame, year: int) -> dict[str, float]:
+    check_columns(frame, "ideal_points", ("country", "year", "ideal_point"))
+    rows = _year_rows(frame, year).dropna(subset=["ideal_point"])
     # Two sessions can fall in one year: average a country's points within the year.
     means = rows.groupby(rows["country"].astype(str))["ideal_point"].mean()
     return {str(k): float(v) for k, v in means.items()}

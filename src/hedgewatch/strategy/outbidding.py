@@ -21,14 +21,17 @@ induction over the three stages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from hedgewatch.errors import ParameterError, check_param
+from hedgewatch._base import BaseEstimator, Constraints, clone
+from hedgewatch._deprecation import deprecated_args
+from hedgewatch._validation import check_choice, check_param, validated
+from hedgewatch.errors import ParameterError
 
 
 @dataclass(frozen=True)
@@ -123,23 +126,75 @@ def _is_equilibrium(
     )
 
 
+def _number(ok: Callable[[float], bool]) -> Callable[[Any], bool]:
+    def check(v: Any) -> bool:
+        real = isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+        return bool(real and np.isfinite(v) and ok(float(v)))
+
+    return check
+
+
+def _grid_ok(values: Any, upper: float | None) -> bool:
+    if values is None:
+        return True
+    try:
+        levels = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return bool(
+        levels.ndim == 1
+        and levels.size >= 2
+        and np.all(np.isfinite(levels))
+        and np.all(levels >= 0)
+        and (upper is None or np.all(levels <= upper))
+        and np.unique(levels).size == levels.size
+    )
+
+
+#: The numeric parameters (those :func:`comparative_statics` can vary).
+NUMERIC: tuple[str, ...] = (
+    "ideal_alignment",
+    "autonomy_cost",
+    "provocation_value",
+    "collapse_cost",
+    "guarantee",
+    "value_a",
+    "value_b",
+    "support_cost",
+    "blame_a",
+    "blame_b",
+    "united_front",
+)
+
 #: Parameter -> (check, requirement); one table, as in scikit-learn's _parameter_constraints.
-_CONSTRAINTS: dict[str, tuple[Any, str]] = {
-    "ideal_alignment": (lambda v: 0 <= v <= 1, "a number in [0, 1]"),
-    "autonomy_cost": (lambda v: v > 0, "a positive number"),
-    "provocation_value": (lambda v: v >= 0, "a non-negative number"),
-    "collapse_cost": (lambda v: v > 0, "a positive number"),
-    "guarantee": (lambda v: 0 <= v <= 1, "a number in [0, 1]"),
-    "value_a": (lambda v: v >= 0, "a non-negative number"),
-    "value_b": (lambda v: v >= 0, "a non-negative number"),
-    "support_cost": (lambda v: v > 0, "a positive number"),
-    "blame_a": (lambda v: v >= 0, "a non-negative number"),
-    "blame_b": (lambda v: v >= 0, "a non-negative number"),
-    "united_front": (lambda v: v >= 0, "a non-negative number"),
+_CONSTRAINTS: Constraints = {
+    "ideal_alignment": (_number(lambda v: 0 <= v <= 1), "a number in [0, 1]"),
+    "autonomy_cost": (_number(lambda v: v > 0), "a positive number"),
+    "provocation_value": (_number(lambda v: v >= 0), "a non-negative number"),
+    "collapse_cost": (_number(lambda v: v > 0), "a positive number"),
+    "guarantee": (_number(lambda v: 0 <= v <= 1), "a number in [0, 1]"),
+    "value_a": (_number(lambda v: v >= 0), "a non-negative number"),
+    "value_b": (_number(lambda v: v >= 0), "a non-negative number"),
+    "support_cost": (_number(lambda v: v > 0), "a positive number"),
+    "blame_a": (_number(lambda v: v >= 0), "a non-negative number"),
+    "blame_b": (_number(lambda v: v >= 0), "a non-negative number"),
+    "united_front": (_number(lambda v: v >= 0), "a non-negative number"),
+    "support_levels": (
+        lambda v: _grid_ok(v, None),
+        "None or at least two distinct non-negative numbers",
+    ),
+    "provocation_levels": (
+        lambda v: _grid_ok(v, 1.0),
+        "None or at least two distinct numbers in [0, 1]",
+    ),
+    "labels": (
+        lambda v: isinstance(v, tuple | list) and len(v) == 3,
+        "three names (client, patron A, patron B)",
+    ),
 }
 
 
-class OutbiddingModel:
+class OutbiddingModel(BaseEstimator):
     """A client hedging between two patrons who outbid each other for it.
 
     Parameters
@@ -185,8 +240,10 @@ class OutbiddingModel:
     (0.5, 0.69)
     """
 
+    @deprecated_args(keyword_only=True)
     def __init__(
         self,
+        *,
         ideal_alignment: float = 0.5,
         autonomy_cost: float = 1.0,
         provocation_value: float = 0.5,
@@ -217,37 +274,11 @@ class OutbiddingModel:
         self.provocation_levels = provocation_levels
         self.labels = labels
 
-    # -- parameters ------------------------------------------------------------------------
-    def get_params(self) -> dict[str, Any]:
-        """The constructor parameters, unchanged."""
-        keys = [*_CONSTRAINTS, "support_levels", "provocation_levels", "labels"]
-        return {k: getattr(self, k) for k in keys}
-
-    def set_params(self, **params: Any) -> OutbiddingModel:
-        """A copy with some parameters changed (the original is left alone)."""
-        unknown = sorted(set(params) - set(self.get_params()))
-        if unknown:
-            raise ParameterError(
-                f"Unknown parameter(s) {unknown} of OutbiddingModel; "
-                f"valid: {sorted(self.get_params())}."
-            )
-        return OutbiddingModel(**(self.get_params() | params))
+    _parameter_constraints = _CONSTRAINTS
 
     def _validate(self) -> tuple[np.ndarray, np.ndarray]:
-        for name, (ok, requirement) in _CONSTRAINTS.items():
-            v = getattr(self, name)
-            good = isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v)
-            check_param(good and ok(v), name, "OutbiddingModel", requirement, v)
-        s_levels = _grid(self.support_levels, 21, "support_levels", upper=None)
-        p_levels = _grid(self.provocation_levels, 101, "provocation_levels", upper=1.0)
-        check_param(
-            isinstance(self.labels, tuple | list) and len(self.labels) == 3,
-            "labels",
-            "OutbiddingModel",
-            "three names (client, patron A, patron B)",
-            self.labels,
-        )
-        return s_levels, p_levels
+        self._validate_params()
+        return _grid(self.support_levels, 21), _grid(self.provocation_levels, 101)
 
     # -- stage 3 ---------------------------------------------------------------------------
     def client_alignment(self, support_a: Any, support_b: Any) -> np.ndarray:
@@ -259,6 +290,7 @@ class OutbiddingModel:
         return np.clip(self.ideal_alignment + diff / (2.0 * self.autonomy_cost), 0.0, 1.0)
 
     # -- stage 2 ---------------------------------------------------------------------------
+    @validated
     def payoff_matrices(self, provocation: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The pledge game after provocation ``p``: ``(A, B, alignment)``, each ``(m, m)``.
 
@@ -280,6 +312,7 @@ class OutbiddingModel:
         return [(pay_a[i], pay_b[i], a[i]) for i in range(len(p))], sa, sb
 
     # -- stage 1 and the whole game ----------------------------------------------------------
+    @validated
     def solve(self) -> OutbiddingEquilibrium:
         """Solve for the subgame-perfect equilibrium by backward induction.
 
@@ -365,28 +398,9 @@ class OutbiddingModel:
             path=path.drop(columns=["continuation", "n_pure", "sig_a", "sig_b"]),
         )
 
-    def __repr__(self) -> str:
-        changed = {k: v for k, v in self.get_params().items() if v != _DEFAULTS.get(k)}
-        inner = ", ".join(f"{k}={v!r}" for k, v in changed.items())
-        return f"OutbiddingModel({inner})"
 
-
-_DEFAULTS = OutbiddingModel().get_params()
-
-
-def _grid(values: Any, n: int, name: str, upper: float | None) -> np.ndarray:
-    levels = np.linspace(0.0, 1.0, n) if values is None else np.asarray(values, dtype=float)
-    ok = (
-        levels.ndim == 1
-        and levels.size >= 2
-        and bool(np.all(np.isfinite(levels)))
-        and bool(np.all(levels >= 0))
-        and (upper is None or bool(np.all(levels <= upper)))
-        and np.unique(levels).size == levels.size
-    )
-    where = "in [0, 1]" if upper is not None else "non-negative"
-    check_param(ok, name, "OutbiddingModel", f"at least two distinct numbers {where}", values)
-    return np.sort(levels)
+def _grid(values: Any, n: int) -> np.ndarray:
+    return np.sort(np.linspace(0.0, 1.0, n) if values is None else np.asarray(values, dtype=float))
 
 
 def _pledge_equilibrium(
@@ -506,6 +520,7 @@ def _select(
     return np.asarray(sa, float), np.asarray(sb, float)
 
 
+@validated
 def comparative_statics(
     model: OutbiddingModel, parameter: str, values: Sequence[float] | np.ndarray
 ) -> pd.DataFrame:
@@ -527,23 +542,16 @@ def comparative_statics(
         One row per value: ``parameter, value, support_a, support_b, alignment, provocation,
         hedging, client_utility, payoff_a, payoff_b, pure``.
     """
-    check_param(
-        parameter in _CONSTRAINTS,
-        "parameter",
-        "comparative_statics",
-        f"one of {sorted(_CONSTRAINTS)}",
-        parameter,
-    )
+    check_choice(parameter, "parameter", NUMERIC)
     values = np.asarray(values, dtype=float)
     check_param(
         values.ndim == 1 and values.size > 0,
         "values",
-        "comparative_statics",
         "a non-empty sequence of numbers",
         values,
     )
     frames = [
-        model.set_params(**{parameter: float(v)}).solve().to_frame().assign(value=float(v))
+        clone(model).set_params(**{parameter: float(v)}).solve().to_frame().assign(value=float(v))
         for v in values
     ]
     out = pd.concat(frames, ignore_index=True).assign(parameter=parameter)
@@ -551,8 +559,11 @@ def comparative_statics(
     return out[first + [c for c in out.columns if c not in first]]
 
 
+@deprecated_args(keyword_only=True)
+@validated
 def hedging_region(
     model: OutbiddingModel,
+    *,
     x: str = "ideal_alignment",
     y: str = "value_b",
     x_values: Sequence[float] | None = None,
@@ -565,13 +576,11 @@ def hedging_region(
     """
     xs = np.linspace(0, 1, 11) if x_values is None else np.asarray(x_values, float)
     ys = np.linspace(0, 2, 11) if y_values is None else np.asarray(y_values, float)
-    for name in (x, y):
-        check_param(
-            name in _CONSTRAINTS, "x/y", "hedging_region", f"one of {sorted(_CONSTRAINTS)}", name
-        )
+    check_choice(x, "x", NUMERIC)
+    check_choice(y, "y", NUMERIC)
     rows = []
     for xv in xs:
         for yv in ys:
-            eq = model.set_params(**{x: float(xv), y: float(yv)}).solve()
+            eq = clone(model).set_params(**{x: float(xv), y: float(yv)}).solve()
             rows.append((xv, yv, eq.alignment, eq.provocation, eq.hedging))
     return pd.DataFrame(rows, columns=[x, y, "alignment", "provocation", "hedging"])

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from hedgewatch._validation import validated
 from hedgewatch.errors import ScenarioError
 
 #: Fields an actor may carry; ``risk`` is optional (a fixed risk exponent, else endogenous).
@@ -128,7 +129,9 @@ class Scenario:
                 f"{src}: missing column(s) {missing}; a scenario table needs the columns "
                 "actor, capability, position, salience (and optionally risk)."
             )
-        recs = [{k: v for k, v in r.items() if not _is_missing(v)} for r in df.to_dict("records")]
+        recs = [
+            {str(k): v for k, v in r.items() if not _is_missing(v)} for r in df.to_dict("records")
+        ]
         return cls.from_records(recs, **kwargs)
 
     # -- derived views ------------------------------------------------------------------
@@ -177,6 +180,7 @@ class Scenario:
         return replace(self, actors=tuple(new if a.name == name else a for a in self.actors))
 
 
+@validated
 def read_scenario(path: str | Path) -> Scenario:
     """Read a scenario from a ``.yaml``/``.yml`` or ``.csv`` file.
 
@@ -263,7 +267,7 @@ def _read_csv(path: Path) -> Scenario:
             f"{path}: line 1: missing column(s) {missing}; the header must be "
             "actor,capability,position,salience[,risk]."
         )
-    recs = [{k: v for k, v in r.items() if not _is_missing(v)} for r in df.to_dict("records")]
+    recs = [{str(k): v for k, v in r.items() if not _is_missing(v)} for r in df.to_dict("records")]
     return Scenario.from_records(recs, name=path.stem, source=str(path), lines=lines)
 
 

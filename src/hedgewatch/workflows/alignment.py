@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch._deprecation import old_default
+from hedgewatch._validation import check_param, validated
+from hedgewatch.alignment._pivots import pivots as find_pivots
 from hedgewatch.alignment.agreement import dyadic
 from hedgewatch.alignment.hedging import hedging_index
-from hedgewatch.alignment.pivots import pivots as find_pivots
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch.errors import InsufficientDataError
 from hedgewatch.store import ISSUES, Store, issue_code, roll_calls, votes
 
 if TYPE_CHECKING:
@@ -60,6 +62,7 @@ def _fetch(
     return v
 
 
+@validated
 def align(
     countries: Sequence[str] | str,
     partners: Sequence[str] | str | None = None,
@@ -181,9 +184,10 @@ class HedgingResult:
         return plot_hedging(self.index, self.pivots, state=self.state)
 
 
+@validated
 def hedge(
     state: str,
-    powers: Sequence[str] = ("CHN", "RUS"),
+    powers: Sequence[str] | None = None,
     *,
     start: object = None,
     end: object = None,
@@ -198,6 +202,7 @@ def hedge(
     pivot_column: str | None = None,
     penalty: str | float = "bic",
     min_size: int = 3,
+    level: float = 0.95,
     successors: Mapping[str, str | None] | None = None,
     store: Store | str | None = None,
 ) -> HedgingResult:
@@ -205,8 +210,8 @@ def hedge(
 
     Parameters
     ----------
-    state, powers, by, measure, n_boot, seed, drop_unanimous
-        As in :func:`hedging_index`.
+    state, powers, by, measure, n_boot, level, seed, drop_unanimous
+        As in :func:`hedging_index` (``powers`` is required).
     start, end, sessions, issues, important_only
         Window and filters, as in :func:`hedgewatch.votes`.
     pivot_column
@@ -224,6 +229,8 @@ def hedge(
     :class:`HedgingResult`. Pivots are empty when the window has fewer than
     ``2 * min_size`` periods with a value or when no change clears the penalty.
     """
+    if powers is None:
+        powers = old_default("powers", ("CHN", "RUS"), "hedge")
     v = _fetch(
         [state, *powers],
         start=start,
@@ -242,6 +249,7 @@ def hedge(
         by=by,
         measure=measure,
         n_boot=n_boot,
+        level=level,
         seed=seed,
         drop_unanimous=drop_unanimous,
     )
@@ -252,7 +260,6 @@ def hedge(
     check_param(
         col in idx.columns,
         "pivot_column",
-        "hedge",
         "a column of the index (" + ", ".join(idx.columns[2:-1]) + ")",
         col,
     )

@@ -7,10 +7,12 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from hedgewatch._validation import validated
 from hedgewatch.errors import DataFormatError, ParameterError
 from hedgewatch.store import Store, import_record, write_bridges
 
 
+@validated
 def import_file(
     path: str, *, format: str | None = None, store: Store | str | None = None
 ) -> dict[str, int]:
@@ -39,6 +41,7 @@ def import_file(
     return import_record(record, store=store, provenance=f"{fmt}:{path}")
 
 
+@validated
 def update_votes(
     record_url: str | None = None,
     *,

@@ -7,11 +7,13 @@ from typing import Any
 
 import pandas as pd
 
+from hedgewatch._validation import check_choice, validated
 from hedgewatch.idealpoints.dynamic import DynamicIdealPoints, IdealPointResult
 from hedgewatch.store import Store, get_store, roll_calls, votes
 from hedgewatch.store import bridges as stored_bridges
 
 
+@validated
 def fit_unga(
     *,
     sessions: Iterable[int] | None = None,
@@ -54,7 +56,12 @@ def fit_unga(
     """
     st = get_store(store)
     model = DynamicIdealPoints(**params)
-    br = stored_bridges(store=st) if isinstance(bridges, str) and bridges == "store" else bridges
+    br: pd.DataFrame | None
+    if isinstance(bridges, str):
+        check_choice(bridges, "bridges", ("store",))
+        br = stored_bridges(store=st)
+    else:
+        br = bridges
     sess = None if sessions is None else sorted({int(s) for s in sessions})
     if title_bridging:
         from hedgewatch.idealpoints.bridging import title_bridges
@@ -69,7 +76,13 @@ def fit_unga(
     if not cache:
         return IdealPointResult.from_table(compute())
     n_br = 0 if br is None else len(br)
-    parts = ("idealpoints-v4", sess, n_br, title_bridging, sorted(model.get_params().items()))
+    parts: tuple[object, ...] = (
+        "idealpoints-v4",
+        sess,
+        n_br,
+        title_bridging,
+        sorted(model.get_params().items()),
+    )
     if successors is not None:
         parts = (*parts, sorted(successors.items(), key=str))
     return IdealPointResult.from_table(st.cached("idealpoints", parts, compute))

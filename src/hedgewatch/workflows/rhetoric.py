@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from hedgewatch import countries as _countries
-from hedgewatch.errors import InsufficientDataError, ParameterError
+from hedgewatch._validation import check_choice, check_param, validated
+from hedgewatch.errors import InsufficientDataError
 from hedgewatch.store import Store, get_store, speeches
 
 
@@ -30,8 +31,8 @@ class RhetoricResult:
     countries
         The states, the focal one first (ISO3).
     convergence
-        One row per pair and year: ``year, a, b, similarity, lower, upper, n_paragraphs_a,
-        n_paragraphs_b`` (see :func:`hedgewatch.rhetoric.convergence`).
+        One row per pair and year: ``year, country_a, country_b, similarity, lower, upper,
+        n_paragraphs_a, n_paragraphs_b`` (see :func:`hedgewatch.rhetoric.convergence`).
     neighbours
         The focal state's nearest neighbours in its latest debate.
     neighbours_year
@@ -53,7 +54,7 @@ class RhetoricResult:
         """The convergence frame of each pair, in the order of the pairs."""
         c = self.convergence
         return [
-            c[(c["a"] == a) & (c["b"] == b)].reset_index(drop=True)
+            c[(c["country_a"] == a) & (c["country_b"] == b)].reset_index(drop=True)
             for a, b in itertools.combinations(self.countries, 2)
         ]
 
@@ -62,6 +63,7 @@ class RhetoricResult:
         return self.convergence.copy()
 
 
+@validated
 def compare_rhetoric(
     countries: Sequence[str],
     *,
@@ -100,22 +102,15 @@ def compare_rhetoric(
     """
     from hedgewatch import rhetoric as rh
 
-    if isinstance(countries, str) or not 2 <= len(countries) <= 3:
-        raise ParameterError(
-            "The 'countries' parameter of compare_rhetoric() must be two or three states; "
-            f"got {countries!r}."
-        )
-    if backend not in ("tfidf", "embeddings"):
-        raise ParameterError(
-            "The 'backend' parameter of compare_rhetoric() must be 'tfidf' or 'embeddings'; "
-            f"got {backend!r}."
-        )
+    check_param(
+        not isinstance(countries, str) and 2 <= len(countries) <= 3,
+        "countries",
+        "two or three states",
+        countries,
+    )
+    check_choice(backend, "backend", ("tfidf", "embeddings"))
     codes = tuple(_countries.resolve(c, where="countries") for c in countries)
-    if len(set(codes)) != len(codes):
-        raise ParameterError(
-            "The 'countries' parameter of compare_rhetoric() must name different states; "
-            f"got {list(countries)!r}."
-        )
+    check_param(len(set(codes)) == len(codes), "countries", "different states", countries)
     st = get_store(store)
     say = progress or (lambda step, done, total: None)
     memo: dict[str, object] = {}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from hedgewatch._validation import validated
 from hedgewatch.sources.statements import read_many
 from hedgewatch.statements.dedup import mark_duplicates
 from hedgewatch.store import Store, add_statements
@@ -30,6 +31,7 @@ class ImportReport:
         return pd.DataFrame([self.__dict__])
 
 
+@validated
 def import_statements(
     paths: Iterable[str | os.PathLike[str]],
     *,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -102,4 +103,4 @@ class Context:
                 memo.update(compute())
             return memo[name]
 
-        return {n: self.cached(f"{kind}:{n}", parts, lambda n=n: one(n)) for n in names}
+        return {n: self.cached(f"{kind}:{n}", parts, partial(one, n)) for n in names}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hedgewatch.alignment._pivots import pivots
 from hedgewatch.alignment.hedging import hedging_index
-from hedgewatch.alignment.pivots import pivots
 from hedgewatch.errors import InsufficientDataError
 from hedgewatch.report import figures
 from hedgewatch.report.model import Figure, Measurement, Section, Table

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -119,7 +121,7 @@ class _Speeches:
     def release(self) -> None:
         """Drop the speeches and the cached yearly representations built from them."""
         if self._loaded:
-            from hedgewatch.rhetoric.similarity import clear_cache
+            from hedgewatch.rhetoric._similarity import clear_cache
 
             self._recent = None
             clear_cache()
@@ -143,7 +145,7 @@ def _convergence(ctx: Context, sp: _Speeches, stamp: tuple, n_boot: int) -> dict
         return memo[power]
 
     return {
-        p: ctx.cached("report:convergence", ("v1", ctx.state, p, *stamp), lambda p=p: one(p))
+        p: ctx.cached("report:convergence", ("v2", ctx.state, p, *stamp), partial(one, p))
         for p in ctx.powers
     }
 
@@ -158,7 +160,7 @@ def _convergence_in_parts(
     """:func:`~hedgewatch.rhetoric.convergence_many` of the state with ``powers``, computed
     :data:`_YEARS_PER_PART` years of speeches at a time with the bootstrap generators carried
     from part to part: the figures of one pass over the whole corpus, a tenth of the memory."""
-    from hedgewatch.rhetoric.convergence import convergence_pairs
+    from hedgewatch.rhetoric._convergence import convergence_pairs
 
     rngs = {(ctx.state, p): np.random.default_rng(0) for p in powers}
     parts: dict[str, list[pd.DataFrame]] = {p: [] for p in powers}

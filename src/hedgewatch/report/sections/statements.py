@@ -61,9 +61,9 @@ def synchronisation_section(ctx: Context) -> Section:
                 c
                 for c in (
                     "label",
-                    "actor_a",
+                    "country_a",
                     "date_a",
-                    "actor_b",
+                    "country_b",
                     "date_b",
                     "lag_days",
                     "title_a",
@@ -104,11 +104,11 @@ def _sync(ctx: Context, st: pd.DataFrame, power: str, synchronisation) -> dict[s
         try:
             res = synchronisation(st, [ctx.state, power])
         except InsufficientDataError as exc:
-            note = pd.DataFrame([{"actor_a": ctx.state, "actor_b": power, "note": str(exc)}])
+            note = pd.DataFrame([{"country_a": ctx.state, "country_b": power, "note": str(exc)}])
             return {"events": pd.DataFrame(), "overall": note}
         return {"events": res.events, "overall": res.overall}
 
-    stamp = (len(st), str(st["date"].max()), ctx.state, power)
+    stamp = ("v2", len(st), str(st["date"].max()), ctx.state, power)
     return ctx.cached_many("report:sync", stamp, ("events", "overall"), compute)
 
 
@@ -127,7 +127,7 @@ def _loaded(ctx: Context, st: pd.DataFrame) -> pd.DataFrame:
 
 def _timeline(ev: pd.DataFrame) -> Figure:
     fig, ax = figures.new_axes(height=2.6)
-    pairs = ev["actor_a"].astype(str) + "-" + ev["actor_b"].astype(str)
+    pairs = ev["country_a"].astype(str) + "-" + ev["country_b"].astype(str)
     names = sorted(pairs.unique())
     for i, name in enumerate(names):
         days = pd.to_datetime(ev.loc[pairs == name, "date_a"])

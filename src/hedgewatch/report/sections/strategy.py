@@ -31,7 +31,7 @@ def strategy_section(ctx: Context) -> Section:
         raise InsufficientDataError("no year with a defined hedging position to calibrate on.")
     year = int(h["period"].iloc[-1])
     model = calibrate_outbidding(
-        h.rename(columns={"period": "year"}), year, client=ctx.state, patrons=(a, b)
+        h.rename(columns={"period": "year"}), year, state=ctx.state, powers=(a, b)
     )
     eq = model.solve()
     statics = comparative_statics(model, "guarantee", GUARANTEES)

@@ -25,6 +25,7 @@ Three representations:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,8 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
-from hedgewatch.errors import InsufficientDataError, ParameterError, check_param
+from hedgewatch._validation import check_param, fail, validated
+from hedgewatch.errors import InsufficientDataError
 from hedgewatch.statements.lexicon import CONCEPTS
 from hedgewatch.statements.vectorize import concept_matrix, phrase_matrix, tfidf_matrix
 
@@ -76,16 +78,17 @@ def _body(df: pd.DataFrame) -> list[str]:
     return (title.fillna("").astype(str) + ". " + text.fillna("").astype(str)).tolist()
 
 
-def prepare(statements: pd.DataFrame, func: str) -> pd.DataFrame:
+def prepare(statements: pd.DataFrame) -> pd.DataFrame:
     """Check the columns an analysis needs; add ``statement_id`` (row number) if absent."""
-    missing = [c for c in ("actor", "date") if c not in statements]
-    if not {"text", "title"} & set(statements.columns):
-        missing.append("text")
-    if missing:
-        raise ParameterError(
-            f"The 'statements' parameter of {func}() must have columns actor, date and text "
-            f"(or title); missing {missing}. Use hedgewatch.store.statements() or "
-            "hedgewatch.sources.statements.read_statements() to build it."
+    if not isinstance(statements, pd.DataFrame) or not (
+        {"actor", "date"} <= set(statements.columns) and {"text", "title"} & set(statements.columns)
+    ):
+        raise fail(
+            "statements",
+            "a DataFrame with columns actor, date and text (or title), as from "
+            "hedgewatch.store.statements()",
+            statements,
+            got=f"columns {list(getattr(statements, 'columns', []))}",
         )
     out = statements
     if "statement_id" not in out:
@@ -97,7 +100,7 @@ def prepare(statements: pd.DataFrame, func: str) -> pd.DataFrame:
 
 def choose_method(statements: pd.DataFrame, method: str = "auto") -> str:
     """Resolve ``"auto"``: concepts when statements span several languages, else TF-IDF."""
-    check_param(method in METHODS, "method", "narratives", f"one of {METHODS}", method)
+    check_param(method in METHODS, "method", f"one of {METHODS}", method)
     if method != "auto":
         return method
     empty = pd.Series(None, index=statements.index, dtype=object)
@@ -243,9 +246,10 @@ def _top_phrases(X: sp.csr_matrix, labels: np.ndarray, terms: np.ndarray, n: int
     df = np.asarray((X > 0).sum(axis=0)).ravel()
     order = np.lexsort((-df, labels))
     grouped = pd.Series(terms[order]).groupby(labels[order])
-    return [" / ".join(g.head(n)) for k, g in grouped if k >= 0]
+    return [" / ".join(g.head(n)) for k, g in grouped if cast(int, k) >= 0]
 
 
+@validated
 def narratives(
     statements: pd.DataFrame,
     *,
@@ -288,7 +292,7 @@ def narratives(
     Grimmer, J. & Stewart, B. M. (2013). Text as data: the promise and pitfalls of automatic
     content analysis methods for political texts. Political Analysis 21(3), 267-297.
     """
-    statements = prepare(statements, "narratives")
+    statements = prepare(statements)
     method = choose_method(statements, method)
     if len(statements) == 0:
         raise InsufficientDataError("narratives() got no statements; widen the selection.")
@@ -322,7 +326,7 @@ def narratives(
     else:
         n = len(statements)
         k = n_narratives or int(np.clip(np.sqrt(n / 2), 10, 200))
-        check_param(k >= 1, "n_narratives", "narratives", "a positive integer", n_narratives)
+        check_param(k >= 1, "n_narratives", "a positive integer", n_narratives)
         X, terms = tfidf_matrix(_body(statements), min_df=2 if n > 50 else 1)
         labels, _ = cluster_vectors(X, k, min_similarity=min_similarity, seed=seed)
         member = base.assign(narrative=labels)[labels >= 0]

@@ -28,7 +28,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch._deprecation import deprecated_args, old_default
+from hedgewatch._validation import check_param, validated
+from hedgewatch.errors import InsufficientDataError
 from hedgewatch.idealpoints._design import VOTE_CODES, VOTE_LABELS, check_votes
 from hedgewatch.idealpoints.dynamic import IdealPointResult, check_countries
 
@@ -53,6 +55,7 @@ def _scored(result: IdealPointResult, votes: pd.DataFrame) -> pd.DataFrame:
     return out[np.isfinite(out["p_actual"])]
 
 
+@validated
 def predictability(result: IdealPointResult, votes: pd.DataFrame) -> pd.DataFrame:
     """Per state-session fit of the model to the state's votes.
 
@@ -112,6 +115,7 @@ def predictability(result: IdealPointResult, votes: pd.DataFrame) -> pd.DataFram
     return out[cols]
 
 
+@validated
 def overall_fit(result: IdealPointResult, votes: pd.DataFrame) -> dict[str, float]:
     """Classification accuracy, mean log-loss and APRE over all scored votes."""
     s = _scored(result, votes)
@@ -126,22 +130,26 @@ def overall_fit(result: IdealPointResult, votes: pd.DataFrame) -> dict[str, floa
     }
 
 
+@deprecated_args(renamed={"country": "state"}, keyword_only=True)
+@validated
 def surprising_votes(
     result: IdealPointResult,
     votes: pd.DataFrame,
-    country: str,
+    state: str,
+    *,
     n: int = 10,
     roll_calls: pd.DataFrame | None = None,
     sessions: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """The votes of ``country`` least expected from its fitted position.
+    """The votes of ``state`` least expected from its fitted position.
 
     Parameters
     ----------
     result, votes
         As in :func:`predictability`.
-    country
-        ISO3 code (or a name the identity layer resolves).
+    state
+        ISO3 code (or a name the identity layer resolves); ``country=`` is the deprecated
+        keyword.
     n
         How many votes to list.
     roll_calls
@@ -156,10 +164,8 @@ def surprising_votes(
     ordered from the least expected; ``probability`` is the model's probability of the vote
     actually cast, ``expected_vote`` the most probable one.
     """
-    check_param(
-        isinstance(n, int | np.integer) and n >= 1, "n", "surprising_votes", "a positive integer", n
-    )
-    (code,) = check_countries(result, [country], "surprising_votes")
+    check_param(isinstance(n, int | np.integer) and n >= 1, "n", "a positive integer", n)
+    (code,) = check_countries(result, [state], "state")
     v = check_votes(votes)
     v = v[v["country"].astype(str) == code]
     if sessions is not None:
@@ -208,9 +214,12 @@ def _titles(roll_calls: pd.DataFrame | None, rcids: pd.Series) -> pd.DataFrame:
     )
 
 
+@deprecated_args(renamed={"country": "state"}, keyword_only=True)
+@validated
 def rank_predictability(
     table: pd.DataFrame,
-    country: str = "PRK",
+    state: str | None = None,
+    *,
     peers: Sequence[str] | None = None,
     sessions: Sequence[int] | None = None,
     metric: str = "log_loss",
@@ -222,8 +231,10 @@ def rank_predictability(
     ----------
     table
         Output of :func:`predictability`.
-    country
-        The state of interest (flagged in ``is_target``).
+    state
+        The state of interest (flagged in ``is_target``). Required (leaving it out still
+        means PRK, with a DeprecationWarning, for one release); ``country=`` is the deprecated
+        keyword.
     peers
         States to rank it against as well (``rank_peers``; the target is always included).
     sessions
@@ -244,10 +255,11 @@ def rank_predictability(
     check_param(
         metric in ("log_loss", "accuracy", "apre"),
         "metric",
-        "rank_predictability",
         "one of 'log_loss', 'accuracy', 'apre'",
         metric,
     )
+    if state is None:
+        state = old_default("state", "PRK", "rank_predictability")
     t = table if sessions is None else table[table["session"].isin(list(sessions))]
     if t.empty:
         raise InsufficientDataError(
@@ -276,11 +288,11 @@ def rank_predictability(
             "apre": (g["null_err"] - g["err"]) / g["null_err"].where(g["null_err"] > 0),
         }
     )
-    out = out[(out["n_votes"] >= min_votes) | (out.index == country)]
+    out = out[(out["n_votes"] >= min_votes) | (out.index == state)]
     ascending = metric != "log_loss"
     out["rank_all"] = out[metric].rank(ascending=ascending, method="min").astype("Int64")
-    peer_set = set(peers or []) | {country}
+    peer_set = set(peers or []) | {state}
     pr = out.loc[out.index.isin(peer_set), metric].rank(ascending=ascending, method="min")
     out["rank_peers"] = pr.reindex(out.index).astype("Int64")
-    out["is_target"] = out.index == country
+    out["is_target"] = out.index == state
     return out.reset_index().sort_values("rank_all", ignore_index=True)

@@ -25,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
-from hedgewatch.errors import InsufficientDataError, ParameterError, check_param
+from hedgewatch._deprecation import deprecated_args
+from hedgewatch._validation import check_columns, check_param, fail, validated
+from hedgewatch.errors import InsufficientDataError
 from hedgewatch.rhetoric.backends import Backend, UnitVectors, get_backend
 from hedgewatch.rhetoric.preprocess import clean_paragraphs
 
@@ -114,32 +116,21 @@ class YearTerms:
         return YearVectors.row(self, country)  # type: ignore[arg-type]
 
 
-def check_speeches(speeches: pd.DataFrame, func: str) -> None:
+def check_speeches(speeches: pd.DataFrame) -> None:
     """Refuse a speeches frame without the needed columns or with two speeches a year."""
-    check_param(
-        isinstance(speeches, pd.DataFrame),
-        "speeches",
-        func,
-        "a DataFrame with columns country, year, text",
-        type(speeches).__name__,
-    )
-    missing = [c for c in _REQUIRED if c not in speeches.columns]
-    check_param(
-        not missing,
-        "speeches",
-        func,
-        "a DataFrame with columns country, year, text (from hedgewatch.speeches())",
-        f"columns {list(speeches.columns)}",
-    )
+    check_columns(speeches, "speeches", _REQUIRED, source="hedgewatch.speeches()")
     dup = speeches.duplicated(["country", "year"])
     if dup.any():
         row = speeches[dup].iloc[0]
-        raise ParameterError(
-            f"The 'speeches' parameter of {func}() must hold one speech per country and year; "
-            f"got two for {row['country']} in {row['year']}. Drop the duplicates first."
+        raise fail(
+            "speeches",
+            "one speech per country and year",
+            speeches,
+            got=f"two for {row['country']} in {row['year']}. Drop the duplicates first",
         )
 
 
+@validated
 def year_vectors(
     speeches: pd.DataFrame, year: int, backend: str | Backend = "tfidf", *, keep: bool = True
 ) -> YearVectors:
@@ -168,13 +159,15 @@ def year_vectors(
         _CACHE.move_to_end(key)
         return hit
     out = _fit_year(sub, int(year), be)
-    if out.units.vocabulary is not None:
-        _put(_TERMS, key, YearTerms(out.year, out.countries, out.units.vectors, out.units.terms))
+    terms = out.units.terms
+    if terms is not None:
+        _put(_TERMS, key, YearTerms(out.year, out.countries, out.units.vectors, terms))
     if keep:
         _put(_CACHE, key, out)
     return out
 
 
+@validated
 def year_terms(speeches: pd.DataFrame, year: int) -> YearTerms:
     """TF-IDF vectors and terms of one year (default :class:`TfidfBackend`), cached.
 
@@ -251,6 +244,7 @@ def _years(speeches: pd.DataFrame, start: int | None, end: int | None) -> list[i
     return [int(y) for y in years if lo <= y <= hi]
 
 
+@validated
 def similarity_matrix(
     speeches: pd.DataFrame, year: int, *, backend: str | Backend = "tfidf"
 ) -> pd.DataFrame:
@@ -270,7 +264,7 @@ def similarity_matrix(
     -------
     DataFrame indexed and columned by country code; symmetric, 1 on the diagonal.
     """
-    check_speeches(speeches, "similarity_matrix")
+    check_speeches(speeches)
     yv = year_vectors(speeches, year, backend)
     return pd.DataFrame(
         yv.matrix(),
@@ -279,6 +273,7 @@ def similarity_matrix(
     )
 
 
+@validated
 def similarity(
     speeches: pd.DataFrame,
     *,
@@ -306,19 +301,18 @@ def similarity(
 
     Returns
     -------
-    DataFrame with ``year, a, b, similarity``, one row per ordered pair of different states
-    (both ``a, b`` and ``b, a``), sorted by year, a, b.
+    DataFrame with ``year, country_a, country_b, similarity``, one row per ordered pair of
+    different states (both ``A, B`` and ``B, A``), sorted by year, country_a, country_b.
 
     References
     ----------
     Salton, G. and Buckley, C. (1988) "Term-weighting approaches in automatic text
     retrieval", Information Processing & Management 24(5).
     """
-    check_speeches(speeches, "similarity")
+    check_speeches(speeches)
     check_param(
         isinstance(n_jobs, int) and n_jobs != 0,
         "n_jobs",
-        "similarity",
         "a non-zero integer",
         n_jobs,
     )
@@ -335,7 +329,7 @@ def similarity(
             delayed(_year_long)(sub, y, be, keep) for sub, y in zip(subs, years, strict=True)
         )
     if not frames:
-        return pd.DataFrame({"year": [], "a": [], "b": [], "similarity": []})
+        return pd.DataFrame({"year": [], "country_a": [], "country_b": [], "similarity": []})
     return pd.concat(frames, ignore_index=True)
 
 
@@ -356,16 +350,23 @@ def _long(yv: YearVectors, keep: set[str] | None) -> pd.DataFrame:
     off = i != j
     i, j = i[off], j[off]
     return pd.DataFrame(
-        {"year": yv.year, "a": yv.countries[i], "b": yv.countries[j], "similarity": s[i, j]}
+        {
+            "year": yv.year,
+            "country_a": yv.countries[i],
+            "country_b": yv.countries[j],
+            "similarity": s[i, j],
+        }
     )
 
 
+@deprecated_args(renamed={"country": "state"}, keyword_only=True)
+@validated
 def nearest_neighbours(
     speeches: pd.DataFrame,
-    country: str,
+    state: str,
     year: int,
-    n: int = 10,
     *,
+    n: int = 10,
     backend: str | Backend = "tfidf",
 ) -> pd.DataFrame:
     """The states whose speeches were closest to a state's speech in one year.
@@ -374,8 +375,8 @@ def nearest_neighbours(
     ----------
     speeches
         Speeches with ``country, year, text`` (all states of that year).
-    country
-        The state (ISO3 code or name).
+    state
+        The state (ISO3 code or name; ``country=`` is the deprecated keyword).
     year
         The debate year.
     n
@@ -388,15 +389,14 @@ def nearest_neighbours(
     DataFrame with ``rank, country, name, similarity`` (the state itself excluded), most
     similar first.
     """
-    check_speeches(speeches, "nearest_neighbours")
+    check_speeches(speeches)
     check_param(
         isinstance(n, int | np.integer) and n >= 1,
         "n",
-        "nearest_neighbours",
         "a positive integer",
         n,
     )
-    code = _countries.resolve(country)
+    code = _countries.resolve(state)
     yv = year_vectors(speeches, year, backend)
     r = yv.row(code)
     sims = yv.matrix()[r]

@@ -1,7 +1,7 @@
 """Rhetorical convergence of two states over time: similarity, confidence, trend, breaks.
 
 For each year in which both states spoke, the similarity is the cosine of their speech
-vectors in that year's debate (:mod:`hedgewatch.rhetoric.similarity`). Its uncertainty comes
+vectors in that year's debate (:func:`hedgewatch.rhetoric.similarity`). Its uncertainty comes
 from a paragraph bootstrap: each replicate redraws both speeches' paragraphs with
 replacement (as many as each speech has), re-weights the resampled counts with the year's
 IDF, and recomputes the cosine. The interval is the normal bootstrap interval,
@@ -31,15 +31,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
 from hedgewatch import countries as _countries
-from hedgewatch.errors import InsufficientDataError, check_param
+from hedgewatch._deprecation import deprecated_args
+from hedgewatch._validation import check_level, check_param, validated
+from hedgewatch.errors import InsufficientDataError
+from hedgewatch.rhetoric._similarity import YearVectors, _years, check_speeches, year_vectors
 from hedgewatch.rhetoric.backends import Backend, get_backend
-from hedgewatch.rhetoric.similarity import YearVectors, _years, check_speeches, year_vectors
 
 _MIN_CHANGE_SEGMENT = 3
 # Twice the BIC factor: in simulation (33 years of white noise, 200 draws) the false-alarm
@@ -79,10 +82,12 @@ class TrendResult:
         return self.series.copy()
 
 
+@deprecated_args(renamed={"a": "country_a", "b": "country_b"})
+@validated
 def convergence(
     speeches: pd.DataFrame,
-    a: str,
-    b: str,
+    country_a: str,
+    country_b: str,
     *,
     start: int | None = None,
     end: int | None = None,
@@ -98,8 +103,8 @@ def convergence(
     speeches
         Speeches with ``country, year, text`` for all states of the years studied (they set
         the term weights), e.g. ``hedgewatch.speeches(start=2000)``.
-    a, b
-        The two states (ISO3 codes or names).
+    country_a, country_b
+        The two states (ISO3 codes or names; ``a=``/``b=`` are the deprecated keywords).
     start, end
         First and last year, inclusive.
     backend
@@ -113,17 +118,18 @@ def convergence(
 
     Returns
     -------
-    DataFrame with ``year, a, b, similarity, lower, upper, n_paragraphs_a, n_paragraphs_b``,
-    one row per year in which both spoke. Pass it to :func:`convergence_trend` for the
-    trend and change points (the bootstrap intervals set the noise level there).
+    DataFrame with ``year, country_a, country_b, similarity, lower, upper, n_paragraphs_a,
+    n_paragraphs_b``, one row per year in which both spoke. Pass it to
+    :func:`convergence_trend` for the trend and change points (the bootstrap intervals set
+    the noise level there).
 
     References
     ----------
     Efron, B. and Tibshirani, R. (1993) An Introduction to the Bootstrap. Chapman & Hall.
     """
-    check_speeches(speeches, "convergence")
-    ca, cb = _countries.resolve(a), _countries.resolve(b)
-    check_param(ca != cb, "b", "convergence", "a state other than 'a'", b)
+    check_speeches(speeches)
+    ca, cb = _countries.resolve(country_a), _countries.resolve(country_b)
+    check_param(ca != cb, "country_b", "a state other than 'country_a'", country_b)
     return convergence_many(
         speeches,
         ca,
@@ -134,14 +140,15 @@ def convergence(
         n_boot=n_boot,
         seed=seed,
         level=level,
-        func="convergence",
     )[cb]
 
 
+@deprecated_args(renamed={"a": "state", "others": "powers"})
+@validated
 def convergence_many(
     speeches: pd.DataFrame,
-    a: str,
-    others: Sequence[str],
+    state: str,
+    powers: Sequence[str],
     *,
     start: int | None = None,
     end: int | None = None,
@@ -150,43 +157,42 @@ def convergence_many(
     seed: int = 0,
     level: float = 0.95,
     cache: bool = True,
-    func: str = "convergence_many",
 ) -> dict[str, pd.DataFrame]:
     """:func:`convergence` of one state with several others, each year represented once.
 
-    Equal to ``{b: convergence(speeches, a, b, ...) for b in others}`` (same seed, same
+    Equal to ``{p: convergence(speeches, state, p, ...) for p in powers}`` (same seed, same
     figures), but the years are the outer loop: each year's vectors are built once for all
     the pairs, so the year cache need not hold the whole period at once (memory).
 
     Parameters
     ----------
-    speeches, a, start, end, backend, n_boot, seed, level
+    speeches, start, end, backend, n_boot, seed, level
         As for :func:`convergence`.
-    others
-        The states compared with ``a`` (ISO3 codes or names), all different from ``a``.
+    state
+        The state compared (``country_a`` of every frame; ``a=`` is the deprecated keyword).
+    powers
+        The states compared with it (ISO3 codes or names), all different from ``state``
+        (``others=`` is the deprecated keyword).
     cache
         Keep each year's full representation in the year cache (faster repeated calls on
         the same years, ~15 MB a year). With False each is dropped after its year; only its
         vectors and terms are kept (what :func:`shared_narratives` reads).
-    func
-        Name shown in parameter errors.
 
     Returns
     -------
-    Dict from each other state's ISO3 code to its :func:`convergence` frame.
+    Dict from each power's ISO3 code to its :func:`convergence` frame.
 
     References
     ----------
     Efron, B. and Tibshirani, R. (1993) An Introduction to the Bootstrap. Chapman & Hall.
     """
-    ca = _countries.resolve(a)
-    codes = [_countries.resolve(b) for b in others]
+    ca = _countries.resolve(state)
+    codes = [_countries.resolve(p) for p in powers]
     check_param(
         len(codes) > 0 and ca not in codes and len(set(codes)) == len(codes),
-        "others",
-        func,
-        "distinct states other than 'a'",
-        list(others),
+        "powers",
+        "distinct states other than 'state'",
+        list(powers),
     )
     out = convergence_pairs(
         speeches,
@@ -198,11 +204,11 @@ def convergence_many(
         seed=seed,
         level=level,
         cache=cache,
-        func=func,
     )
     return {cb: out[(ca, cb)] for cb in codes}
 
 
+@validated
 def convergence_pairs(
     speeches: pd.DataFrame,
     pairs: Sequence[tuple[str, str]],
@@ -216,7 +222,6 @@ def convergence_pairs(
     cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
     rngs: Mapping[tuple[str, str], np.random.Generator] | None = None,
-    func: str = "convergence_pairs",
 ) -> dict[tuple[str, str], pd.DataFrame]:
     """:func:`convergence` of several pairs of states, each year represented once.
 
@@ -237,27 +242,24 @@ def convergence_pairs(
         order; default one per pair seeded with ``seed``. Passing the same generators to
         calls on consecutive spans of years gives the figures of one call on the whole span,
         so a long series can be computed a few years of speeches at a time (memory).
-    func
-        Name shown in parameter errors.
 
     Returns
     -------
-    Dict from each ``(a, b)`` pair, as ISO3 codes, to its :func:`convergence` frame.
+    Dict from each ``(country_a, country_b)`` pair, as ISO3 codes, to its
+    :func:`convergence` frame.
     """
-    check_speeches(speeches, func)
+    check_speeches(speeches)
     check_param(
         isinstance(n_boot, int | np.integer) and n_boot >= 0,
         "n_boot",
-        func,
         "a non-negative integer",
         n_boot,
     )
-    check_param(0 < level < 1, "level", func, "a number between 0 and 1", level)
+    check_level(level)
     codes = [(_countries.resolve(a), _countries.resolve(b)) for a, b in pairs]
     check_param(
         len(codes) > 0 and all(a != b for a, b in codes) and len(set(codes)) == len(codes),
         "pairs",
-        func,
         "distinct pairs of two different states",
         list(pairs),
     )
@@ -281,8 +283,8 @@ def convergence_pairs(
 
 _COLUMNS = [
     "year",
-    "a",
-    "b",
+    "country_a",
+    "country_b",
     "similarity",
     "lower",
     "upper",
@@ -330,12 +332,13 @@ def _resample(units: object, n_boot: int, rng: np.random.Generator, yv: YearVect
     return yv.units.combine(summed)
 
 
-def _rowdot(x: object, y: object) -> np.ndarray:
+def _rowdot(x: Any, y: Any) -> np.ndarray:
     if sparse.issparse(x):
-        return np.asarray(x.multiply(y).sum(axis=1)).ravel()  # type: ignore[attr-defined]
+        return np.asarray(x.multiply(y).sum(axis=1)).ravel()
     return np.einsum("ij,ij->i", np.atleast_2d(x), np.atleast_2d(y))
 
 
+@validated
 def convergence_trend(
     series: pd.DataFrame,
     *,

@@ -10,19 +10,18 @@ periods (sessions or years), never over votes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from hedgewatch import countries as _countries
+from hedgewatch._validation import caller, check_choice, check_present, require_columns, validated
 from hedgewatch.errors import (
     DataFormatError,
     InsufficientDataError,
     Problem,
-    check_param,
 )
 
 #: Vote categories in their ordinal order; the position of each is its code 0, 1, 2.
@@ -70,9 +69,9 @@ class Crosstabs:
     present_cols: np.ndarray
 
 
-def period_key(votes: pd.DataFrame, by: str | None, func: str) -> pd.Series:
+def period_key(votes: pd.DataFrame, by: str | None) -> pd.Series:
     """The period label of each vote row: its year, its session, or ``"all"``."""
-    check_param(by in _PERIODS, "by", func, "one of 'year', 'session' or None", by)
+    check_choice(by, "by", _PERIODS)
     if by is None:
         return pd.Series("all", index=votes.index)
     if by in votes.columns:
@@ -81,7 +80,7 @@ def period_key(votes: pd.DataFrame, by: str | None, func: str) -> pd.Series:
         return pd.to_datetime(votes["date"]).dt.year.astype("int64")
     raise DataFormatError(
         "votes DataFrame",
-        Problem(f"by={by!r} needs a {by!r} column", column=by),
+        [Problem(f"by={by!r} needs a {by!r} column", column=by)],
         hint="Pass votes from hedgewatch.votes(), or choose by='year', 'session' or None.",
     )
 
@@ -93,13 +92,12 @@ def vote_codes(votes: pd.DataFrame) -> np.ndarray:
     (1 yes, 2 abstain, 3 no, 8 absent, 9 not a member). Anything else raises
     :class:`~hedgewatch.errors.DataFormatError` naming every distinct bad value.
     """
-    for col in ("rcid", "country", "vote"):
-        if col not in votes.columns:
-            raise DataFormatError(
-                "votes DataFrame",
-                Problem("required column missing", column=col),
-                hint="Pass votes with columns rcid, country, vote (see hedgewatch.votes()).",
-            )
+    require_columns(
+        votes,
+        ("rcid", "country", "vote"),
+        "votes DataFrame",
+        hint="Pass votes with columns rcid, country, vote (see hedgewatch.votes()).",
+    )
     raw = votes["vote"]
     cats = pd.Categorical(raw)
     labels = pd.Index(cats.categories).astype(str).str.strip().str.lower()
@@ -159,29 +157,7 @@ def unanimous_rcids(rcid: np.ndarray, code: np.ndarray) -> np.ndarray:
     return one.index[one.to_numpy()].to_numpy()
 
 
-def resolve_in(codes: Iterable[object], present: set[str], func: str, what: str) -> list[str]:
-    """Map user-given countries to codes present in the votes, or raise a clear error.
-
-    A code that the identity layer knows but that has no vote in the data raises
-    :class:`~hedgewatch.errors.InsufficientDataError`; a code it does not know raises
-    :class:`~hedgewatch.errors.UnknownCountryError`.
-    """
-    out: list[str] = []
-    for c in codes:
-        if str(c) in present:
-            out.append(str(c))
-            continue
-        code = _countries.resolve(c, where=f"{func}() {what}")
-        if code not in present:
-            raise InsufficientDataError(
-                f"{func}(): {code} ({_countries.name(code)}) cast no yes/abstain/no vote in the "
-                f"votes given ({what}). Widen the window, or check membership dates "
-                "(e.g. PRK from 1991, CHN as the PRC from 1971)."
-            )
-        out.append(code)
-    return out
-
-
+@validated
 def crosstab(
     votes: pd.DataFrame,
     rows: Sequence[object] | None = None,
@@ -189,7 +165,6 @@ def crosstab(
     *,
     by: str | None = "year",
     drop_unanimous: bool = False,
-    func: str = "crosstab",
 ) -> Crosstabs:
     """Joint vote counts for every (row, col) pair of countries, per period.
 
@@ -215,10 +190,10 @@ def crosstab(
     keep = code >= 0
     if not keep.any():
         raise InsufficientDataError(
-            f"{func}(): the votes given hold no yes/abstain/no vote (empty window?). "
+            f"{caller()}(): the votes given hold no yes/abstain/no vote (empty window?). "
             "Widen the years, sessions or issues selected."
         )
-    period = period_key(votes, by, func).to_numpy()[keep]
+    period = period_key(votes, by).to_numpy()[keep]
     rcid = votes["rcid"].to_numpy()[keep]
     country = votes["country"].astype(str).to_numpy()[keep]
     code = code[keep]
@@ -227,13 +202,13 @@ def crosstab(
         unan = np.isin(rcid, unanimous_rcids(rcid, code))
         if unan.all():
             raise InsufficientDataError(
-                f"{func}(): every roll call in the votes given was unanimous; nothing is left "
+                f"{caller()}(): every roll call in the votes given was unanimous; nothing is left "
                 "with drop_unanimous=True. Pass all countries' votes or set it to False."
             )
         period, rcid, country, code = period[~unan], rcid[~unan], country[~unan], code[~unan]
     present = set(pd.unique(country))
-    row_codes = sorted(present) if rows is None else resolve_in(rows, present, func, "countries")
-    col_codes = sorted(present) if cols is None else resolve_in(cols, present, func, "partners")
+    row_codes = sorted(present) if rows is None else check_present(rows, present, "countries")
+    col_codes = sorted(present) if cols is None else check_present(cols, present, "partners")
     return _tabulate(period, rcid, country, code, row_codes, col_codes)
 
 

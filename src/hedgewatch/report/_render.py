@@ -38,9 +38,8 @@ def cell(value: Any) -> str:
     if isinstance(value, float | np.floating):
         if not math.isfinite(value):
             return "n/a"
-        return (
-            f"{value:.0f}" if float(value).is_integer() and abs(value) >= 1000 else f"{value:.3g}"
-        )
+        x = float(value)
+        return f"{x:.0f}" if x.is_integer() and abs(x) >= 1000 else f"{x:.3g}"
     if isinstance(value, list | tuple | np.ndarray):
         return ", ".join(cell(v) for v in value)
     if isinstance(value, pd.Timestamp):

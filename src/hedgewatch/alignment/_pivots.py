@@ -35,13 +35,17 @@ estimation of variance in nonparametric regression. *Biometrika* 77(3): 521-528.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import ruptures as rpt
 
-from hedgewatch.errors import InsufficientDataError, ParameterError, check_param
+from hedgewatch._validation import caller, check_param, validated
+from hedgewatch.errors import InsufficientDataError, ParameterError
 
 _COLUMNS = ["period", "before", "after", "size", "direction", "stability"]
+_DTYPES: list[Any] = ["object", float, float, float, "object", float]
 
 
 def noise_scale(y: np.ndarray) -> float:
@@ -57,11 +61,9 @@ def noise_scale(y: np.ndarray) -> float:
 def penalty_value(y: np.ndarray, penalty: str | float) -> float:
     """The PELT penalty for series ``y`` under rule ``penalty`` ('bic', 'aic' or a number)."""
     if isinstance(penalty, int | float) and not isinstance(penalty, bool):
-        check_param(penalty > 0, "penalty", "pivots", "'bic', 'aic' or a positive number", penalty)
+        check_param(penalty > 0, "penalty", "'bic', 'aic' or a positive number", penalty)
         return float(penalty)
-    check_param(
-        penalty in ("bic", "aic"), "penalty", "pivots", "'bic', 'aic' or a positive number", penalty
-    )
+    check_param(penalty in ("bic", "aic"), "penalty", "'bic', 'aic' or a positive number", penalty)
     sigma2 = noise_scale(y) ** 2
     per_param = np.log(len(y)) if penalty == "bic" else 2.0
     return max(2.0 * per_param * sigma2, 1e-12)
@@ -85,13 +87,14 @@ def _as_series(series: pd.Series | pd.DataFrame, column: str | None) -> pd.Serie
         col = column or ("value" if "value" in series else None)
         if col is None or col not in series or "period" not in series:
             raise ParameterError(
-                "pivots(): a DataFrame needs a 'period' column and the column to scan "
+                f"{caller()}(): a DataFrame needs a 'period' column and the column to scan "
                 f"(column={column!r}); columns are {list(series.columns)}."
             )
         series = series.set_index("period")[col]
     return series.astype(float)
 
 
+@validated
 def pivots(
     series: pd.Series | pd.DataFrame,
     *,
@@ -144,21 +147,16 @@ def pivots(
     check_param(
         isinstance(min_size, int) and min_size >= 1,
         "min_size",
-        "pivots",
         "a positive integer",
         min_size,
     )
-    check_param(
-        stability in ("bootstrap", "loo"), "stability", "pivots", "'bootstrap' or 'loo'", stability
-    )
-    check_param(
-        isinstance(n_boot, int) and n_boot >= 1, "n_boot", "pivots", "a positive integer", n_boot
-    )
-    check_param(isinstance(tol, int) and tol >= 0, "tol", "pivots", "a non-negative integer", tol)
+    check_param(stability in ("bootstrap", "loo"), "stability", "'bootstrap' or 'loo'", stability)
+    check_param(isinstance(n_boot, int) and n_boot >= 1, "n_boot", "a positive integer", n_boot)
+    check_param(isinstance(tol, int) and tol >= 0, "tol", "a non-negative integer", tol)
     s = _as_series(series, column).dropna().sort_index()
     if len(s) < 2 * min_size:
         raise InsufficientDataError(
-            f"pivots(): the series has {len(s)} non-missing period(s); at least "
+            f"{caller()}(): the series has {len(s)} non-missing period(s); at least "
             f"{2 * min_size} (2 * min_size) are needed. Use a longer window or a smaller "
             "min_size."
         )
@@ -166,14 +164,7 @@ def pivots(
     pen = penalty_value(y, penalty)
     breaks = _detect(y, pen, min_size)
     if not breaks:
-        return pd.DataFrame(
-            {
-                c: pd.Series(dtype=t)
-                for c, t in zip(
-                    _COLUMNS, ["object", float, float, float, "object", float], strict=True
-                )
-            }
-        )
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(_COLUMNS, _DTYPES, strict=True)})
     rng = np.random.default_rng(seed)
     share = (
         _bootstrap_stability(y, breaks, pen, min_size, n_boot, tol, rng)

@@ -20,6 +20,7 @@ is an existing folder is an error; an existing file is overwritten.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -196,18 +197,36 @@ def sessions(spec: str | None, flag: str = "--sessions") -> list[int] | None:
 
 
 def output(path: Path | None, flag: str) -> Path | None:
-    """An output file: its folder is created when missing; a folder itself is refused."""
+    """An output file: its folder is created when missing; a folder itself is refused, and so
+    is a folder that cannot be written. ``--plot`` must name a figure format matplotlib
+    writes (.png, .svg, .pdf, ...). Checked before any work is done."""
     if path is None:
         return None
-    if path.is_dir():
+    if path.is_dir() or str(path).endswith(("/", "\\")):
         raise fail(flag, "a file name, not a folder", str(path))
+    if flag == "--plot":
+        _figure_format(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise fail(
             flag, f"a file in a folder that can be created ({exc.strerror})", str(path)
         ) from None
+    if not os.access(path.parent, os.W_OK):
+        raise fail(flag, "a file in a folder that can be written", str(path))
     return path
+
+
+def _figure_format(path: Path) -> None:
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    kinds = FigureCanvasBase.get_supported_filetypes()
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in kinds:
+        listed = ", ".join(f".{k}" for k in ("png", "svg", "pdf") if k in kinds)
+        raise fail(
+            "--plot", f"a figure file ({listed}, or another format matplotlib writes)", str(path)
+        )
 
 
 def deprecated_flag(old: str, new: str) -> None:

@@ -78,6 +78,16 @@ def read_csv_strings(path: str | Path) -> pd.DataFrame:
         raise DataFormatError(path, "the file is empty") from exc
 
 
+def require_rows(path: str | Path, df: pd.DataFrame, what: str) -> None:
+    """Refuse a table with a header and no rows: an import of nothing is a mistake."""
+    if df.empty:
+        raise DataFormatError(
+            path,
+            f"the file holds no {what} (a header only)",
+            hint="Check that this is the file you meant; nothing was imported.",
+        )
+
+
 def require_columns(path: str | Path, df: pd.DataFrame, required: list[str], what: str) -> None:
     """Refuse a table whose header lacks required columns, printing the header found."""
     missing = [c for c in required if c not in df.columns]
@@ -124,3 +134,22 @@ def to_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     num = pd.to_numeric(s.str.strip(), errors="coerce")
     bad = num.isna() | (num % 1 != 0)
     return num.fillna(-1).astype("int64"), bad
+
+
+def read_parquet(path: str | Path, what: str) -> pd.DataFrame:
+    """A Parquet file as a DataFrame; a missing, unreadable or non-Parquet file raises
+    :class:`DataFormatError` naming the file and ``what`` it should be."""
+    import pyarrow as pa
+
+    p = Path(path)
+    if not p.is_file():
+        reason = "it is a folder" if p.is_dir() else "no such file"
+        raise DataFormatError(p, f"cannot read {what}: {reason}", hint="Check the path.")
+    try:
+        return pd.read_parquet(p)
+    except (pa.ArrowException, ValueError, OSError) as exc:
+        raise DataFormatError(
+            p,
+            f"not a readable Parquet file ({str(exc).splitlines()[0]})",
+            hint=f"Give {what} (a .parquet file)",
+        ) from exc

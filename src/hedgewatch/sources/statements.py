@@ -39,7 +39,7 @@ import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import DataFormatError, Problem, UnknownCountryError
-from hedgewatch.sources._io import FIRST_DATE, latest_date, out_of_range
+from hedgewatch.sources._io import FIRST_DATE, latest_date, out_of_range, read_parquet
 
 COLUMNS = [
     "statement_id",
@@ -267,16 +267,7 @@ def _read_raw(p: Path) -> pd.DataFrame:
 
 
 def _read_parquet(p: Path) -> pd.DataFrame:
-    import pyarrow as pa
-
-    try:
-        df = pd.read_parquet(p)
-    except (pa.ArrowException, ValueError) as exc:
-        raise DataFormatError(
-            p,
-            f"not a readable Parquet file ({str(exc).splitlines()[0]})",
-            hint="Check the file (it may be truncated or another format under a .parquet name)",
-        ) from exc
+    df = read_parquet(p, "a corpus of statements")
     df = df.astype({c: "string" for c in df.columns if df[c].dtype == object})
     df["line"] = np.arange(1, len(df) + 1)
     return df

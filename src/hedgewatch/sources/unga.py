@@ -30,6 +30,7 @@ from hedgewatch.sources._io import (
     latest_date,
     read_csv_strings,
     require_columns,
+    require_rows,
     to_int,
 )
 from hedgewatch.sources.issues import ISSUE_CODES, tag_issues
@@ -148,6 +149,7 @@ def read_voeten(path: str | Path) -> VoteRecord:
     """
     df = read_csv_strings(path)
     require_columns(path, df, VOETEN_COLUMNS, "Voeten UNVotes")
+    require_rows(path, df, "votes")
     bad = ProblemCollector(path)
     rcid, m = to_int(df["rcid"])
     bad.add_mask(df, m, "rcid", "rcid is not an integer")
@@ -268,6 +270,8 @@ def read_unvotes(folder: str | Path) -> VoteRecord:
         folder / "un_roll_call_issues.rda", i, ["rcid", "short_name"], "unvotes un_roll_call_issues"
     )
 
+    require_rows(vpath, v, "votes")
+    require_rows(folder / "un_roll_calls.rda", r, "roll calls")
     bad = ProblemCollector(vpath, line_offset=1)
     vote = v["vote"].astype(str)
     bad.add_mask(
@@ -446,6 +450,7 @@ def read_undl(path: str | Path) -> VoteRecord:
     required = [c for c in UNDL_COLUMNS if c != "vote_note"]
     if list(df.columns) not in (UNDL_COLUMNS, required):
         require_columns(path, df, required, "UN Digital Library GA voting")
+    require_rows(path, df, "votes")
     bad = ProblemCollector(path)
     rcid, m = to_int(df["undl_id"])
     bad.add_mask(df, m, "undl_id", "undl_id is not an integer")

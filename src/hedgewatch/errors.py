@@ -1,7 +1,8 @@
 """The exceptions hedgewatch raises.
 
 Every error says what was wrong, where (file, line, column, value where it applies) and what
-to do about it. The CLI prints the message on one line and exits with status 1. Parameter
+to do about it. The CLI prints the message on one line and exits with the status of its kind
+(:data:`hedgewatch.cli.EXIT_CODES`: 2 usage, 3 file, 4 store, 5 thin data, ...). Parameter
 checks, in the house form, live in :mod:`hedgewatch._validation`.
 """
 

@@ -350,3 +350,11 @@ def test_real_process_one_line(spec, files, home):
         timeout=300,
     )
     _one_error_line(proc.returncode, proc.stderr, args)
+
+
+def test_exit_statuses_are_documented():
+    root = Path(__file__).parents[2]
+    for page in (root / "README.md", root / "docs" / "reliability.md"):
+        text = page.read_text(encoding="utf-8")
+        for code in EXIT_CODES:
+            assert f"| {code} |" in text, (page.name, code)

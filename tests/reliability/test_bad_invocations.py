@@ -119,7 +119,9 @@ CATALOGUE: list[tuple[str, int]] = [
     ("align PRK CHN --issue nukes", 2),
     ("align PRK CHN --csv {dir}", 2),
     ("align PRK CHN --csv {notes}/sub.csv", 2),
-    ("align PRK CHN --from 2099", 5),
+    ("align PRK CHN --from 2099", 2),
+    ("align PRK CHN --from 1850", 2),
+    ("align PRK CHN --from 1950 --to 1951", 5),
     ("align SUN USA", 5),
     ("align PRK CHN --nosuch", 2),
     # hedge
@@ -135,7 +137,8 @@ CATALOGUE: list[tuple[str, int]] = [
     ("hedge PRK --between CHN RUS --plot {dir}", 2),
     ("hedge PRK --between CHN RUS --seed notint", 2),
     ("hedge PRK --between CHN RUS --measure kappa", 2),
-    ("hedge PRK --between CHN RUS --from 2030-01-01", 5),
+    ("hedge PRK --between CHN RUS --from 2099-01-01", 2),
+    ("hedge PRK --between CHN RUS --from 20150131", 2),
     ("hedge SUN --between USA CHN", 5),
     ("hedge ZZZ --between CHN RUS", 2),
     # rhetoric
@@ -194,6 +197,8 @@ CATALOGUE: list[tuple[str, int]] = [
     ("data nosuch", 2),
     # idealpoints
     ("idealpoints fit --sessions abc", 2),
+    ("idealpoints fit --sessions 1-999999999", 2),
+    ("idealpoints fit --sessions 50-1", 2),
     ("idealpoints fit --dims 3", 2),
     ("idealpoints fit --max-iter 0", 2),
     ("idealpoints fit --out {dir}", 2),

@@ -86,16 +86,41 @@ def fail(flag: str, requirement: str, value: object) -> ParameterError:
 
 
 _YEAR = re.compile(r"\d{4}")
+#: Years and dates given on the command line lie in [FIRST_YEAR, next year]: the records
+#: start in 1946 (statements may be older), and a later year is a typo.
+FIRST_YEAR = 1900
+
+
+def _last_year() -> int:
+    return dt.date.today().year + 1
+
+
+def _bounded_year(text: str, flag: str, what: str, value: object) -> int:
+    y = int(text)
+    if not FIRST_YEAR <= y <= _last_year():
+        raise fail(flag, f"{what} between {FIRST_YEAR} and {_last_year()}", value)
+    return y
+
+
+def _iso_date(text: str, flag: str, what: str, value: object) -> str:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(flag, what, value) from None
+    if not _YEAR.fullmatch(text[:4]) or len(text) != 10:  # fromisoformat takes 20150131 too
+        raise fail(flag, what, value)
+    _bounded_year(text[:4], flag, "a date in a year", value)
+    return day.isoformat()
 
 
 def year(value: str | int | None, flag: str = "--from") -> int | None:
-    """A four-digit year, or None."""
+    """A four-digit year in [1900, next year], or None."""
     if value is None:
         return None
     text = str(value).strip()
     if not _YEAR.fullmatch(text):
         raise fail(flag, "a year such as 1991", value)
-    return int(text)
+    return _bounded_year(text, flag, "a year", value)
 
 
 def date(value: str | None, flag: str = "--from") -> str | None:
@@ -104,11 +129,9 @@ def date(value: str | None, flag: str = "--from") -> str | None:
         return None
     text = str(value).strip()
     if _YEAR.fullmatch(text):
-        return f"{text}-01-01" if flag != "--to" else f"{text}-12-31"
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise fail(flag, "a date such as 2015-01-31 (or a year)", value) from None
+        y = _bounded_year(text, flag, "a year", value)
+        return f"{y}-01-01" if flag != "--to" else f"{y}-12-31"
+    return _iso_date(text, flag, "a date such as 2015-01-31 (or a year)", value)
 
 
 def year_or_date(value: str | None, flag: str = "--from") -> int | str | None:
@@ -117,11 +140,8 @@ def year_or_date(value: str | None, flag: str = "--from") -> int | str | None:
         return None
     text = str(value).strip()
     if _YEAR.fullmatch(text):
-        return int(text)
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise fail(flag, "a year (1991) or a date (1991-09-17)", value) from None
+        return _bounded_year(text, flag, "a year", value)
+    return _iso_date(text, flag, "a year (1991) or a date (1991-09-17)", value)
 
 
 def span(
@@ -182,18 +202,27 @@ def choice(value: str, flag: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+#: Largest session number accepted (the 80th session opened in 2025).
+MAX_SESSION = 200
+
+
 def sessions(spec: str | None, flag: str = "--sessions") -> list[int] | None:
-    """``"1-50"`` or ``"46,47,50"`` -> session numbers."""
+    """``"1-50"`` or ``"46,47,50"`` -> session numbers (each in [1, 200], ranges ascending)."""
     if not spec:
         return None
     out: list[int] = []
     try:
         for part in spec.split(","):
             lo, _, hi = part.strip().partition("-")
-            out.extend(range(int(lo), int(hi or lo) + 1))
+            a, b = int(lo), int(hi or lo)
+            if not 1 <= a <= b <= MAX_SESSION:
+                raise ValueError
+            out.extend(range(a, b + 1))
     except ValueError:
-        raise fail(flag, "like '1-50' or '46,47,50'", spec) from None
-    return out
+        raise fail(
+            flag, f"like '1-50' or '46,47,50' (sessions 1 to {MAX_SESSION}, ranges ascending)", spec
+        ) from None
+    return sorted(set(out))
 
 
 def output(path: Path | None, flag: str) -> Path | None:
@@ -202,6 +231,8 @@ def output(path: Path | None, flag: str) -> Path | None:
     writes (.png, .svg, .pdf, ...). Checked before any work is done."""
     if path is None:
         return None
+    if "\x00" in str(path) or not str(path).strip():
+        raise fail(flag, "a file name", str(path))
     if path.is_dir() or str(path).endswith(("/", "\\")):
         raise fail(flag, "a file name, not a folder", str(path))
     if flag == "--plot":

@@ -34,3 +34,11 @@ def session_store(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("store") / "hedgewatch.duckdb")
     store.ensure("roll_calls", "votes")
     return store
+
+
+@pytest.fixture(scope="session")
+def library_scrape(shared_data):
+    """The staged scrape of UN Digital Library vote records (GA and SC), read once."""
+    from hedgewatch.sources.undl_long import read_undl_long
+
+    return read_undl_long(shared_data / "unga" / "undl_votes_scraped_1946_2021_2025.parquet")

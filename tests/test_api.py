@@ -126,7 +126,8 @@ def _imports(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "package", ["alignment", "idealpoints", "rhetoric", "statements", "strategy", "sources"]
+    "package",
+    ["alignment", "idealpoints", "rhetoric", "statements", "strategy", "council", "sources"],
 )
 def test_data_flows_one_way(package):
     """Readers and analyses never reach the store, the workflows, the report or the CLI."""

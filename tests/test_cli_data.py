@@ -17,14 +17,36 @@ runner = CliRunner()
 def test_data_info(hw_home):
     result = runner.invoke(app, ["data", "info"])
     assert result.exit_code == 0, result.output
-    assert "6,203" in result.output and "870,109" in result.output
-    assert "1946-01-01" in result.output and "2020-01-14" in result.output
+    out = " ".join(result.output.split())
+    assert "6,581" in out and "936,393" in out
+    assert "1946-01-01" in out and "2025-12-18" in out
+    # coverage by session, the gap, and how to fill it
+    assert "1946-1963, 1965-2021, 2025; missing 2022-2024" in out
+    assert "hedgewatch data update" in out and "data import FILE" in out
+    assert "2,661 adopted resolutions" in out and "214 drafts" in out
+
+
+def test_data_info_by_session(hw_home):
+    result = runner.invoke(app, ["data", "info", "--sessions"])
+    assert result.exit_code == 0, result.output
+    assert "Roll calls by session" in result.output and "2025-12-18" in result.output
 
 
 def test_data_import(hw_home):
-    result = runner.invoke(app, ["data", "import", str(DATA / "unga" / "2025_undl_ga_voting.csv")])
+    result = runner.invoke(
+        app, ["data", "import", str(DATA / "unga" / "undl_official_not_held.csv")]
+    )
     assert result.exit_code == 0, result.output
-    assert "6,206" in result.output
+    out = " ".join(result.output.split())
+    assert "roll calls added 2" in out and "6,583" in out
+
+
+def test_data_import_scraped_sample_reports_checks(hw_home):
+    result = runner.invoke(app, ["data", "import", str(DATA / "unga" / "undl_wide_sample.csv")])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "Row check: 4 row(s) disagree" in out and "undl_wide_sample.csv:3 A/RES/40/5" in out
+    assert "record 3949880 repeats record 3949879" in out
 
 
 def test_errors_are_one_line_exit_3(hw_home, tmp_path):

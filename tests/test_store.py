@@ -27,11 +27,27 @@ def _digest(path):
 
 def test_first_use_builds_from_bundled_snapshot(hw_home):
     facts = hw_store.info()
-    assert facts["roll_calls"] == 6203
-    assert facts["votes"] == 870109
-    assert facts["sessions"] == 74
-    assert str(facts["first_date"]) == "1946-01-01" and str(facts["last_date"]) == "2020-01-14"
+    # 6,203 roll calls of Voeten's and the unvotes record to 2020-01-14, and 378 of the UN
+    # Digital Library's from 2020 on (2020-2021 and 2025; one of January 2020 was held)
+    assert facts["roll_calls"] == 6581
+    assert facts["votes"] == 936393
+    assert facts["sessions"] == 78
+    assert str(facts["first_date"]) == "1946-01-01" and str(facts["last_date"]) == "2025-12-18"
+    assert facts["sources"] == {"undl": 378, "unvotes": 774, "voeten+unvotes": 5429}
+    assert facts["missing_years"] == [2022, 2023, 2024]
+    assert facts["missing_sessions"] == [77, 78]
     assert (hw_home / "hedgewatch.duckdb").exists()
+
+
+def test_coverage_states_the_gap(session_store):
+    cov = hw_store.coverage(session_store)
+    assert cov.describe() == (
+        "1946-1963, 1965-2021, 2025; missing 2022-2024 (sessions 77-78 and parts of 76, 79)"
+    )
+    # 1964 is not a gap of the data: the Assembly took no recorded vote that year
+    assert 1964 not in cov.missing_years and 1964 not in cov.years()
+    by = cov.to_frame().set_index("session")
+    assert list(by.loc[76, "years"]) == [2021] and list(by.loc[80, "years"]) == [2025]
 
 
 def test_votes_api_filters(session_store):
@@ -58,14 +74,18 @@ def test_unknown_country_in_api(session_store):
 
 def test_import_undl_adds_roll_calls_atomically(hw_home):
     before = hw_store.info()
-    counts = workflows.import_file(str(UNGA / "2025_undl_ga_voting.csv"))
-    assert counts["roll_calls_added"] == 3 and counts["roll_calls_skipped"] == 0
+    # two real 2018 Library records that Voeten's and the unvotes record lack
+    counts = workflows.import_file(str(UNGA / "undl_official_not_held.csv"))
+    assert counts["roll_calls_added"] == 2 and counts["roll_calls_matched"] == 0
     after = hw_store.info()
-    assert after["roll_calls"] == before["roll_calls"] + 3
-    assert str(after["last_date"]) == "2025-03-04"
+    assert after["roll_calls"] == before["roll_calls"] + 2
     # importing again replaces, never duplicates
-    workflows.import_file(str(UNGA / "2025_undl_ga_voting.csv"))
+    again = workflows.import_file(str(UNGA / "undl_official_not_held.csv"))
+    assert again["roll_calls_replaced"] == 2 and again["roll_calls_added"] == 0
     assert hw_store.info()["roll_calls"] == after["roll_calls"]
+    # the 2025 resolutions are bundled under the same Library ids: replaced, not added
+    same = workflows.import_file(str(UNGA / "2025_undl_ga_voting.csv"))
+    assert same["roll_calls_replaced"] == 3 and same["roll_calls_added"] == 0
 
 
 def test_bad_row_leaves_store_unchanged(hw_home, tmp_path):
@@ -102,12 +122,12 @@ def test_kill_mid_import_leaves_store_unchanged(hw_home, where):
                     os._exit(9)
                 return real(self, name, df)
             duckdb.DuckDBPyConnection.register = dying
-        workflows.import_file({str(UNGA / "2025_undl_ga_voting.csv")!r})
+        workflows.import_file({str(UNGA / "undl_official_not_held.csv")!r})
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert proc.returncode == 9, proc.stderr
     assert _digest(db) == before
-    assert hw_store.info()["roll_calls"] == 6203
+    assert hw_store.info()["roll_calls"] == 6581
 
 
 def test_write_tables_and_cache(tmp_path):

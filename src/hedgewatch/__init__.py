@@ -7,7 +7,8 @@ functions are loaded on first use, so ``import hedgewatch`` stays fast.
 Layers: :mod:`hedgewatch.sources` (readers) -> :mod:`hedgewatch.store` (the DuckDB store and
 its queries: votes, speeches, statements, bridges) -> analyses (:mod:`hedgewatch.alignment`,
 :mod:`hedgewatch.idealpoints`, :mod:`hedgewatch.rhetoric`, :mod:`hedgewatch.statements`,
-:mod:`hedgewatch.strategy`) -> :mod:`hedgewatch.report` and the CLI.
+:mod:`hedgewatch.strategy`, :mod:`hedgewatch.council`) -> :mod:`hedgewatch.report` and the
+CLI.
 :mod:`hedgewatch.workflows` holds the one-call wrappers (fetch, compute, cache).
 """
 
@@ -70,6 +71,13 @@ _LAZY: dict[str, str] = {
     "NarrativeResult": "hedgewatch.statements",
     "synchronisation": "hedgewatch.statements",
     "SyncResult": "hedgewatch.statements",
+    # Security Council
+    "council_resolutions": "hedgewatch.store",
+    "council_votes": "hedgewatch.store",
+    "vetoes": "hedgewatch.store",
+    "shielding": "hedgewatch.council",
+    "ShieldingResult": "hedgewatch.council",
+    "shield": "hedgewatch.workflows",
     # strategy
     "forecast": "hedgewatch.strategy",
     "read_scenario": "hedgewatch.strategy",
@@ -104,6 +112,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         pivots,
         plot_hedging,
     )
+    from hedgewatch.council import ShieldingResult, shielding  # noqa: F401
     from hedgewatch.idealpoints import (  # noqa: F401
         DynamicIdealPoints,
         IdealPointResult,
@@ -129,7 +138,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         narratives,
         synchronisation,
     )
-    from hedgewatch.store import speeches  # noqa: F401
+    from hedgewatch.store import council_resolutions, council_votes, speeches, vetoes  # noqa: F401
     from hedgewatch.strategy import (  # noqa: F401
         OutbiddingModel,
         Scenario,
@@ -147,6 +156,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         fit_unga,
         hedge,
         import_statements,
+        shield,
     )
 
 __all__ = [

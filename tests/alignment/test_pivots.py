@@ -41,6 +41,7 @@ def test_noise_only_gives_no_pivot():
     piv = pivots(flat, n_boot=20)
     assert piv.empty and list(piv.columns) == [
         "period",
+        "earliest",
         "before",
         "after",
         "size",
@@ -77,3 +78,17 @@ def test_errors():
         pivots(_step(), stability="jackknife")
     with pytest.raises(ParameterError, match="column"):
         pivots(pd.DataFrame({"period": [1, 2], "x": [1, 2]}))
+
+
+def test_change_after_a_hole_is_dated_to_the_hole():
+    """2022-2024 missing: a shift seen first in 2025 may have happened from 2022 on."""
+    rng = np.random.default_rng(5)
+    years = [*range(2005, 2022), 2025, 2026, 2027, 2028]
+    values = [0.4 + rng.normal(0, 0.01) for _ in range(17)] + [0.8, 0.81, 0.79, 0.8]
+    piv = pivots(pd.Series(values, index=years), min_size=3, n_boot=30)
+    row = piv.set_index("period").loc[2025]
+    assert row["earliest"] == 2022 and row["size"] > 0.3
+    # consecutive periods: the change is dated to its own period
+    steady = pd.Series(values[:17] + [0.8] * 4, index=range(2005, 2026))
+    piv2 = pivots(steady, n_boot=30)
+    assert (piv2["earliest"] == piv2["period"]).all()

@@ -56,3 +56,28 @@ def test_title_bridges_link_consecutive_sessions_only_for_specific_titles(real_r
 
     assert (norm(rc.loc[tb["rcid1"], "title"]) == norm(rc.loc[tb["rcid2"], "title"])).all()
     assert not rc.loc[tb["rcid1"], "is_amendment"].any()
+
+
+def test_library_titles_bridge_to_earlier_sessions():
+    """Session 75+ (the UN Digital Library's titles) bridge to the same resolutions of session
+    74 (unvotes' titles carry the catalogue's ': resolution / adopted by ...')."""
+    rc = pd.DataFrame(
+        {
+            "rcid": [1, 2, 3, 4, 5],
+            "session": [74, 75, 74, 76, 80],
+            "title": [
+                "Situation of human rights in the Islamic Republic of Iran : resolution / "
+                "adopted by the General Assembly",
+                "Situation of human rights in the Islamic Republic of Iran",
+                "Prohibition of the development and manufacture of new types of weapons of "
+                "mass destruction and new systems of such weapons : report of the Conference "
+                "on Disarmament",
+                # a title the scrape cut: it takes the one full title that starts with it
+                "Prohibition of the development and manufacture of new types of weapons of "
+                "mass destruction and new systems of such weapons : report of the Conference [...]",
+                "Situation of human rights in the Islamic Republic of Iran",
+            ],
+        }
+    )
+    pairs = set(map(tuple, title_bridges(rc).to_numpy().tolist()))
+    assert pairs == {(1, 2), (2, 5), (3, 4)}

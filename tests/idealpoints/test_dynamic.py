@@ -233,6 +233,25 @@ def test_absent_votes_are_ignored():
     pd.testing.assert_frame_equal(a, b)
 
 
+def test_random_walk_spans_missing_sessions_with_growing_variance():
+    """Sessions 3-4 missing: the prior links session 2 to 5 with variance drift * 3, and the
+    plot draws no line across the hole."""
+    from hedgewatch.idealpoints import plot_ideal_points
+    from hedgewatch.idealpoints._design import build_design
+
+    from .conftest import simulate
+
+    votes, _ = simulate(n_states=12, n_sessions=6, n_rc=25, seed=3)
+    votes = votes[~votes["session"].isin([3, 4])]
+    design = build_design(votes, None)
+    assert list(design.sessions) == [1, 2, 5, 6]
+    assert set(design.link_gap[:, 1]) == {3.0}  # 2 -> 5: three steps of the walk
+    res = DynamicIdealPoints(uncertainty="none").fit(votes)
+    fig = plot_ideal_points(res, ["USA"])
+    y = np.asarray(fig.axes[0].lines[0].get_ydata(), float)
+    assert np.isnan(y[2:4]).all() and np.isfinite(y[[0, 1, 4, 5]]).all()
+
+
 def test_a_fit_stopped_early_warns_and_says_so():
     votes, _ = simulate()
     with pytest.warns(

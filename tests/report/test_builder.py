@@ -21,6 +21,7 @@ EXPECTED = [
     "predictability",
     "rhetoric",
     "synchronisation",
+    "council",
     "strategy",
 ]
 
@@ -76,7 +77,10 @@ def test_claim_verdicts_follow_the_measurements(prk_report):
     assert verdict["issue_hostility"] == (
         SUPPORTED if m["issue_spread"].value >= 0.2 else NOT_SUPPORTED
     )
-    assert verdict["moral_hazard"] == NOT_MEASURABLE
+    # moral hazard, by its proxy: China shields North Korea on most Council texts about it
+    assert verdict["moral_hazard"] == (
+        SUPPORTED if m["shield_A_share"].value >= 0.5 else NOT_SUPPORTED
+    )
     # a pivot is relative: a stable shift of the position toward Russia
     pivoted = (
         m["position_pivot_B_size"].value >= 0.1 and m["position_pivot_B_stability"].value >= 0.9

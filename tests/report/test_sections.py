@@ -135,3 +135,73 @@ def test_percentile_among_all_states_without_peers(store):
         "VNM", ("CHN", "USA"), store, pd.DataFrame(), settings={**DEFAULT_SETTINGS, "peers": ["B"]}
     )
     assert _percentile(with_peers, rank, ranked, target) == (0.0, "peers")
+
+
+def test_pivot_measures_across_a_hole(store):
+    """No votes 2022-2024: a step first seen in 2025 is dated 2022-2025, and the gap change
+    averages only years with votes (2017-2021 before, 2025-2028 after)."""
+    import numpy as np
+    import pandas as pd
+
+    from hedgewatch.report.sections._context import Context
+    from hedgewatch.report.sections.alignment import _dated, _pivot_measures, _pivots
+
+    years = np.array([*range(1995, 2022), *range(2025, 2029)])
+    wiggle = np.where(years % 2 == 0, 0.004, -0.004)
+    h = pd.DataFrame(
+        {
+            "period": years,
+            "agree_CHN": 0.9 + wiggle,
+            "agree_RUS": np.where(years >= 2025, 0.8, 0.6) + wiggle,
+        }
+    )
+    ctx = Context("PRK", ("CHN", "RUS"), store, pd.DataFrame())
+    found = _pivots(h, "agree_RUS")
+    assert _dated(found) == ["2022-2025"]
+    ms = {x.key: x for x in _pivot_measures(ctx, h, found, "RUS")}
+    assert ms["pivot_B_year"].value == 2025 and "2022-2025" in ms["pivot_B_year"].label
+    assert ms["pivot_B_gap_change"].value == pytest.approx(-0.2, abs=1e-3)
+    assert "(4 and 5 years)" in ms["pivot_B_gap_change"].label
+
+
+def test_council_section_shows_the_2022_veto(prk_report):
+    rep, _, _ = prk_report
+    sec = rep.section("council")
+    assert sec.ok, sec.reason
+    m = rep.measurements()
+    assert m["shield_A_vetoes"].value >= 1 and m["shield_B_vetoes"].value >= 1
+    assert 0 <= m["shield_A_share"].value <= 1 and m["council_texts"].value >= 18
+    texts = sec.tables[2].frame.set_index("symbol")
+    assert texts.loc["S/2022/431", "CHN"] == "vetoed" and texts.loc["S/2022/431", "RUS"] == "vetoed"
+    assert texts.loc["S/RES/2397(2017)", "CHN"] == "voted for"
+    assert "cannot show" in " ".join(sec.paragraphs)
+    claim = rep.claims.set_index("id").loc["moral_hazard"]
+    assert "shield_A_share" in claim["value"]
+
+
+def test_header_states_coverage_and_how_to_fill_it(prk_report):
+    rep, _, _ = prk_report
+    head = rep.html.split("</header>")[0]
+    assert 'id="coverage"' in head and "1946-1963, 1965-2021, 2025; missing 2022-2024" in head
+    assert "hedgewatch data update" in head and "hedgewatch data import FILE" in head
+
+
+def test_vote_sections_show_2020_2021_and_2025(prk_report):
+    rep, _, _ = prk_report
+    h = rep.section("hedging")
+    assert "2012-2021, 2025; no votes loaded for 2022-2024" in " ".join(h.paragraphs)
+    ideal = rep.section("idealpoints").tables[0].frame
+    assert {2021, 2025} <= set(ideal["year"]) and 80 in set(ideal["session"])
+    assert "In 2025" in rep.section("alignment").paragraphs[0]
+
+
+def test_after_hole_note():
+    import pandas as pd
+
+    from hedgewatch.report.sections.alignment import _after_hole_note
+
+    h = pd.DataFrame({"period": [2019, 2020, 2021, 2025]})
+    (note,) = _after_hole_note(h)
+    assert "1 year(s) after the gap" in note and "(2025)" in note
+    assert _after_hole_note(pd.DataFrame({"period": [2019, 2020, 2021]})) == ()
+    assert _after_hole_note(pd.DataFrame({"period": [2015, 2016, 2020, 2021, 2022]})) == ()

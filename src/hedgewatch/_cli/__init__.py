@@ -8,6 +8,7 @@ import typer
 
 from hedgewatch._cli import (
     align,
+    council,
     data,
     idealpoints,
     report,
@@ -23,5 +24,6 @@ TOPICS: list[Callable[[typer.Typer], None]] = [
     rhetoric.register,
     statements.register,
     strategy.register,
+    council.register,
     report.register,
 ]

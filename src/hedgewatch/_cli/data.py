@@ -12,7 +12,14 @@ from rich.table import Table
 console = Console()
 
 
-def _show_info() -> None:
+_FILL_HINT = (
+    "Fill the gaps with 'hedgewatch data update' (the newest UN Digital Library file) or "
+    "'hedgewatch data import FILE' (a Library file in any layout)."
+)
+
+
+def _show_info(sessions: bool = False) -> None:
+    from hedgewatch.store import council_info, coverage
     from hedgewatch.store import info as store_info
 
     facts = store_info()
@@ -31,12 +38,40 @@ def _show_info() -> None:
         table.add_row(key.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
     sources = cast(dict[str, int], facts["sources"])
     table.add_row("sources", ", ".join(f"{k}: {v:,}" for k, v in sources.items()))
+    table.add_row("coverage", str(facts["coverage"]))
+    sc = council_info()
+    table.add_row(
+        "Security Council",
+        f"{sc['resolutions']:,} adopted resolutions ({sc['resolution_years']}), "
+        f"{sc['votes']:,} votes; {sc['vetoes']:,} vetoes of {sc['vetoed_drafts']:,} drafts "
+        f"({sc['vetoes_from']} to {sc['vetoes_to']})",
+    )
     console.print(table)
+    cov = coverage()
+    if sessions:
+        by = Table(title="Roll calls by session")
+        for col in ("session", "first date", "last date", "years", "roll calls"):
+            by.add_column(col, justify="right")
+        for r in cov.to_frame().to_dict("records"):
+            by.add_row(
+                str(r["session"]),
+                str(r["first_date"].date()),
+                str(r["last_date"].date()),
+                ", ".join(map(str, r["years"])),
+                f"{r['roll_calls']:,}",
+            )
+        console.print(by)
+    if cov.missing_years:
+        console.print(f"[yellow]Gaps:[/] {cov.describe().split('; ', 1)[1]}. {_FILL_HINT}")
 
 
-def info_cmd() -> None:
-    """Show sessions, roll calls, votes, countries and first/last date of the stored record."""
-    _show_info()
+def info_cmd(
+    sessions: Annotated[
+        bool, typer.Option("--sessions", help="List every session's roll calls.")
+    ] = False,
+) -> None:
+    """Show the stored record: figures, coverage by session with the gaps, the Council."""
+    _show_info(sessions)
 
 
 def import_cmd(
@@ -44,7 +79,10 @@ def import_cmd(
     format: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="voeten | unvotes | undl | bridges (default: detected)."
+            "--format",
+            "-f",
+            help="voeten | unvotes | undl | undl-long | undl-wide | vetoes | bridges "
+            "(default: detected from the header).",
         ),
     ] = None,
 ) -> None:
@@ -54,11 +92,19 @@ def import_cmd(
     for path in paths:
         with console.status(f"Importing {path} ..."):
             counts = import_file(str(path), format=format)
-        console.print(
-            f"[green]Imported[/] {path}: "
-            + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items())
-        )
+        _show_counts(f"[green]Imported[/] {path}", counts)
     _show_info()
+
+
+def _show_counts(head: str, counts: dict[str, object]) -> None:
+    numbers = {k: v for k, v in counts.items() if isinstance(v, int)}
+    console.print(
+        f"{head}: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in numbers.items())
+    )
+    if "row_check" in counts:
+        console.print(f"Row check: {counts['row_check']}")
+    for note in cast(list[str], counts.get("notes") or []):
+        console.print(f"Note: {note}")
 
 
 def update_cmd(
@@ -82,9 +128,7 @@ def update_cmd(
 
         path, counts = update_votes(url, progress=progress)
     console.print(f"Downloaded {path}")
-    console.print(
-        "Imported: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items())
-    )
+    _show_counts("Imported", counts)
     _show_info()
 
 

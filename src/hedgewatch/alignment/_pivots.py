@@ -15,6 +15,12 @@ it (Hampel 1974; the difference-based estimator of Hall, Kay & Titterington 1990
 ``penalty="aic"`` uses ``2 * 2 * sigma^2``; a number is used as given (in units of the
 squared series).
 
+Holes in the series. NaN periods are dropped and PELT runs on the periods observed, so no
+missing year enters the fit as a value; but a change found at the first period after a hole
+(2025, after the missing 2022-2024) may have happened at any time in the hole. Its
+``earliest`` column then gives the first missing period (2022): the change is dated
+"2022-2025", not 2025. Where the periods are consecutive, ``earliest`` equals ``period``.
+
 Stability: each pivot's share of replicates in which a change point falls within ``tol``
 periods of it. ``stability="bootstrap"`` (default) rebuilds the series as the fitted segment
 means plus residuals drawn with replacement and reruns the detection ``n_boot`` times;
@@ -41,11 +47,12 @@ import numpy as np
 import pandas as pd
 import ruptures as rpt
 
+from hedgewatch._periods import earliest
 from hedgewatch._validation import caller, check_param, validated
 from hedgewatch.errors import InsufficientDataError, ParameterError
 
-_COLUMNS = ["period", "before", "after", "size", "direction", "stability"]
-_DTYPES: list[Any] = ["object", float, float, float, "object", float]
+_COLUMNS = ["period", "earliest", "before", "after", "size", "direction", "stability"]
+_DTYPES: list[Any] = ["object", "object", float, float, float, "object", float]
 
 
 def noise_scale(y: np.ndarray) -> float:
@@ -132,8 +139,10 @@ def pivots(
 
     Returns
     -------
-    DataFrame ``period, before, after, size, direction, stability``: ``period`` is the
-    first period of the new regime, ``before``/``after`` the segment means on either side,
+    DataFrame ``period, earliest, before, after, size, direction, stability``: ``period``
+    is the first period of the new regime observed, ``earliest`` the first period the
+    change may have started (before ``period`` only when a hole in the series precedes it),
+    ``before``/``after`` the segment means on either side,
     ``size = after - before``, ``direction`` 'up' or 'down', ``stability`` in [0, 1]. Empty
     when no change clears the penalty. Raises
     :class:`~hedgewatch.errors.InsufficientDataError` if fewer than ``2 * min_size`` periods
@@ -176,6 +185,7 @@ def pivots(
     return pd.DataFrame(
         {
             "period": list(s.index[breaks]),
+            "earliest": earliest(s.index, breaks),
             "before": means[:-1],
             "after": means[1:],
             "size": size,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from hedgewatch._periods import with_gaps
 from hedgewatch._validation import validated
 from hedgewatch.errors import InsufficientDataError
 
@@ -52,6 +53,7 @@ def plot_hedging(
     -------
     matplotlib Figure with two panels: agreement with each power (top), and position on
     the axis of the first two powers with free agency (bottom), with bootstrap bands.
+    Periods missing between the first and last (years without votes) break the lines.
     """
     from matplotlib.figure import Figure
 
@@ -62,6 +64,8 @@ def plot_hedging(
             "output of hedging_index()."
         )
     powers = [c.split("_", 1)[1] for c in agree]
+    # Missing years (a hole in the record) break the lines instead of being bridged.
+    index = with_gaps(index, "period")
     pos = "position" if "position" in index else f"position_{powers[0]}_{powers[1]}"
     fig = Figure(figsize=(8, 6), constrained_layout=True)
     top, bottom = fig.subplots(2, 1, sharex=True)

@@ -5,6 +5,13 @@ roll calls in *different* sessions are bridged when their normalised titles are 
 neither is an amendment or a paragraph vote, and the title is specific enough (at least
 ``min_chars`` characters after normalisation and not one of a few procedural titles).
 Only consecutive occurrences of a title are paired; the fit joins chains into one group.
+
+Titles are compared after dropping the catalogue's statement of responsibility that some
+records carry (``"Jerusalem : resolution / adopted by the General Assembly"`` is
+``"Jerusalem"``), so the UN Digital Library's titles of sessions 75 and later bridge to the
+same resolutions of earlier sessions. A title the scrape cut short (ending ``[...]``) is
+compared by what survived: it takes the full title that starts with it when exactly one does,
+else it pairs only with titles cut at the same place.
 """
 
 from __future__ import annotations
@@ -21,13 +28,35 @@ from hedgewatch.errors import DataFormatError, Problem
 _PROCEDURAL = {"voting procedure", "agenda", "adoption of the agenda", "rules of procedure"}
 
 
+_RESPONSIBILITY = re.compile(
+    r"\s*:\s*(?:r(?:e(?:s(?:o(?:l(?:u(?:l?t(?:i(?:o(?:n)?)?)?)?)?)?)?)?)?)?\s*(?:/.*)?$", re.I
+)
+_STATEMENT = re.compile(r"\s*:\s*resol\w*\s*/\s*adopted by the general assembly.*$", re.I)
+CUT = "[...]"
+
+
 def _normalise(title: pd.Series) -> pd.Series:
-    return (
-        title.fillna("")
-        .astype(str)
-        .str.lower()
-        .map(lambda s: re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]", " ", s)).strip())
-    )
+    def one(text: str) -> str:
+        cut = text.rstrip().endswith(CUT)
+        text = text.rstrip().removesuffix(CUT)
+        text = _STATEMENT.sub("", text)
+        if cut:  # what is left of a cut statement (" : resolution / adop")
+            text = _RESPONSIBILITY.sub("", text)
+        return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]", " ", text.lower())).strip()
+
+    return title.fillna("").astype(str).map(one)
+
+
+def _complete_cut_titles(keys: pd.Series, cut: pd.Series) -> pd.Series:
+    """A cut title's key becomes the one full key that starts with it, when there is one."""
+    full = sorted(set(keys[~cut]))
+    out = keys.copy()
+    for i in keys.index[cut]:
+        k = keys[i]
+        starts = [f for f in full if f.startswith(k)] if k else []
+        if len(starts) == 1:
+            out[i] = starts[0]
+    return out
 
 
 @deprecated_args(keyword_only=True)
@@ -62,6 +91,8 @@ def title_bridges(roll_calls: pd.DataFrame, *, min_chars: int = 25) -> pd.DataFr
         if col in rc.columns:
             keep &= ~rc[col].fillna(False).astype(bool).to_numpy()
     rc = rc[keep].assign(key=lambda d: _normalise(d["title"]))
+    cut = rc["title"].fillna("").astype(str).str.rstrip().str.endswith(CUT)
+    rc["key"] = _complete_cut_titles(rc["key"], cut)
     rc = rc[(rc["key"].str.len() >= min_chars) & ~rc["key"].isin(_PROCEDURAL)]
     # One representative roll call per (title, session): the first.
     first = rc.sort_values(["key", "session", "rcid"]).drop_duplicates(["key", "session"])

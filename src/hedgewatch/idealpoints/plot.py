@@ -11,6 +11,18 @@ from hedgewatch._validation import validated
 from hedgewatch.idealpoints.dynamic import IdealPointResult, check_countries
 
 
+def _with_missing_sessions(d: pd.DataFrame) -> pd.DataFrame:
+    """One country's rows by session, with a NaN row for every session skipped."""
+    d = d.sort_values("session")
+    if d.empty:
+        return d
+    full = pd.RangeIndex(int(d["session"].min()), int(d["session"].max()) + 1, name="session")
+    out = d.set_index("session").reindex(full).reset_index()
+    gap = out["year"].isna()
+    out.loc[gap, "year"] = out.loc[gap, "session"] + 1945  # a session opens in September
+    return out
+
+
 @validated
 def plot_ideal_points(
     result: IdealPointResult,
@@ -21,6 +33,10 @@ def plot_ideal_points(
     title: str | None = None,
 ) -> Any:
     """Ideal points over time, one line per country with its interval as a band.
+
+    Sessions missing from the record (77-78 in the bundled data) break the lines: no
+    position is drawn for them (the model's random walk spans the hole, its variance
+    growing with the number of sessions skipped, but there are no votes to place a state).
 
     Parameters
     ----------
@@ -53,7 +69,7 @@ def plot_ideal_points(
         fig = ax.figure
     pts = result.points
     for code in codes:
-        d: pd.DataFrame = pts[pts["country"] == code].sort_values("session")
+        d: pd.DataFrame = _with_missing_sessions(pts[pts["country"] == code])
         line = ax.plot(d["year"], d["ideal_point" + sfx], label=code, lw=1.8)[0]
         if d["se" + sfx].notna().any():
             ax.fill_between(

@@ -69,6 +69,7 @@ def render(
     claims_source: str,
     provenance: Mapping[str, str],
     references: Sequence[str],
+    coverage: Sequence[str] = (),
     generated: str,
     version: str,
 ) -> str:
@@ -82,6 +83,7 @@ def render(
         claims_source=claims_source,
         provenance=provenance,
         references=references,
+        coverage=list(coverage),
         generated=generated,
         version=version,
         csp=CSP,

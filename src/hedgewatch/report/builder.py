@@ -64,6 +64,11 @@ def _section_list() -> list[tuple[str, str, str]]:
             "hedgewatch.report.sections.statements:synchronisation_section",
         ),
         (
+            "council",
+            "Security Council: patron shielding",
+            "hedgewatch.report.sections.council:council_section",
+        ),
+        (
             "strategy",
             "Strategic-model reading",
             "hedgewatch.report.sections.strategy:strategy_section",
@@ -175,6 +180,7 @@ def build_report(
         claims=table,
         claims_source=_claims_source(claim_set),
         provenance=provenance.table(ctx, claim_set),
+        coverage=provenance.coverage(ctx),
         references=provenance.references(sections_done),
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=hedgewatch.__version__,

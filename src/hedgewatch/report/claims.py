@@ -85,6 +85,12 @@ MEASURES: dict[str, str] = {
     "minus the earlier one",
     "speech_P_minus_other": "speech similarity with P minus with the other power, recent window",
     "sync_events_P": "synchronisation events between the state's and P's statements",
+    "shield_P_share": "share of Security Council texts about the state since recent_from "
+    "(adopted resolutions and vetoed drafts) that P vetoed, voted against or abstained on, "
+    "among those with a known action (0..1)",
+    "shield_P_vetoes": "drafts about the state vetoed by P since recent_from",
+    "shield_P_abstentions": "abstentions of P on resolutions about the state since recent_from",
+    "council_texts": "Security Council texts about the state since recent_from",
 }
 
 
@@ -389,6 +395,7 @@ SECTION_MEASURES: dict[str, tuple[str, ...]] = {
     "predictability": ("predictability_",),
     "rhetoric": ("speech_",),
     "synchronisation": ("sync_",),
+    "council": ("shield_", "council_"),
 }
 
 

@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from hedgewatch._periods import missing, with_gaps  # noqa: E402
 from hedgewatch.errors import HedgewatchError  # noqa: E402
 
 #: One colour per role: the state, first power, second power, further powers.
@@ -84,23 +85,31 @@ def band_lines(
     key: str,
 ) -> str:
     """Lines (``column``, ``label``) over ``x`` with ``<column>_lo/_hi`` bands where present,
-    and vertical marks (``label -> periods``) for pivots."""
+    and vertical marks (``label -> periods``) for pivots.
+
+    Years (whole-number ``x``) missing from the frame break the lines and bands (a NaN row
+    each, :func:`hedgewatch._periods.with_gaps`) and are shaded grey: nothing is drawn
+    across a hole in the record.
+    """
     fig, ax = new_axes()
+    holes = missing(frame[x]) if len(frame) else []
+    frame = with_gaps(frame, x)
     xs = pd.to_numeric(frame[x], errors="coerce").to_numpy(dtype=float)
+    _shade(ax, holes)
     colours = {}
     for i, (col, label) in enumerate(series):
         colour = PALETTE[(i + 1) % len(PALETTE)]
         colours[label] = colour
-        ax.plot(xs, frame[col].to_numpy(dtype=float), color=colour, lw=1.6, label=label)
+        ys = frame[col].to_numpy(dtype=float)
+        ax.plot(xs, ys, color=colour, lw=1.6, label=label, marker="o", ms=2.2)
         if f"{col}_lo" in frame and f"{col}_hi" in frame:
-            ax.fill_between(
-                xs,
-                frame[f"{col}_lo"].to_numpy(dtype=float),
-                frame[f"{col}_hi"].to_numpy(dtype=float),
-                color=colour,
-                alpha=0.15,
-                lw=0,
-            )
+            lo = frame[f"{col}_lo"].to_numpy(dtype=float)
+            hi = frame[f"{col}_hi"].to_numpy(dtype=float)
+            ax.fill_between(xs, lo, hi, color=colour, alpha=0.15, lw=0)
+            # A year with no neighbour (next to a hole) has no band to fill: a bar instead.
+            alone = _isolated(ys)
+            if alone.any():
+                ax.vlines(xs[alone], lo[alone], hi[alone], color=colour, alpha=0.5, lw=3)
     for label, periods in (marks or {}).items():
         for p in periods:
             ax.axvline(float(p), color=colours.get(label, "#555555"), ls="--", lw=1.0)
@@ -120,6 +129,35 @@ def band_lines(
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=8, loc="best")
     return to_svg(fig, key)
+
+
+def _isolated(ys: np.ndarray) -> np.ndarray:
+    """Points whose neighbours on both sides are missing (or absent)."""
+    ok = np.isfinite(ys)
+    left = np.concatenate([[False], ok[:-1]])
+    right = np.concatenate([ok[1:], [False]])
+    return ok & ~left & ~right
+
+
+def _shade(ax, holes: Sequence[int]) -> None:
+    """Grey spans over runs of missing years, labelled once."""
+    if not holes:
+        return
+    runs: list[list[int]] = []
+    for h in holes:
+        if runs and h == runs[-1][-1] + 1:
+            runs[-1].append(h)
+        else:
+            runs.append([h])
+    for i, run in enumerate(runs):
+        ax.axvspan(
+            run[0] - 0.5,
+            run[-1] + 0.5,
+            color="#eeeeee",
+            lw=0,
+            zorder=0,
+            label="no data" if i == 0 else None,
+        )
 
 
 def bars(
@@ -151,4 +189,36 @@ def bars(
     if ylim:
         ax.set_ylim(*ylim)
     ax.set_ylabel(ylabel)
+    return to_svg(fig, key)
+
+
+def timeline(
+    rows: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    colours: Mapping[str, str],
+    key: str,
+) -> str:
+    """One row of markers per label: each event (``date``, ``action``) at its date, coloured
+    by its action; a legend of the actions shown."""
+    fig, ax = new_axes(height=0.7 + 0.55 * max(len(rows), 1))
+    seen: dict[str, object] = {}
+    for i, (_label, frame) in enumerate(rows):
+        y = len(rows) - 1 - i
+        for action, group in frame.groupby("action"):
+            handle = ax.scatter(
+                pd.to_datetime(group["date"]),
+                np.full(len(group), y),
+                s=42,
+                color=colours.get(str(action), "#555555"),
+                edgecolor="#333333",
+                linewidth=0.4,
+                zorder=3,
+            )
+            seen.setdefault(str(action), handle)
+    ax.set_yticks(range(len(rows)), [label for label, _ in reversed(rows)])
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
+    ax.grid(axis="y", visible=False)
+    order = [a for a in colours if a in seen]
+    ax.legend([seen[a] for a in order], order, frameon=False, fontsize=8, loc="upper left", ncol=3)
     return to_svg(fig, key)

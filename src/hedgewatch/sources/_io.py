@@ -110,8 +110,15 @@ class ProblemCollector:
         self.total = 0
 
     def add_mask(
-        self, df: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, reason: str
+        self,
+        df: pd.DataFrame,
+        mask: pd.Series | np.ndarray,
+        column: str,
+        reason: str,
+        lines: np.ndarray | None = None,
     ) -> None:
+        """Record the rows of ``df`` where ``mask`` holds; ``lines`` gives each row's line
+        when ``df`` is a subset of the file (default: position + ``line_offset``)."""
         mask = np.asarray(mask, dtype=bool)
         n = int(mask.sum())
         if not n:
@@ -120,9 +127,8 @@ class ProblemCollector:
         room = MAX_PROBLEMS - len(self.problems)
         for pos in np.flatnonzero(mask)[: max(room, 0)]:
             value = df[column].iloc[pos] if column in df.columns else None
-            self.problems.append(
-                Problem(reason, line=int(pos) + self.line_offset, column=column, value=value)
-            )
+            line = int(lines[pos]) if lines is not None else int(pos) + self.line_offset
+            self.problems.append(Problem(reason, line=line, column=column, value=value))
 
     def raise_if_any(self, hint: str) -> None:
         if self.total:

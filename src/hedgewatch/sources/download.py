@@ -1,8 +1,11 @@
 """Download the newest UN Digital Library "General Assembly Voting Data" file.
 
 The Dag Hammarskjöld Library publishes the full GA voting record as one CSV attached to
-record 4060887 (files named like ``2026_02_06_ga_voting.csv``). :func:`latest_file` reads the
-record page and picks the newest attachment by the date in its name; :func:`fetch_undl_votes`
+record 4060887. The names vary from release to release (``2024_09_12_ga_resolutions_voting.csv``,
+``2025_03_31_ga_voting_corr1.csv``, ``2025_9_19_ga_voting.csv``, ``2026_02_06_ga_voting.csv``):
+:func:`latest_file` reads the record page and picks the newest attachment by the date in its
+name, whatever the rest of the name and however many digits the month and day have; a
+correction (``_corr1``, ``_corr2``) supersedes the file of its date. :func:`fetch_undl_votes`
 downloads it once into ``$HEDGEWATCH_HOME/downloads``. Set ``HEDGEWATCH_UNDL_URL`` (or pass
 ``record_url``) to use a mirror.
 
@@ -33,7 +36,12 @@ from hedgewatch.paths import downloads_home
 
 RECORD_URL = "https://digitallibrary.un.org/record/4060887"
 ENV_URL = "HEDGEWATCH_UNDL_URL"
-_FILE_RE = re.compile(r"""["'(/=]([^"'()\s<>/]*?(\d{4})_(\d{2})_(\d{2})_ga_voting\.csv)""")
+#: ``YYYY_M[M]_D[D]_ga[_words]_voting[_corrN].csv`` anywhere in a link or attribute.
+_FILE_RE = re.compile(
+    r"""(?<![\w.])((\d{4})_(\d{1,2})_(\d{1,2})_ga_(?:[a-z]+_)*voting(?:_corr(\d+))?\.csv)""",
+    re.IGNORECASE,
+)
+_HREF_RE = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
 
 class DownloadError(HedgewatchError):
@@ -59,21 +67,41 @@ def _check_url(url: str, where: str) -> str:
     return url
 
 
+def file_key(name: str) -> tuple[int, int, int, int] | None:
+    """``(year, month, day, correction)`` of a Library voting-file name, or None if the name
+    is not one (``2025_03_31_ga_voting_corr1.csv`` -> ``(2025, 3, 31, 1)``)."""
+    m = _FILE_RE.fullmatch(name)
+    if m is None:
+        return None
+    year, month, day = int(m.group(2)), int(m.group(3)), int(m.group(4))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return year, month, day, int(m.group(5) or 0)
+
+
 def latest_file(record_url: str | None = None, timeout: float = 60) -> tuple[str, str]:
-    """(file name, absolute URL) of the newest ``*_ga_voting.csv`` on the record page."""
+    """(file name, absolute URL) of the newest GA voting file on the record page.
+
+    Files are ordered by the date in their name, then by their correction number (a file
+    without ``_corrN`` is correction 0), so ``2025_03_31_ga_voting_corr1.csv`` supersedes
+    ``2025_03_31_ga_voting.csv`` and is superseded by any later date.
+    """
     base = record_url or os.environ.get(ENV_URL) or RECORD_URL
     from_env = not record_url and bool(os.environ.get(ENV_URL))
     _check_url(base, f"${ENV_URL}" if from_env else "The record URL")
     page = _get(base, timeout).decode("utf-8", errors="replace")
-    found = {}
-    for m in _FILE_RE.finditer(page):
-        href = m.group(1)
-        name = href.rsplit("/", 1)[-1]
-        found[(m.group(2), m.group(3), m.group(4))] = (name, href)
+    found: dict[tuple[int, int, int, int], tuple[str, str]] = {}
+    for link in _HREF_RE.findall(page):
+        href = urllib.parse.urlsplit(link)._replace(query="", fragment="").geturl()
+        name = urllib.parse.unquote(href.rsplit("/", 1)[-1])
+        key = file_key(name)
+        if key is not None:
+            found.setdefault(key, (name, href))
     if not found:
         raise DownloadError(
             f"{base}: no file named like YYYY_MM_DD_ga_voting.csv on the record page. The "
-            "Library may have changed its layout; download the file by hand and import it."
+            "Library may have changed its layout; download the file by hand and import it "
+            "with 'hedgewatch data import FILE'."
         )
     name, href = found[max(found)]
     url = urllib.parse.urljoin(base.rstrip("/") + "/", href if "/" in href else f"files/{href}")

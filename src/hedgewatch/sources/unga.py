@@ -426,7 +426,6 @@ UNDL_MAPPING = {
     "title": "title",
     "agenda_title": "description",
 }
-_UNDL_VOTES = {"Y": "yes", "N": "no", "A": "abstain", "X": "absent", "": "absent"}
 
 
 def _session_number(text: pd.Series, dates: pd.Series) -> pd.Series:
@@ -442,10 +441,20 @@ def read_undl(path: str | Path) -> VoteRecord:
 
     One row per member state per adopted resolution. ``ms_vote`` Y/N/A, and X or empty for
     non-voting (kept as ``absent``). Only adopted resolutions appear, so there are no
-    amendment or paragraph votes. The file's ``undl_id`` becomes the roll-call id (``rcid``);
-    issue tags are derived from titles and subjects by :func:`~hedgewatch.sources.issues.tag_issues`.
-    An unknown header is refused, printing the header found.
+    amendment or paragraph votes. Roll-call ids, member codes and titles follow the rules
+    shared by every Library layout (:mod:`hedgewatch.sources._library`): ``rcid`` is
+    ``10^9 + undl_id``; issue tags are derived from titles and subjects by
+    :func:`~hedgewatch.sources.issues.tag_issues`. An unknown header is refused, printing the
+    header found.
     """
+    from hedgewatch.sources._library import (
+        VOTE_LETTERS,
+        clean_titles,
+        known_codes,
+        library_rcid,
+        member_states,
+    )
+
     df = read_csv_strings(path)
     required = [c for c in UNDL_COLUMNS if c != "vote_note"]
     if list(df.columns) not in (UNDL_COLUMNS, required):
@@ -456,19 +465,21 @@ def read_undl(path: str | Path) -> VoteRecord:
     bad.add_mask(df, m, "undl_id", "undl_id is not an integer")
     vote = df["ms_vote"].str.strip().str.upper()
     bad.add_mask(
-        df, ~vote.isin(list(_UNDL_VOTES)), "ms_vote", "unknown vote (expected Y, N, A, X or empty)"
+        df, ~vote.isin(list(VOTE_LETTERS)), "ms_vote", "unknown vote (expected Y, N, A, X or empty)"
     )
     dates = pd.to_datetime(df["date"].str.strip(), format="%Y-%m-%d", errors="coerce")
     bad.add_mask(df, dates.isna(), "date", "not an ISO date (YYYY-MM-DD)")
     _check_range(df, dates, bad)
     code = df["ms_code"].str.strip().str.upper()
-    iso3 = countries._lookups()[0]
-    bad.add_mask(df, ~code.isin(list(iso3)), "ms_code", "unknown ISO3 member-state code")
+    bad.add_mask(df, ~code.isin(known_codes()), "ms_code", "unknown ISO3 member-state code")
     dup = pd.DataFrame({"r": rcid, "c": code}).duplicated()
     bad.add_mask(df, dup, "ms_code", "duplicate (undl_id, ms_code) row")
     bad.raise_if_any("Fix these rows (or re-download the file); nothing was imported.")
 
-    votes = pd.DataFrame({"rcid": rcid, "state": code, "vote": vote.map(_UNDL_VOTES)})
+    rcid = library_rcid(rcid)
+    votes = pd.DataFrame(
+        {"rcid": rcid, "state": member_states(code, dates), "vote": vote.map(VOTE_LETTERS)}
+    )
     votes["country"] = countries.apply_successors(votes["state"]).to_numpy()
     first = ~rcid.duplicated()
     d = df[first]
@@ -478,7 +489,7 @@ def read_undl(path: str | Path) -> VoteRecord:
             "session": _session_number(d["session"], dates[first]).to_numpy(),
             "date": dates[first].to_numpy(),
             "resolution": d["resolution"].str.strip().to_numpy(),
-            "title": d["title"].str.strip().to_numpy(),
+            "title": clean_titles(d["title"]).to_numpy(),
             "description": d["agenda_title"].str.strip().to_numpy(),
         }
     )
@@ -486,8 +497,8 @@ def read_undl(path: str | Path) -> VoteRecord:
     rc["is_amendment"] = False
     rc["is_paragraph"] = False
     rc["important"] = None
-    text = (d["title"] + " " + d["agenda_title"] + " " + d["subjects"]).to_numpy()
-    rc["issues"] = tag_issues(pd.Series(text))
+    text = (d["title"] + " " + d["agenda_title"]).to_numpy()
+    rc["issues"] = tag_issues(pd.Series(text), pd.Series(d["subjects"].to_numpy()))
     rc["source"] = "undl"
     return _finish(rc, votes)
 
@@ -552,25 +563,74 @@ def merge_records(voeten: VoteRecord, unvotes: VoteRecord) -> VoteRecord:
     )
 
 
+#: Every layout :func:`detect_format` tells apart (the ``--format`` names of ``data import``).
+FORMATS = ("voeten", "unvotes", "undl", "undl-long", "undl-wide", "vetoes", "bridges")
+
+
+def _header(path: Path) -> list[str]:
+    """The column names of a CSV (gzip or not) or Parquet file, read from its first bytes."""
+    from hedgewatch.sources.undl_long import is_parquet
+
+    if not path.exists():
+        raise DataFormatError(path, "file not found", hint="Check the path.")
+    if is_parquet(path):
+        import pyarrow.parquet as pq
+
+        try:
+            return list(pq.read_schema(path).names)
+        except Exception as exc:  # pyarrow's ArrowInvalid on a damaged file
+            raise DataFormatError(
+                path,
+                f"not a readable Parquet file ({exc})",
+                hint="Download the file again; nothing was imported.",
+            ) from exc
+    import gzip
+
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    opener = gzip.open if gz else open
+    try:
+        with opener(path, "rb") as fh:
+            first = fh.readline(1 << 20)
+    except (OSError, EOFError) as exc:
+        raise DataFormatError(path, f"the gzip stream is truncated or corrupt ({exc})") from exc
+    try:
+        line = first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(
+            path,
+            [Problem(f"bytes that are not UTF-8 at column {exc.start + 1}", line=1)],
+            hint="Re-save the file as UTF-8, or pass --format if it is Parquet.",
+        ) from exc
+    import csv
+
+    return [c.strip() for c in next(csv.reader([line.strip()]), [])]
+
+
 def detect_format(path: str | Path) -> str:
-    """Guess the layout of an input: 'voeten', 'unvotes' or 'undl' (raises if unsure)."""
+    """Guess the layout of an input from its header (one of :data:`FORMATS`; raises if
+    unsure). Parquet files are recognised by their magic bytes."""
     p = Path(path)
     if p.is_dir() or p.suffix == ".rda":
         return "unvotes"
-    from hedgewatch.sources._io import read_text
-
-    head = read_text(p).split("\n", 1)[0].strip().lower()
-    cols = [c.strip().strip('"') for c in head.split(",")]
-    if {"rcid1", "rcid2"} <= set(cols):
+    cols = _header(p)
+    low = {c.lower() for c in cols}
+    if {"rcid1", "rcid2"} <= low:
         return "bridges"
-    if cols[:1] == ["undl_id"] or "ms_vote" in cols:
-        return "undl"
-    if {"rcid", "ccode", "vote"} <= set(cols):
+    if "ms_vote" in low or cols[:1] == ["undl_id"]:
+        official = [c for c in UNDL_COLUMNS if c != "vote_note"]
+        return "undl" if cols in (UNDL_COLUMNS, official) else "undl-long"
+    if {"Resolution", "Link"} <= set(cols) or "YES COUNT" in cols:
+        return "undl-wide"
+    if {"draft", "member_veto1"} <= low:
+        return "vetoes"
+    if {"rcid", "ccode", "vote"} <= low:
         return "voeten"
+    head = ",".join(cols)
     raise DataFormatError(
         p,
         [Problem(f"unrecognised header {head[:200]!r}", line=1)],
-        hint="Pass --format voeten|unvotes|undl|bridges.",
+        hint="Pass --format " + "|".join(FORMATS) + ".",
     )
 
 

@@ -5,6 +5,9 @@
 * General Debate: :func:`speeches`, :func:`speech_counts`, :func:`write_speeches`.
 * Statements: :func:`statements`, :func:`add_statements`.
 * Bridges: :func:`bridges`, :func:`write_bridges`.
+* Security Council: :func:`council_resolutions`, :func:`council_votes`, :func:`vetoes`,
+  :func:`council_info`, :func:`import_council`.
+* A UN Digital Library file (GA and SC at once): :func:`import_library`.
 
 Analyses never run SQL: they take the DataFrames these functions return. Readers
 (:mod:`hedgewatch.sources`) never touch the store: they return normalised tables that the
@@ -15,11 +18,22 @@ from __future__ import annotations
 
 from hedgewatch.store._bridges import bridges, write_bridges
 from hedgewatch.store._database import Store, default_store, get_store
+from hedgewatch.store._library import import_library
+from hedgewatch.store._security_council import (
+    council_info,
+    council_resolutions,
+    council_votes,
+    import_council,
+    vetoes,
+)
 from hedgewatch.store._speeches import speech_counts, speeches, write_speeches
 from hedgewatch.store._statements import add_statements, statements
 from hedgewatch.store._votes import (
     ISSUES,
+    NO_RECORDED_VOTES,
     VOTE_VALUES,
+    Coverage,
+    coverage,
     import_record,
     info,
     issue_code,
@@ -29,12 +43,20 @@ from hedgewatch.store._votes import (
 
 __all__ = [
     "ISSUES",
+    "NO_RECORDED_VOTES",
     "VOTE_VALUES",
+    "Coverage",
     "Store",
     "add_statements",
     "bridges",
+    "council_info",
+    "council_resolutions",
+    "council_votes",
+    "coverage",
     "default_store",
     "get_store",
+    "import_council",
+    "import_library",
     "import_record",
     "info",
     "issue_code",
@@ -42,6 +64,7 @@ __all__ = [
     "speech_counts",
     "speeches",
     "statements",
+    "vetoes",
     "votes",
     "write_bridges",
     "write_speeches",

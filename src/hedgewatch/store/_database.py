@@ -110,7 +110,7 @@ class Store:
     >>> store = Store()
     >>> store.query("select count(*) as n from votes where vote <> 'absent'", tables=["votes"])
             n
-    0  870109
+    0  936393
     """
 
     def __init__(

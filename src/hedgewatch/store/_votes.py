@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -27,8 +28,6 @@ from hedgewatch.store._database import Store, get_store, load_bundled
 
 if TYPE_CHECKING:
     import duckdb
-
-    from hedgewatch.sources.unga import VoteRecord
 
 #: Voeten's six issue codes and their names.
 ISSUES: dict[str, str] = {
@@ -245,17 +244,6 @@ def _shared_strings(s: pd.Series) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 # Import into the store
 # ---------------------------------------------------------------------------------------
-def _resolution_key(s: pd.Series) -> pd.Series:
-    """'A/RES/60/260' and 'R/60/260' -> '60/260', to match symbols across sources."""
-    return (
-        s.fillna("")
-        .astype(str)
-        .str.upper()
-        .str.replace(" ", "", regex=False)
-        .str.replace(r"^(A/RES/|A/|R/)", "", regex=True)
-    )
-
-
 # An import upserts by rcid. What the incoming source lacks (titles in Voeten's file, issue
 # codes where it has none, absences in the unvotes files) is kept from the stored record, so
 # importing one source never erases what another contributed.
@@ -284,6 +272,120 @@ select i.rcid,
             else o.source || '+' || i.source end as source
 from _rc i left join roll_calls o using (rcid)
 """
+#: Roll calls from the UN Digital Library (their rcids follow the Library rule).
+LIBRARY_SOURCE = "undl"
+
+
+@dataclass(frozen=True)
+class AssemblyPlan:
+    """What an import of General Assembly roll calls will write (see :func:`plan_assembly`)."""
+
+    roll_calls: pd.DataFrame
+    votes: pd.DataFrame
+    drop: tuple[int, ...]
+    counts: dict[str, int]
+
+
+def plan_assembly(record: object, con: duckdb.DuckDBPyConnection) -> AssemblyPlan:
+    """Decide what an import writes: new roll calls, replaced ones, and matched ones left out.
+
+    Roll calls whose ``rcid`` is held are upserted. Library roll calls with a new rcid are
+    matched against the held record (:mod:`hedgewatch.store._matching`) and left out when
+    held; roll calls of the researchers' files (Voeten, ``unvotes``) with a new rcid that
+    match a held Library roll call replace it (theirs carry absences, amendment and
+    paragraph votes). Reads the store through ``con``, the connection of the import's own
+    transaction: what it reads is what the write changes, even when another import finished
+    while this one waited for the lock. On first use the bundled record is loaded there too.
+    Writes nothing else.
+    """
+    from hedgewatch.sources.unga import VoteRecord
+    from hedgewatch.store._matching import MATCH_COLUMNS, Matches, candidates, match_roll_calls
+
+    if not isinstance(record, VoteRecord):
+        raise TypeError("import_record() takes a VoteRecord from hedgewatch.sources.unga")
+    rc, v = record.roll_calls, record.votes
+    # An import adds to the current record; on first use that is the bundled snapshot.
+    load_bundled(con, ("roll_calls", "votes"))
+    empty = Matches(pd.DataFrame(columns=list(MATCH_COLUMNS)))
+    if "roll_calls" not in {r[0] for r in con.execute("show tables").fetchall()} or rc.empty:
+        counts = {"roll_calls_added": len(rc), "roll_calls_replaced": 0, **empty.counts()}
+        return AssemblyPlan(rc, v, (), counts)
+    held = con.execute(
+        "select rcid, session, date, resolution, is_amendment, is_paragraph, source from roll_calls"
+    ).df()
+    new = rc[~rc["rcid"].isin(held["rcid"])]
+    library = new["source"] == LIBRARY_SOURCE
+    drop: tuple[int, ...] = ()
+    matches = empty
+    if library.any():
+        inc = new[library]
+        ids = candidates(held, inc)
+        matches = match_roll_calls(held, _held_votes(con, ids), inc, v[v["rcid"].isin(inc["rcid"])])
+        rc = rc[~rc["rcid"].isin(matches.rcids)]
+        v = v[v["rcid"].isin(rc["rcid"])]
+    if (~library).any():
+        lib_held = held[held["source"] == LIBRARY_SOURCE]
+        inc = new[~library]
+        if len(lib_held):
+            ids = candidates(lib_held, inc)
+            matches = match_roll_calls(
+                lib_held, _held_votes(con, ids), inc, v[v["rcid"].isin(inc["rcid"])]
+            )
+            drop = tuple(int(x) for x in matches.pairs["held_rcid"])
+    upserted = int(rc["rcid"].isin(held["rcid"]).sum())
+    counts = {
+        "roll_calls_added": len(rc) - upserted - len(drop),
+        "roll_calls_replaced": upserted + len(drop),
+        **matches.counts(),
+    }
+    return AssemblyPlan(rc, v, drop, counts)
+
+
+def _held_votes(con: duckdb.DuckDBPyConnection, rcids: np.ndarray) -> pd.DataFrame:
+    if len(rcids) == 0:
+        return pd.DataFrame(columns=["rcid", "country", "vote"])
+    con.register("_ids", pd.DataFrame({"rcid": np.asarray(rcids, dtype="int64")}))
+    try:
+        return con.execute(
+            "select v.rcid, v.country, v.vote from votes v semi join _ids using (rcid)"
+        ).df()
+    finally:
+        con.unregister("_ids")
+
+
+def write_assembly(con: Any, plan: AssemblyPlan) -> int:
+    """Write a plan inside an open transaction; returns the number of conflicting roll calls
+    (same rcid, different date or symbol)."""
+    rc, v = plan.roll_calls, plan.votes
+    con.register("_rc", rc)
+    con.register("_v", v)
+    if plan.drop:
+        con.register("_drop", pd.DataFrame({"rcid": list(plan.drop)}))
+        con.execute("delete from votes where rcid in (select rcid from _drop)")
+        con.execute("delete from roll_calls where rcid in (select rcid from _drop)")
+    if "roll_calls" not in {r[0] for r in con.execute("show tables").fetchall()}:
+        con.execute("create table roll_calls as select * from _rc")
+        con.execute("create table votes as select * from _v")
+        return 0
+    conflicts = (con.execute(_CONFLICTS_SQL).fetchone() or (0,))[0]
+    con.execute(_MERGED_ROLL_CALLS_SQL)
+    con.execute("delete from roll_calls where rcid in (select rcid from _rc)")
+    con.execute("insert into roll_calls by name select * from _merged")
+    con.execute("drop table _merged")
+    con.execute(
+        "delete from votes using _v where votes.rcid = _v.rcid and votes.country = _v.country"
+    )
+    con.execute("insert into votes by name select * from _v")
+    return int(conflicts)
+
+
+def note_import(con: Any, provenance: str) -> None:
+    """Record an import's provenance in the store's metadata."""
+    if provenance:
+        con.execute(
+            "insert or replace into meta values (?, ?)",
+            [f"import:{pd.Timestamp.now().isoformat()}", provenance],
+        )
 
 
 @validated
@@ -295,80 +397,127 @@ def import_record(
     Roll calls whose ``rcid`` is already stored are updated: fields the incoming source
     provides replace the stored ones, fields it lacks (e.g. titles in Voeten's file) are kept,
     and each incoming vote replaces the stored vote of that country on that roll call.
-    ``conflicts`` counts roll calls whose date or resolution symbol disagree. Roll calls
-    from the UN Digital Library file that match a stored roll call by resolution symbol and
-    date are skipped (the record already holds them, with amendment and paragraph votes the
-    Library file lacks). Returns counts of what was added, replaced and skipped.
-    """
-    from hedgewatch.sources.unga import VoteRecord
+    ``conflicts`` counts roll calls whose date or resolution symbol disagree. A UN Digital
+    Library roll call that the store already holds under another id (same resolution in the
+    same session, or the same vote on the same days; see :mod:`hedgewatch.store._matching`)
+    is matched and not added; the held votes stay, and the votes that differ are counted.
 
-    if not isinstance(record, VoteRecord):
-        raise TypeError("import_record() takes a VoteRecord from hedgewatch.sources.unga")
+    Returns
+    -------
+    dict
+        ``roll_calls_added``, ``roll_calls_replaced``, ``roll_calls_matched`` (held already:
+        not added), ``matched_by_symbol``, ``matched_by_same_vote``, ``vote_disagreements``
+        (votes on matched roll calls that differ from the held ones), ``conflicts``,
+        ``votes`` (rows written).
+    """
     st = get_store(store)
     with st.transaction() as con:
-        # An import adds to the current record; on first use that is the bundled snapshot.
-        load_bundled(con, ("roll_calls", "votes"))
-        # Read what is stored inside the write (under the lock): a concurrent import that
-        # finished while this one waited is part of what this one merges into.
-        stored = {r[0] for r in con.execute("show tables").fetchall()}
-        rc, v, skipped, replaced = _new_part(record, con if "roll_calls" in stored else None)
-        con.register("_rc", rc)
-        con.register("_v", v)
-        conflicts = 0
-        if "roll_calls" in stored:
-            conflicts = (con.execute(_CONFLICTS_SQL).fetchone() or (0,))[0]
-            con.execute(_MERGED_ROLL_CALLS_SQL)
-            con.execute("delete from roll_calls where rcid in (select rcid from _rc)")
-            con.execute("insert into roll_calls by name select * from _merged")
-            con.execute(
-                "delete from votes using _v where votes.rcid = _v.rcid "
-                "and votes.country = _v.country"
-            )
-            con.execute("insert into votes by name select * from _v")
-        else:
-            con.execute("create table roll_calls as select * from _rc")
-            con.execute("create table votes as select * from _v")
-        if provenance:
-            con.execute(
-                "insert or replace into meta values (?, ?)",
-                [f"import:{pd.Timestamp.now().isoformat()}", provenance],
-            )
-    return {
-        "roll_calls_added": len(rc) - replaced,
-        "roll_calls_replaced": replaced,
-        "roll_calls_skipped": skipped,
-        "conflicts": int(conflicts),
-        "votes": len(v),
-    }
+        plan = plan_assembly(record, con)  # reads inside the write: no import is lost
+        conflicts = write_assembly(con, plan)
+        note_import(con, provenance)
+    return {**plan.counts, "conflicts": conflicts, "votes": len(plan.votes)}
 
 
-def _new_part(
-    record: VoteRecord, con: duckdb.DuckDBPyConnection | None
-) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
-    """The roll calls and votes of ``record`` to write, with the counts of skipped (UN
-    Digital Library duplicates of stored roll calls) and replaced ones, given the store's
-    connection (None when it holds no roll calls yet)."""
-    rc, v = record.roll_calls, record.votes
-    if con is None:
-        return rc, v, 0, 0
-    old = con.execute("select rcid, resolution, date from roll_calls").df()
-    skipped = 0
-    if (rc["source"] == "undl").any():
-        old_keys = set(
-            zip(
-                _resolution_key(old["resolution"]),
-                pd.to_datetime(old["date"]).dt.date,
-                strict=True,
-            )
-        )
-        keys = list(zip(_resolution_key(rc["resolution"]), rc["date"].dt.date, strict=True))
-        dup = pd.Series([k in old_keys for k in keys], index=rc.index)
-        dup &= rc["source"] == "undl"
-        skipped = int(dup.sum())
-        rc = rc[~dup]
-        v = v[v["rcid"].isin(rc["rcid"])]
-    replaced = int(rc["rcid"].isin(old["rcid"]).sum())
-    return rc, v, skipped, replaced
+#: Years in which the General Assembly took no recorded vote at all (not a gap in the data).
+NO_RECORDED_VOTES: dict[int, str] = {
+    1964: "the 19th session took no recorded vote (the Article 19 dispute over arrears)",
+}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which sessions and years the stored General Assembly record covers.
+
+    Attributes
+    ----------
+    sessions
+        One row per session held: ``session, first_date, last_date, years, roll_calls``.
+    missing_sessions
+        Sessions between the first and last held with no roll call at all.
+    missing_years
+        Years between the first and last held with no roll call, except those in
+        :data:`NO_RECORDED_VOTES` (a pause of the Assembly, not of the data).
+    """
+
+    sessions: pd.DataFrame
+    missing_sessions: tuple[int, ...]
+    missing_years: tuple[int, ...]
+
+    @property
+    def first_year(self) -> int:
+        return int(self.sessions["first_date"].min().year)
+
+    @property
+    def last_year(self) -> int:
+        return int(self.sessions["last_date"].max().year)
+
+    def years(self) -> list[int]:
+        """Years with at least one roll call."""
+        return [
+            y
+            for y in range(self.first_year, self.last_year + 1)
+            if y not in self.missing_years and y not in NO_RECORDED_VOTES
+        ]
+
+    def describe(self) -> str:
+        """``"1946-2021, 2025; missing 2022-2024 (sessions 77-78 and parts of 76, 79)"``."""
+        text = _ranges(self.years())
+        if not self.missing_years:
+            return text
+        partial = _partial_sessions(self)
+        gap = f"missing {_ranges(list(self.missing_years))}"
+        detail = []
+        if self.missing_sessions:
+            detail.append(f"sessions {_ranges(list(self.missing_sessions))}")
+        if partial:
+            detail.append(f"parts of {', '.join(map(str, partial))}")
+        return f"{text}; {gap}" + (f" ({' and '.join(detail)})" if detail else "")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-session table."""
+        return self.sessions.copy()
+
+
+def _ranges(values: list[int]) -> str:
+    """``[1946, 1947, 1948, 2025]`` -> ``"1946-1948, 2025"``."""
+    from hedgewatch._periods import ranges
+
+    return ranges(values)
+
+
+def _partial_sessions(cov: Coverage) -> list[int]:
+    """Held sessions that run into a missing year (a session spans two calendar years)."""
+    missing = set(cov.missing_years)
+    out = []
+    for session in cov.sessions["session"].astype(int).tolist():
+        opening = 1945 + session
+        if {opening, opening + 1} & missing:
+            out.append(session)
+    return out
+
+
+@validated
+def coverage(store: Store | str | None = None) -> Coverage:
+    """Coverage of the stored General Assembly record by session and year, with its gaps."""
+    st = get_store(store)
+    df = st.query(
+        "select session, min(date) as first_date, max(date) as last_date, "
+        "list(distinct year order by year) as years, count(*) as roll_calls "
+        "from roll_calls group by session order by session",
+        tables=("roll_calls", "votes"),
+    )
+    df["first_date"] = pd.to_datetime(df["first_date"])
+    df["last_date"] = pd.to_datetime(df["last_date"])
+    held_years = {int(y) for ys in df["years"] for y in ys}
+    lo, hi = min(held_years), max(held_years)
+    missing_years = tuple(
+        y for y in range(lo, hi + 1) if y not in held_years and y not in NO_RECORDED_VOTES
+    )
+    sessions = set(df["session"].astype(int))
+    missing_sessions = tuple(
+        s for s in range(min(sessions), max(sessions) + 1) if s not in sessions
+    )
+    return Coverage(df, missing_sessions, missing_years)
 
 
 @validated
@@ -386,6 +535,7 @@ def info(store: Store | str | None = None) -> dict[str, object]:
         "count(distinct country) as countries from votes"
     ).iloc[0]
     src = st.query("select source, count(*) as n from roll_calls group by source order by source")
+    cov = coverage(st)
     return {
         "store": str(st.path),
         "sessions": int(row["sessions"]),
@@ -396,4 +546,7 @@ def info(store: Store | str | None = None) -> dict[str, object]:
         "first_date": pd.Timestamp(row["first_date"]).date(),
         "last_date": pd.Timestamp(row["last_date"]).date(),
         "sources": dict(zip(src["source"], src["n"].astype(int), strict=True)),
+        "coverage": cov.describe(),
+        "missing_years": list(cov.missing_years),
+        "missing_sessions": list(cov.missing_sessions),
     }

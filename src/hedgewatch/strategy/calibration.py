@@ -44,11 +44,15 @@ def _year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     years = pd.to_numeric(frame[col], errors="coerce")
     rows = frame[years == int(year)]
     if rows.empty:
-        have = sorted(int(y) for y in years.dropna().unique())
-        span = f"{have[0]}-{have[-1]}" if have else "none"
+        from hedgewatch._periods import ranges
+
+        # A year inside the range but missing from the record (2022-2024 in the bundled
+        # data) is refused like one outside it: no value is made up for it.
+        span = ranges(int(y) for y in years.dropna().unique())
         raise InsufficientDataError(
             f"{caller()}(): no row for year {year} in the data given (years present: {span}). "
-            "Pick a year inside that range."
+            "Pick a year that is present, or import the missing years "
+            "('hedgewatch data update')."
         )
     return rows
 

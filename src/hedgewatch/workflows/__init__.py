@@ -11,12 +11,14 @@ who wants an answer in one call:
   shared narratives of two or three states, cached in the store;
 * :func:`import_statements` (:class:`ImportReport`) - read corpora, mark duplicates, add;
 * :func:`import_file` - read a vote file in any supported layout and import it;
-* :func:`update_votes` - download the newest official vote file (verified) and import it.
+* :func:`update_votes` - download the newest official vote file (verified) and import it;
+* :func:`shield` - how powers acted on the Security Council's texts about a state.
 """
 
 from __future__ import annotations
 
 from hedgewatch.workflows.alignment import HedgingResult, align, hedge
+from hedgewatch.workflows.council import shield
 from hedgewatch.workflows.data import import_file, update_votes
 from hedgewatch.workflows.idealpoints import fit_unga
 from hedgewatch.workflows.rhetoric import RhetoricResult, compare_rhetoric
@@ -32,5 +34,6 @@ __all__ = [
     "hedge",
     "import_file",
     "import_statements",
+    "shield",
     "update_votes",
 ]

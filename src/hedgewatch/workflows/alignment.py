@@ -266,5 +266,7 @@ def hedge(
     try:
         piv = find_pivots(idx, column=col, penalty=penalty, min_size=min_size, seed=seed)
     except InsufficientDataError:
-        piv = pd.DataFrame(columns=["period", "before", "after", "size", "direction", "stability"])
+        piv = pd.DataFrame(
+            columns=["period", "earliest", "before", "after", "size", "direction", "stability"]
+        )
     return HedgingResult(_countries.resolve(state), tuple(actors), idx, piv, col)

@@ -6,39 +6,83 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from hedgewatch._validation import validated
-from hedgewatch.errors import DataFormatError, ParameterError
-from hedgewatch.store import Store, import_record, write_bridges
+from hedgewatch._validation import check_choice, validated
+from hedgewatch.errors import DataFormatError
+from hedgewatch.store import (
+    Store,
+    import_council,
+    import_library,
+    import_record,
+    write_bridges,
+)
+
+
+def _readers() -> dict[str, Callable[[str], Any]]:
+    from hedgewatch.sources.bridges import read_bridges
+    from hedgewatch.sources.undl_long import read_undl_long
+    from hedgewatch.sources.undl_wide import read_undl_wide
+    from hedgewatch.sources.unga import read_undl, read_unvotes, read_voeten
+    from hedgewatch.sources.vetoes import read_vetoes
+
+    return {
+        "voeten": read_voeten,
+        "unvotes": read_unvotes,
+        "undl": read_undl,
+        "undl-long": read_undl_long,
+        "undl-wide": read_undl_wide,
+        "vetoes": read_vetoes,
+        "bridges": read_bridges,
+    }
 
 
 @validated
 def import_file(
     path: str, *, format: str | None = None, store: Store | str | None = None
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Read a vote file in any supported layout and import it atomically.
 
-    ``format`` is 'voeten', 'unvotes', 'undl', or 'bridges' (a list of roll-call pairs
-    ``rcid1, rcid2`` that are the same resolution, which replaces the stored list); default:
-    detected from the header.
+    Parameters
+    ----------
+    path
+        The file (or, for ``unvotes``, the folder of ``.rda`` files).
+    format
+        ``voeten``, ``unvotes``, ``undl`` (the Library's bulk GA CSV), ``undl-long`` (Library
+        vote records scraped in the long layout, Parquet or CSV, GA and SC), ``undl-wide``
+        (the wide layout: one row per resolution, one column per member), ``vetoes`` (the
+        list of vetoed Council drafts, which replaces the stored list) or ``bridges`` (pairs
+        ``rcid1, rcid2`` of roll calls that are the same resolution, which replace the stored
+        list); default: detected from the header.
+    store
+        A :class:`~hedgewatch.store.Store` or path; default the user store.
+
+    Returns
+    -------
+    dict
+        What was written (see :func:`~hedgewatch.store.import_record` and
+        :func:`~hedgewatch.store.import_library`); for the Library's scraped layouts also
+        ``row_check`` (a one-line summary of rows whose votes disagree with their stated
+        totals) and ``notes`` (rows the reader set aside, and why).
+
     A bad row raises :class:`~hedgewatch.errors.DataFormatError` before anything is written.
     """
     from hedgewatch.sources import unga as src
 
-    fmt = format or src.detect_format(path)
+    readers = _readers()
+    fmt = format if format is not None else src.detect_format(path)
+    check_choice(fmt, "format", list(readers))
+    provenance = f"{fmt}:{path}"
+    record = readers[fmt](path)
     if fmt == "bridges":
-        from hedgewatch.sources.bridges import read_bridges
-
-        frame = read_bridges(path)
-        write_bridges(frame, provenance=f"bridges:{path}", store=store)
-        return {"bridges": len(frame)}
-    if fmt not in src.READERS:
-        raise ParameterError(
-            f"The 'format' parameter of import_file() must be one of "
-            f"{', '.join(src.READERS)}, bridges; got {fmt!r}."
-        )
-    record = src.READERS[fmt](path)
-    return import_record(record, store=store, provenance=f"{fmt}:{path}")
+        write_bridges(record, provenance=f"bridges:{path}", store=store)
+        return {"bridges": len(record)}
+    if fmt == "vetoes":
+        return import_council(record, store=store, provenance=provenance)
+    if fmt in ("undl-long", "undl-wide"):
+        counts = import_library(record, store=store, provenance=provenance)
+        return {**counts, "row_check": record.checks.summary(), "notes": list(record.notes)}
+    return import_record(record, store=store, provenance=provenance)
 
 
 @validated
@@ -48,7 +92,7 @@ def update_votes(
     dest: str | os.PathLike[str] | None = None,
     progress: Callable[[int, int | None], None] | None = None,
     store: Store | str | None = None,
-) -> tuple[Path, dict[str, int]]:
+) -> tuple[Path, dict[str, Any]]:
     """Download the newest UN Digital Library voting file (verified; see
     :mod:`hedgewatch.sources.download`) and import it.
 

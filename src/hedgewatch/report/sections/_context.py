@@ -77,6 +77,17 @@ class Context:
         roles = {p: "AB"[i] for i, p in enumerate(self.powers[:2])}
         return roles.get(code, code)
 
+    def years_since(self, since: int) -> str:
+        """The years with votes from ``since`` on, with the missing ones named:
+        ``"2012-2021, 2025; no votes loaded for 2022-2024"``."""
+        from hedgewatch._periods import missing, ranges
+        from hedgewatch.store import NO_RECORDED_VOTES
+
+        years = sorted(int(y) for y in self.votes["year"].unique() if y >= since)
+        holes = [y for y in missing(years) if y not in NO_RECORDED_VOTES]
+        text = ranges(years)
+        return f"{text}; no votes loaded for {ranges(holes)}" if holes else text
+
     def cached(
         self, kind: str, parts: tuple[object, ...], compute: Callable[[], pd.DataFrame]
     ) -> pd.DataFrame:

@@ -58,6 +58,7 @@ def alignment_section(ctx: Context) -> Section:
     for p in ctx.powers:
         found = _cached_pivots(ctx, h, f"agree_{p}")
         marks[f"with {ctx.name(p)}"] = list(found["period"])
+        found = found.assign(period=_dated(found))
         rows.append(found.assign(series=f"agreement with {ctx.name(p)}"))
         measures += _pivot_measures(ctx, h, found, p)
     series = [(f"agree_{p}", f"with {ctx.name(p)}") for p in ctx.powers]
@@ -73,13 +74,14 @@ def alignment_section(ctx: Context) -> Section:
         svg,
         "Yearly dyadic agreement (yes = 1, abstain = 0.5, no = 0; agreement = 1 - "
         "|difference|), 95% bootstrap bands over roll calls; dashed lines mark change "
-        "points (PELT, BIC penalty).",
+        "points (PELT, BIC penalty). Grey spans: years with no votes in the loaded data (no "
+        "line is drawn across them).",
     )
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     table = (
         table[["series", "period", "before", "after", "size", "stability"]] if len(table) else table
     )
-    paragraphs = (_lead(ctx, h),)
+    paragraphs = (_lead(ctx, h), *_after_hole_note(h))
     return Section(
         "alignment",
         "Alignment with each power over time",
@@ -94,16 +96,51 @@ def alignment_section(ctx: Context) -> Section:
 def _cached_pivots(ctx: Context, h: pd.DataFrame, column: str) -> pd.DataFrame:
     """Change points of one series, cached by the series' values (the bootstrap is slow)."""
     values = tuple(zip(h["period"].tolist(), h[column].round(12).tolist(), strict=True))
-    found = ctx.cached("report:pivots", ("v1", column, values), lambda: _pivots(h, column))
+    found = ctx.cached("report:pivots", ("v2", column, values), lambda: _pivots(h, column))
     found["period"] = pd.to_numeric(found["period"])
+    found["earliest"] = pd.to_numeric(found["earliest"])
     return found
+
+
+#: Shortest regime the report's change-point detection accepts (``pivots(min_size=...)``).
+MIN_REGIME = 3
+
+
+def _after_hole_note(h: pd.DataFrame) -> tuple[str, ...]:
+    """A sentence when the years after the last hole are too few to form a regime: no change
+    point can be found there yet, which is not evidence of no change."""
+    from hedgewatch._periods import missing, ranges
+
+    years = sorted(int(y) for y in pd.to_numeric(h["period"]).dropna())
+    holes = missing(years)
+    if not holes:
+        return ()
+    after = [y for y in years if y > holes[-1]]
+    if not 0 < len(after) < MIN_REGIME:
+        return ()
+    return (
+        f"The {len(after)} year(s) after the gap in the loaded votes ({ranges(after)}) are too "
+        f"few to form a regime of their own ({MIN_REGIME} needed): a change point there cannot "
+        "be detected until more years are loaded, which is not evidence that nothing changed.",
+    )
+
+
+def _dated(found: pd.DataFrame) -> list[str]:
+    """A change's period as shown: ``"2022-2025"`` when it follows a hole in the record
+    (it happened somewhere in the hole), else the period itself."""
+    return [
+        f"{int(e)}-{int(p)}" if e != p else str(int(p))
+        for p, e in zip(found["period"], found["earliest"], strict=True)
+    ]
 
 
 def _pivots(h: pd.DataFrame, column: str) -> pd.DataFrame:
     try:
         return pivots(h, column=column, n_boot=100)
     except InsufficientDataError:
-        return pd.DataFrame(columns=["period", "before", "after", "size", "direction", "stability"])
+        return pd.DataFrame(
+            columns=["period", "earliest", "before", "after", "size", "direction", "stability"]
+        )
 
 
 def _pivot_measures(
@@ -135,12 +172,24 @@ def _pivot_measures(
     other = ctx.powers[1] if role == "A" else ctx.powers[0]
     gap = h[f"agree_{other}"] - h[f"agree_{power}"]
     years = pd.to_numeric(h["period"])
-    before = gap[(years < year) & (years >= year - 5)].mean()
-    after = gap[(years >= year) & (years < year + 5)].mean()
+    # Means over the years *with votes* in each five-year window: a missing year is not a
+    # value. A window left with fewer than two such years gives no measurement.
+    start = int(top["earliest"])
+    before_w = gap[(years < start) & (years >= start - 5)].dropna()
+    after_w = gap[(years >= year) & (years < year + 5)].dropna()
+    change = (
+        float(after_w.mean() - before_w.mean())
+        if len(before_w) >= 2 and len(after_w) >= 2
+        else float("nan")
+    )
+    when = f"{start}-{year}" if start != year else str(year)
     return [
         Measurement(f"pivot_{role}_size", float(top["size"]), label, "alignment"),
         Measurement(
-            f"pivot_{role}_year", float(year), f"year of the rise toward {name}", "alignment"
+            f"pivot_{role}_year",
+            float(year),
+            f"year of the rise toward {name} (first year observed after it: {when})",
+            "alignment",
         ),
         Measurement(
             f"pivot_{role}_stability",
@@ -150,9 +199,10 @@ def _pivot_measures(
         ),
         Measurement(
             f"pivot_{role}_gap_change",
-            float(after - before),
-            f"change in (agreement with {ctx.name(other)} - agreement with {name}), "
-            f"5 years after {year} vs 5 before",
+            change,
+            f"change in (agreement with {ctx.name(other)} - agreement with {name}), mean of "
+            f"the years with votes in the 5 from {year} minus the 5 before {start} "
+            f"({len(after_w)} and {len(before_w)} years)",
             "alignment",
         ),
     ]
@@ -176,6 +226,7 @@ def hedging_section(ctx: Context) -> Section:
     empty = ctx.window_note("recent_from")
     w = None if empty else window(ctx)
     found = _cached_pivots(ctx, h, "position")
+    window_years = ctx.years_since(int(ctx.setting("recent_from")))
     svg_pos = figures.band_lines(
         h,
         [("position", f"position (-1 = {ctx.name(a)}, +1 = {ctx.name(b)})")],
@@ -200,7 +251,8 @@ def hedging_section(ctx: Context) -> Section:
             f"Since {since}, {ctx.name(ctx.state)}'s position between {ctx.name(a)} (-1) and "
             f"{ctx.name(b)} (+1) is {row['position']:.2f} (95% interval "
             f"{row['position_lo']:.2f} to {row['position_hi']:.2f}); free agency "
-            f"{row['free_agency']:.3f} ({int(row['n_votes'])} common roll calls)."
+            f"{row['free_agency']:.3f} ({int(row['n_votes'])} common roll calls of "
+            f"{window_years}: the window pools the roll calls of the years present)."
         )
     return Section(
         "hedging",
@@ -210,6 +262,7 @@ def hedging_section(ctx: Context) -> Section:
             "projects on the axis between the two powers. Free agency = (d(X,A) + d(X,B) - "
             "d(A,B)) / 2: how far it stands off that axis, taking positions neither takes.",
             text,
+            *_after_hole_note(h),
         ),
         figures=(
             Figure(
@@ -225,7 +278,17 @@ def hedging_section(ctx: Context) -> Section:
                 "Distance from the segment between the two powers, 95% band.",
             ),
         ),
-        tables=(Table(f"Recent window ({since} on)", summary),),
+        tables=(
+            Table(f"Recent window ({since} on)", summary, f"Years with votes: {window_years}."),
+            Table(
+                "Change points of the position",
+                found.assign(period=_dated(found))[
+                    ["period", "before", "after", "size", "stability"]
+                ].round(3),
+                "A change first seen just after years without votes is dated to the whole "
+                "gap (it happened somewhere in it).",
+            ),
+        ),
         measurements=tuple(measures),
         references=REFS_HEDGE,
     )
@@ -262,6 +325,7 @@ def _position_pivot_measures(
             key = f"position_pivot_{role}_size"
             out.append(Measurement(key, float("nan"), label, "hedging-position", note=empty))
             continue
+        dated = dict(zip(found["period"], _dated(found), strict=True))
         if toward.empty:
             out.append(Measurement(f"position_pivot_{role}_size", 0.0, label, "hedging-position"))
             continue
@@ -273,7 +337,7 @@ def _position_pivot_measures(
             Measurement(
                 f"position_pivot_{role}_year",
                 float(top["period"]),
-                f"year of the shift toward {name}",
+                f"year of the shift toward {name} (dated {dated[top['period']]})",
                 "hedging-position",
             ),
             Measurement(
@@ -291,14 +355,15 @@ def _window_measures(
 ) -> list[Measurement]:
     """The recent-window measurements; NaN with ``note`` when the window is empty."""
     a, b = ctx.powers[:2]
+    span = f"since {since} ({ctx.years_since(since)})"
     labels = {
         "position": (
-            f"hedging position since {since} (-1 = {ctx.name(a)}, +1 = {ctx.name(b)})",
+            f"hedging position {span} (-1 = {ctx.name(a)}, +1 = {ctx.name(b)})",
             "hedging-position",
         ),
-        "free_agency": (f"free agency since {since}", "hedging-free"),
-        f"agree_{a}": (f"agreement with {ctx.name(a)} since {since}", "alignment"),
-        f"agree_{b}": (f"agreement with {ctx.name(b)} since {since}", "alignment"),
+        "free_agency": (f"free agency {span}", "hedging-free"),
+        f"agree_{a}": (f"agreement with {ctx.name(a)} {span}", "alignment"),
+        f"agree_{b}": (f"agreement with {ctx.name(b)} {span}", "alignment"),
     }
     out = []
     for col, (label, fig) in labels.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pandas as pd
 
 from hedgewatch.errors import InsufficientDataError
@@ -48,14 +50,15 @@ def idealpoints_section(ctx: Context) -> Section:
     svg = figures.to_svg(fig, "idealpoints")
     pts = res.to_frame()
     pts = pts[pts["country"].isin(codes)]
-    own = pts.loc[pts["country"] == ctx.state, "session"]
-    # the state's last five sessions (a historical state's end before the record's)
-    last = pts[pts["session"] >= (own.max() if len(own) else pts["session"].max()) - 4]
-    last = last[last["session"] <= (own.max() if len(own) else last["session"].max())]
+    own = sorted(pts.loc[pts["country"] == ctx.state, "session"].unique())
+    # the state's last five sessions (a historical state ends before the record does)
+    sessions = own[-5:] if own else sorted(pts["session"].unique())[-5:]
+    last = pts[pts["session"].isin(sessions)]
     wide = last.pivot_table(index="year", columns="country", values="ideal_point")
-    table = last[["country", "year", "ideal_point", "lower", "upper", "n_votes"]].sort_values(
-        ["year", "country"]
-    )
+    voted = _vote_years(ctx)
+    table = last.assign(votes_in=last["session"].map(voted))[
+        ["country", "session", "year", "votes_in", "ideal_point", "lower", "upper", "n_votes"]
+    ].sort_values(["session", "country"])
     text = _gaps(ctx, wide)
     return Section(
         "idealpoints",
@@ -76,9 +79,26 @@ def idealpoints_section(ctx: Context) -> Section:
                 "One line per country; bands: intervals of the fitted positions.",
             ),
         ),
-        tables=(Table(f"Last five sessions of {ctx.state}", table.round(3)),),
+        tables=(
+            Table(
+                f"Last five sessions of {ctx.state} with votes",
+                table.round(3).rename(columns={"votes_in": "votes loaded from"}),
+                "year = the year the session opened (September); 'votes loaded from' = the "
+                "years of the roll calls loaded for it. Sessions without votes (a gap in the "
+                "loaded data) have no position: the random walk spans them, its variance "
+                "growing with the number of sessions skipped.",
+            ),
+        ),
         references=REFS,
     )
+
+
+def _vote_years(ctx: Context) -> dict[int, str]:
+    """Session -> the years of its loaded roll calls (``"2025"``, ``"2019-2020"``)."""
+    from hedgewatch._periods import ranges
+
+    by = ctx.votes.groupby("session")["year"].unique()
+    return {int(cast(Any, s)): ranges(int(y) for y in ys) for s, ys in by.items()}
 
 
 def _gaps(ctx: Context, wide: pd.DataFrame) -> str:

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import hedgewatch
+from hedgewatch._periods import ranges
+from hedgewatch.errors import HedgewatchError
 from hedgewatch.report.model import Section
 from hedgewatch.report.sections._context import Context
 
@@ -16,6 +18,9 @@ DATA_REFERENCES = (
     "Bailey, M. A., Strezhnev, A. and Voeten, E. (2017). Estimating dynamic state preferences "
     "from United Nations voting data. Journal of Conflict Resolution 61(2): 430-456.",
     "Robinson, D. and Voeten, E. unvotes: United Nations General Assembly Voting Data (R package).",
+    "United Nations Dag Hammarskjöld Library. UN Digital Library voting records "
+    "(digitallibrary.un.org), General Assembly and Security Council, as scraped 1946-2021 and "
+    "2025.",
     "Jankin, S., Baturo, A. and Dasandi, N. Words to unite nations: the complete UN General "
     "Debate Corpus, 1946-present. Journal of Peace Research; Baturo, A., Dasandi, N. and "
     "Mikhaylov, S. (2017). Understanding state preferences with text as data: introducing the "
@@ -44,7 +49,8 @@ def table(ctx: Context, claim_set: Any) -> dict[str, str]:
         "imports": imports,
         "UN votes analysed": (
             f"{v['rcid'].nunique():,} roll calls, {len(v):,} yes/abstain/no "
-            f"votes, {v['date'].min():%Y-%m-%d} to {v['date'].max():%Y-%m-%d}"
+            f"votes, {v['date'].min():%Y-%m-%d} to {v['date'].max():%Y-%m-%d} "
+            f"(years with votes: {ranges(v['year'].unique())})"
         ),
         f"votes of {ctx.state}": (
             f"{len(state_votes):,} from {state_votes['year'].min()} to {state_votes['year'].max()}"
@@ -57,6 +63,34 @@ def table(ctx: Context, claim_set: Any) -> dict[str, str]:
         "tables in store": ", ".join(ctx.store.tables()),
         "platform": f"Python {platform.python_version()} on {platform.system()}",
     }
+
+
+def coverage(ctx: Context) -> list[str]:
+    """Sentences for the report's header: what years the loaded data covers, its gaps, and
+    how to fill them."""
+    from hedgewatch.store import council_info
+    from hedgewatch.store import coverage as ga_coverage
+
+    cov = ga_coverage(ctx.store)
+    lines = [f"UN General Assembly votes loaded: {cov.describe()}."]
+    try:
+        sc = council_info(ctx.store)
+        lines.append(
+            f"Security Council: adopted resolutions {sc['resolution_years']}; vetoed drafts "
+            f"{sc['vetoes_from']} to {sc['vetoes_to']}."
+        )
+    except HedgewatchError as exc:  # no Council tables: say so, the section says why
+        lines.append(f"Security Council: not loaded ({exc}).")
+    if cov.missing_years:
+        lines.append(
+            "Missing years are gaps in the loaded data, not in the UN's record: fill them with "
+            "'hedgewatch data update' (the newest UN Digital Library file) or 'hedgewatch data "
+            "import FILE' (a Library file in any layout), then build the report again. Until "
+            "then figures break their lines across the gap, a change found just after it is "
+            "dated to the whole gap, and no measure counts a missing year as a value: "
+            "multi-year figures pool the roll calls of the years present."
+        )
+    return lines
 
 
 def references(sections: Sequence[Section]) -> list[str]:

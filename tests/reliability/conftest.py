@@ -30,11 +30,11 @@ def _no_progress_lines(monkeypatch):
 
 @pytest.fixture(scope="session")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store holding the bundled votes, roll calls and bridges, and the General Debate
+    """A store holding the bundled tables (votes, roll calls, bridges, Council), and the General Debate
     speeches of a few states cut to their first 3,000 characters (the whole corpus takes
     half a minute to load; these tests need its shape, not its text). Copied by each test."""
     store = Store(tmp_path_factory.mktemp("seed") / "hedgewatch.duckdb")
-    store.ensure("roll_calls", "votes", "bridges")
+    store.ensure(*[t for t in bundled_tables() if t != "speeches"])
     speeches = str(bundled_path("speeches.parquet")).replace("'", "''")
     with store.transaction(new_version=False) as con:
         con.execute(

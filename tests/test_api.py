@@ -130,8 +130,25 @@ def _imports(path: Path) -> set[str]:
     ["alignment", "idealpoints", "rhetoric", "statements", "strategy", "council", "sources"],
 )
 def test_data_flows_one_way(package):
-    """Readers and analyses never reach the store, the workflows, the report or the CLI."""
-    upward = ("hedgewatch.store", "hedgewatch.workflows", "hedgewatch.report", "hedgewatch._cli")
+    """Readers and analyses never reach the store, the workflows, the report, the web app or
+    the CLI."""
+    upward = (
+        "hedgewatch.store",
+        "hedgewatch.workflows",
+        "hedgewatch.report",
+        "hedgewatch.web",
+        "hedgewatch._cli",
+    )
+    for path in sorted((SRC / package).rglob("*.py")):
+        bad = {m for m in _imports(path) if m.startswith(upward)}
+        assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("package", ["store", "workflows", "report"])
+def test_the_top_layers_sit_on_top(package):
+    """The store, the workflows and the report never reach the web app or the CLI, which sit
+    on top of them."""
+    upward = ("hedgewatch.web", "hedgewatch._cli", "hedgewatch.cli")
     for path in sorted((SRC / package).rglob("*.py")):
         bad = {m for m in _imports(path) if m.startswith(upward)}
         assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"

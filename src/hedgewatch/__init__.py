@@ -41,6 +41,9 @@ _LAZY: dict[str, str] = {
     "hedging_index": "hedgewatch.alignment",
     "pivots": "hedgewatch.alignment",
     "plot_hedging": "hedgewatch.alignment",
+    "side_taking": "hedgewatch.alignment",
+    "movers": "hedgewatch.alignment",
+    "atlas": "hedgewatch.workflows",
     "align": "hedgewatch.workflows",
     "hedge": "hedgewatch.workflows",
     "HedgingResult": "hedgewatch.workflows",
@@ -109,8 +112,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         agreement_matrix,
         dyadic,
         hedging_index,
+        movers,
         pivots,
         plot_hedging,
+        side_taking,
     )
     from hedgewatch.council import ShieldingResult, shielding  # noqa: F401
     from hedgewatch.idealpoints import (  # noqa: F401
@@ -152,6 +157,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         ImportReport,
         RhetoricResult,
         align,
+        atlas,
         compare_rhetoric,
         fit_unga,
         hedge,

@@ -84,3 +84,10 @@ def naive_scores(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
         "pi": 1 - dist.mean() / de_pi if de_pi > 0 else np.nan,
         "hage-kappa": 1 - dist.mean() / de_k if de_k > 0 else np.nan,
     }
+
+
+@pytest.fixture(scope="session")
+def world40() -> pd.DataFrame:
+    """Votes 1991-2019 of 40 states (the powers, PRK, and states from every region)."""
+    v = pd.read_parquet(DATA / "votes_40states_1991_2019.parquet")
+    return v.assign(country=v["country"].astype(str))

@@ -137,6 +137,26 @@ def test_percentile_among_all_states_without_peers(store):
     assert _percentile(with_peers, rank, ranked, target) == (0.0, "peers")
 
 
+def test_hedging_section_reports_side_taking(prk_report, store):
+    # The issue's figure (64% of 160, 2012-2019) is checked on its cut in
+    # tests/alignment/test_side_taking.py; the report states the same measure on every year
+    # it holds since 2012 (2012-2021 and 2025 in the bundled record: 229 votes, 58% / 31%).
+    import hedgewatch as hw
+
+    rep = prk_report[0]
+    m = rep.measurements()
+    v = hw.votes(["PRK", "CHN", "RUS"], start=2012, store=store)
+    want = hw.side_taking(v, ("CHN", "RUS"), countries="PRK", by=None).iloc[0]
+    assert m["n_divided"].value == want["n_divided"] > 160
+    assert m["side_A"].value == pytest.approx(want["side_CHN"])
+    assert m["side_B"].value == pytest.approx(want["side_RUS"])
+    assert m["side_A"].lo < m["side_A"].value < m["side_A"].hi
+    assert "2012-2021, 2025" in m["side_A"].label
+    text = " ".join(rep.section("hedging").paragraphs)
+    n, share = int(want["n_divided"]), f"{want['side_CHN']:.0%}"
+    assert f"on the {n} votes that divided China and Russia" in text and share in text
+
+
 def test_pivot_measures_across_a_hole(store):
     """No votes 2022-2024: a step first seen in 2025 is dated 2022-2025, and the gap change
     averages only years with votes (2017-2021 before, 2025-2028 after)."""

@@ -15,6 +15,7 @@ from hedgewatch._cli import (
     rhetoric,
     statements,
     strategy,
+    web,
 )
 
 TOPICS: list[Callable[[typer.Typer], None]] = [
@@ -26,4 +27,5 @@ TOPICS: list[Callable[[typer.Typer], None]] = [
     strategy.register,
     council.register,
     report.register,
+    web.register,
 ]

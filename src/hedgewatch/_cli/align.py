@@ -95,6 +95,19 @@ def _hedge_table(index: pd.DataFrame, powers: list[str]) -> Table:
     return table
 
 
+def _sides_line(index: pd.DataFrame, powers: list[str]) -> str:
+    """Side-taking over the whole window, from the per-period counts."""
+    a, b = powers[:2]
+    n = int(index["n_divided"].sum())
+    if n == 0:
+        return f"Side-taking: {a} and {b} never voted differently on a roll call in the window."
+    k_a, k_b = int(index[f"with_{a}"].sum()), int(index[f"with_{b}"].sum())
+    return (
+        f"Side-taking: on the {n} votes that divided {a} and {b}, with {a} {k_a / n:.0%} "
+        f"({k_a}), with {b} {k_b / n:.0%} ({k_b}), with neither {(n - k_a - k_b) / n:.0%}."
+    )
+
+
 def _pivot_table(piv: pd.DataFrame, column: str) -> Table:
     table = Table(title=f"Pivots in {column} (PELT)")
     for c in ("from period", "before", "after", "size", "direction", "stability"):
@@ -203,8 +216,10 @@ def hedge_cmd(
         drop_unanimous=drop_unanimous,
         penalty=_penalty(penalty),
         min_size=min_size,
+        sides=True,
     )
     console.print(_hedge_table(res.index, list(res.powers)))
+    console.print(_sides_line(res.index, list(res.powers)))
     if res.pivots.empty:
         console.print(f"No pivot in {res.pivot_column} clears the {penalty} penalty.")
     else:

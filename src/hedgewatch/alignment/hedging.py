@@ -145,6 +145,7 @@ def hedging_index(
     level: float = 0.95,
     seed: int | None = 0,
     drop_unanimous: bool = False,
+    sides: bool = False,
 ) -> pd.DataFrame:
     """Where ``state`` sits between ``powers`` each period, with bootstrap intervals.
 
@@ -173,6 +174,11 @@ def hedging_index(
     drop_unanimous
         Leave out roll calls on which every vote in ``votes`` was the same; pass every
         country's votes when you use it.
+    sides
+        Add the state's side-taking between the first two powers (see
+        :func:`~hedgewatch.alignment.side_taking`): ``n_divided``, ``with_<A>``,
+        ``with_<B>``, ``with_neither`` and the shares ``side_<A>``, ``side_<B>``,
+        ``side_neither``, on the roll calls that divided the two powers.
 
     Returns
     -------
@@ -223,7 +229,12 @@ def hedging_index(
             f"{caller()}(): {', '.join(actors)} never all voted yes/abstain/no on one roll call "
             "in the votes given. Widen the window, or check membership dates."
         )
-    return _index_frame(wide, actors, measure, n_boot, 1 - level, seed)
+    out = _index_frame(wide, actors, measure, n_boot, 1 - level, seed)
+    if sides:
+        from hedgewatch.alignment._side_taking import add_sides
+
+        out = add_sides(out, votes, actors[0], actors[1:], by=by, level=level)
+    return out
 
 
 def _period_rng(seed: int | None, period: object) -> np.random.Generator:

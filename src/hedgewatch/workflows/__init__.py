@@ -6,6 +6,8 @@ and never analyses. The functions here join the two for a user (or the CLI, or t
 who wants an answer in one call:
 
 * :func:`align`, :func:`hedge` (:class:`HedgingResult`) - alignment from the stored votes;
+* :func:`atlas` - every state between two powers, per period, cached in the store
+  (:func:`register_source`: how a measure on another table fetches it);
 * :func:`fit_unga` - dynamic ideal points of the stored record, cached in the store;
 * :func:`compare_rhetoric` (:class:`RhetoricResult`) - speech convergence, neighbours and
   shared narratives of two or three states, cached in the store;
@@ -17,6 +19,7 @@ who wants an answer in one call:
 
 from __future__ import annotations
 
+from hedgewatch.workflows._atlas import atlas, register_source
 from hedgewatch.workflows.alignment import HedgingResult, align, hedge
 from hedgewatch.workflows.council import shield
 from hedgewatch.workflows.data import import_file, update_votes
@@ -29,11 +32,13 @@ __all__ = [
     "ImportReport",
     "RhetoricResult",
     "align",
+    "atlas",
     "compare_rhetoric",
     "fit_unga",
     "hedge",
     "import_file",
     "import_statements",
+    "register_source",
     "shield",
     "update_votes",
 ]

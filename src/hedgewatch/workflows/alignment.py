@@ -203,6 +203,7 @@ def hedge(
     penalty: str | float = "bic",
     min_size: int = 3,
     level: float = 0.95,
+    sides: bool = False,
     successors: Mapping[str, str | None] | None = None,
     store: Store | str | None = None,
 ) -> HedgingResult:
@@ -210,8 +211,9 @@ def hedge(
 
     Parameters
     ----------
-    state, powers, by, measure, n_boot, level, seed, drop_unanimous
-        As in :func:`hedging_index` (``powers`` is required).
+    state, powers, by, measure, n_boot, level, seed, drop_unanimous, sides
+        As in :func:`hedging_index` (``powers`` is required; ``sides``: add the
+        side-taking columns).
     start, end, sessions, issues, important_only
         Window and filters, as in :func:`hedgewatch.votes`.
     pivot_column
@@ -252,6 +254,7 @@ def hedge(
         level=level,
         seed=seed,
         drop_unanimous=drop_unanimous,
+        sides=sides,
     )
     actors = [
         c.split("_", 1)[1] for c in idx.columns if c.startswith("agree_") and c.count("_") == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hedgewatch.alignment import side_taking
 from hedgewatch.alignment._pivots import pivots
 from hedgewatch.alignment.hedging import hedging_index
 from hedgewatch.errors import InsufficientDataError
@@ -239,8 +240,9 @@ def hedging_section(ctx: Context) -> Section:
     svg_free = figures.band_lines(
         h, [("free_agency", "free agency")], ylabel="free agency", key="hedging-free"
     )
+    sides_text, sides_measures = _sides(ctx, since, empty)
     measures = _window_measures(ctx, None if w is None else w.iloc[0], since, empty)
-    measures += _position_pivot_measures(ctx, found, h)
+    measures += _position_pivot_measures(ctx, found, h) + sides_measures
     if w is None:
         summary = pd.DataFrame(columns=["measure", "value", "95% interval"])
         text = f"Recent window: {empty}."
@@ -263,6 +265,7 @@ def hedging_section(ctx: Context) -> Section:
             "d(A,B)) / 2: how far it stands off that axis, taking positions neither takes.",
             text,
             *_after_hole_note(h),
+            sides_text,
         ),
         figures=(
             Figure(
@@ -302,6 +305,47 @@ def _empty_window(ctx: Context, h: pd.DataFrame, since: int) -> str:
         f"no year from {since} on with enough common roll calls; set 'pivot_from' to an "
         "earlier year in a claims file's settings (--claims) to measure it"
     )
+
+
+def _sides(ctx: Context, since: int, empty: str = "") -> tuple[str, list[Measurement]]:
+    """Side-taking since ``since``: on the roll calls that divided the first two powers, the
+    share on which the state voted with each (and with neither). ``empty``: why the window
+    holds no vote (its measures are then NaN with that note: not measurable)."""
+    a, b = ctx.powers[:2]
+    if empty:
+        label = f"share of votes dividing the powers on which it sided with {{}}, since {since}"
+        return f"Side-taking since {since}: not measurable ({empty}).", [
+            Measurement(key, float("nan"), label.format(who), "hedging-position", note=empty)
+            for key, who in (
+                ("side_A", ctx.name(a)),
+                ("side_B", ctx.name(b)),
+                ("side_neither", "neither power"),
+            )
+        ]
+    recent = ctx.votes[ctx.votes["year"] >= since]
+    try:
+        r = side_taking(recent, (a, b), countries=ctx.state, by=None).iloc[0]
+    except InsufficientDataError as exc:
+        return f"Side-taking since {since}: not measurable ({exc}).", []
+    n = int(r["n_divided"])
+    span = f"since {since} ({ctx.years_since(since)})"
+    text = (
+        f"Since {since} ({ctx.years_since(since)}), on the {n} votes that divided "
+        f"{ctx.name(a)} and {ctx.name(b)}, "
+        f"{ctx.name(ctx.state)} sided with {ctx.name(a)} on {r[f'side_{a}']:.0%}, with "
+        f"{ctx.name(b)} on {r[f'side_{b}']:.0%} and with neither on {r['side_neither']:.0%}."
+    )
+    out = []
+    for key, col, who in (
+        ("side_A", f"side_{a}", ctx.name(a)),
+        ("side_B", f"side_{b}", ctx.name(b)),
+        ("side_neither", "side_neither", "neither power"),
+    ):
+        label = f"share of votes dividing the powers on which it sided with {who}, {span}"
+        lo, hi = float(r[f"{col}_lo"]), float(r[f"{col}_hi"])
+        out.append(Measurement(key, float(r[col]), label, "hedging-position", lo, hi))
+    out.append(Measurement("n_divided", float(n), f"votes dividing the powers {span}", ""))
+    return text, out
 
 
 def _position_pivot_measures(

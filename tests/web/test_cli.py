@@ -1,0 +1,74 @@
+"""``hedgewatch atlas`` and ``hedgewatch serve`` from the command line."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from hedgewatch.cli import app
+
+
+def test_atlas_writes_one_offline_file_and_lists_movers(export_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("HEDGEWATCH_HOME", str(export_store.path.parent))
+    out = tmp_path / "atlas.html"
+    res = CliRunner().invoke(
+        app,
+        [
+            "atlas",
+            "--between",
+            "CHN",
+            "USA",
+            "--out",
+            str(out),
+            "--n-boot",
+            "20",
+            "--from",
+            "2010",
+            "--to",
+            "2025",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    html = out.read_text()
+    assert html.startswith("<!doctype html>") and 'id="hw-data"' in html
+    # nothing loaded from outside: no script or style sheet by URL
+    assert not re.search(r"<script[^>]*\ssrc=", html) and 'rel="stylesheet"' not in html
+    assert "Largest stable shifts toward China, 2010-2025" in res.output
+    assert "Palau (PLW)" in res.output  # the largest 2010-2019 shift toward China but Nauru's
+
+
+def test_atlas_needs_two_powers(export_store, monkeypatch):
+    monkeypatch.setenv("HEDGEWATCH_HOME", str(export_store.path.parent))
+    res = CliRunner().invoke(app, ["atlas", "--between", "CHN"])
+    assert res.exit_code != 0 and "at least 2 countries" in str(res.exception or res.output)
+
+
+def test_serve_without_the_extra_names_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if the extra were not installed
+    res = CliRunner().invoke(app, ["serve"])
+    assert res.exit_code != 0
+    assert "pip install 'hedgewatch[web]'" in str(res.exception)
+
+
+def test_serve_warns_when_not_bound_to_loopback(monkeypatch, export_store):
+    import uvicorn
+
+    calls = {}
+    monkeypatch.setenv("HEDGEWATCH_HOME", str(export_store.path.parent))
+    monkeypatch.setattr(uvicorn, "run", lambda app_, **kw: calls.update(kw))
+    res = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "9999"])
+    assert res.exit_code == 0, res.output
+    assert "Warning: serving on 0.0.0.0" in res.output
+    assert calls["host"] == "0.0.0.0" and calls["port"] == 9999
+    res = CliRunner().invoke(app, ["serve"])
+    assert "Warning" not in res.output and calls["host"] == "127.0.0.1" and calls["port"] == 8765
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.1.2.3", "localhost", "::1"])
+def test_loopback_hosts(host):
+    from hedgewatch.web._app import is_local
+
+    assert is_local(host) and not is_local("0.0.0.0") and not is_local("192.168.1.2")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -100,15 +101,20 @@ def serve_cmd(
             fg="yellow",
             err=True,
         )
-    app_ = create_app(
-        sections=sections or None,
-        n_boot=n_boot,
-        allowed_hosts=("127.0.0.1", "localhost", "[::1]", "::1", host) if local else None,
-    )
+    sock = _listen(host, port)  # before the app starts its worker thread
+    try:
+        app_ = create_app(
+            sections=sections or None,
+            n_boot=n_boot,
+            allowed_hosts=("127.0.0.1", "localhost", "[::1]", "::1", host) if local else None,
+        )
+    except BaseException:
+        sock.close()
+        raise
     typer.echo(f"hedgewatch: http://{host}:{port}/ (Ctrl+C to stop)")
     # h11 refuses a request head over 16 KiB with a bare 400; let heads up to 2 MiB reach
     # the app, which answers an over-long query string with a 414 and a sentence why.
-    uvicorn.run(
+    config = uvicorn.Config(
         app_,
         host=host,
         port=port,
@@ -116,6 +122,32 @@ def serve_cmd(
         access_log=False,
         h11_max_incomplete_event_size=2 * 1024 * 1024,
     )
+    with sock:
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` and listening, or one error saying why it cannot be
+    (a host that does not resolve, a port in use or not allowed) - before the server starts,
+    which would otherwise log the failure and end the process abruptly."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise opt.fail("--host", f"an address or a name of this machine ({exc})", host) from exc
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        reason = exc.strerror or str(exc)
+        raise opt.fail("--port", f"a port free on {host} ({reason})", str(port)) from exc
+    sock.set_inheritable(True)
+    return sock
 
 
 def register(app: typer.Typer) -> None:

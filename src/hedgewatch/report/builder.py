@@ -216,6 +216,11 @@ def _resolve(state: str, powers: Sequence[str], start: int | None) -> tuple[str,
     return code, codes
 
 
+def section_keys() -> list[str]:
+    """The keys of the report's sections, in report order (what ``sections=`` takes)."""
+    return [k for k, _, _ in _section_list()]
+
+
 def _steps(sections: Sequence[str] | None) -> list[tuple[str, str, str]]:
     known = _section_list()
     keys = [k for k, _, _ in known]

@@ -238,6 +238,42 @@ CATALOGUE: list[tuple[str, int]] = [
     ("strategy outbidding PRK --between CHN RUS --guarantee 2", 2),
     ("strategy outbidding PRK --between CHN RUS --statics nonsense", 2),
     ("strategy outbidding PRK --between CHN RUS --measure nonsense", 2),
+    # council
+    ("council", 2),
+    ("council PRK", 2),
+    ("council PRK -b ZZZ", 2),
+    ("council PRK -b PRK", 2),
+    ("council PRK -b CHN CHN", 2),
+    ("council XXX -b CHN", 2),
+    ("council PRK -b CHN --from 2099", 2),
+    ("council PRK -b CHN --from abc", 2),
+    ("council PRK -b CHN --from 2010 --to 2000", 2),
+    ("council PRK -b CHN --csv {dir}", 2),
+    ("council PRK -b CHN --csv {notes}/sub.csv", 2),
+    # atlas (each refused before anything is computed)
+    ("atlas", 2),
+    ("atlas --between CHN", 2),
+    ("atlas --between CHN CHN", 2),
+    ("atlas --between ZZZ RUS", 2),
+    ("atlas --between CHN RUS USA CHN", 2),
+    ("atlas --between CHN RUS --year abc", 2),
+    ("atlas --between CHN RUS --year 2099", 2),
+    ("atlas --between CHN RUS --from abc", 2),
+    ("atlas --between CHN RUS --from 2010 --to 2000", 2),
+    ("atlas --between CHN RUS --out {dir}", 2),
+    ("atlas --between CHN RUS --out {dir}/", 2),
+    ("atlas --between CHN RUS --out {notes}/atlas.html", 2),
+    ("atlas --between CHN RUS --top -1", 2),
+    ("atlas --between CHN RUS --n-boot -1", 2),
+    ("atlas --between CHN RUS --measure bogus", 2),
+    # serve (refused before a port is bound or the app starts)
+    ("serve --port 0", 2),
+    ("serve --port 70000", 2),
+    ("serve --port abc", 2),
+    ("serve --n-boot -1", 2),
+    ("serve --section nosuch", 2),
+    ("serve --host", 2),
+    ("serve --host 192.0.2.1", 2),
     # the command line itself
     ("nosuch", 2),
     ("--nosuch", 2),
@@ -270,6 +306,9 @@ def test_the_catalogue_is_large_and_covers_every_command():
         "statements import",
         "strategy forecast",
         "strategy outbidding",
+        "council",
+        "atlas",
+        "serve",
     ):
         assert any(c == cmd or c.startswith(cmd + " ") or c.split()[0] == cmd for c in commands), (
             cmd
@@ -343,6 +382,7 @@ def test_any_output_path_is_accepted_or_one_line(name, tmp_path_factory, capsys)
         "statements import {empty}",
         "data update --url notaurl",
         "report PRK --between CHN RUS --claims {bomb}",
+        "serve --host 192.0.2.1",
     ],
 )
 def test_real_process_one_line(spec, files, home):

@@ -69,6 +69,9 @@ def test_serve_warns_when_not_bound_to_loopback(monkeypatch, export_store):
 
     def run(self, sockets=None):
         calls.update(host=self.config.host, port=self.config.port, sockets=sockets)
+        jobs = self.config.app.state.hw.jobs  # shut down as the server would, and wait: a
+        jobs.close()  # worker thread still in DuckDB when Python exits aborts the process
+        jobs._thread.join(60)
 
     monkeypatch.setenv("HEDGEWATCH_HOME", str(export_store.path.parent))
     monkeypatch.setattr(web, "_listen", free_port)
@@ -96,7 +99,7 @@ def test_serve_on_a_taken_port_or_unknown_host_is_one_error():
         with pytest.raises(ParameterError, match=r"'--port' option must be a port free on"):
             _listen("127.0.0.1", port)
     with pytest.raises(ParameterError, match=r"'--host' option must be an address"):
-        _listen("no-such-host.invalid", 8765)
+        _listen("192.0.2.1", 8765)  # TEST-NET-1: an address of no machine here
     with _listen("127.0.0.1", 0) as sock:
         assert sock.getsockname()[0] == "127.0.0.1"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 from pathlib import Path
 from typing import Annotated
@@ -93,6 +94,12 @@ def serve_cmd(
         from hedgewatch.web._app import create_app, is_local
     except ImportError as exc:
         raise MissingExtraError("'hedgewatch serve'", "web", exc.name or "fastapi") from exc
+    from hedgewatch.report.builder import section_keys
+
+    unknown = [s for s in sections or () if s not in section_keys()]
+    if unknown:
+        raise opt.fail("--section", "one of " + ", ".join(section_keys()), unknown[0])
+    sock = _listen(host, port)  # before the app starts its worker thread
     local = is_local(host)
     if not local:  # then any Host header is answered: say so
         typer.secho(
@@ -101,7 +108,6 @@ def serve_cmd(
             fg="yellow",
             err=True,
         )
-    sock = _listen(host, port)  # before the app starts its worker thread
     try:
         app_ = create_app(
             sections=sections or None,
@@ -145,6 +151,8 @@ def _listen(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         reason = exc.strerror or str(exc)
+        if exc.errno == errno.EADDRNOTAVAIL:  # not an address of this machine
+            raise opt.fail("--host", f"an address of this machine ({reason})", host) from exc
         raise opt.fail("--port", f"a port free on {host} ({reason})", str(port)) from exc
     sock.set_inheritable(True)
     return sock

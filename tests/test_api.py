@@ -127,7 +127,16 @@ def _imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize(
     "package",
-    ["alignment", "idealpoints", "rhetoric", "statements", "strategy", "council", "sources"],
+    [
+        "alignment",
+        "idealpoints",
+        "rhetoric",
+        "statements",
+        "strategy",
+        "council",
+        "sources",
+        "events",
+    ],
 )
 def test_data_flows_one_way(package):
     """Readers and analyses never reach the store, the workflows, the report, the web app or

@@ -101,3 +101,45 @@ def test_country_table():
     t = countries.country_table(["PRK", "SUN"])
     assert t.set_index("iso3").loc["PRK", "cow"] == 731
     assert t.set_index("iso3").loc["SUN", "name"] == "Soviet Union"
+
+
+# --- CAMEO actor country codes (GDELT) ------------------------------------------------------
+@pytest.mark.parametrize(
+    ("code", "iso3", "kind"),
+    [
+        ("PRK", "PRK", "state"),
+        ("RUS", "RUS", "state"),
+        ("ROM", "ROU", "state"),  # CAMEO keeps ISO's pre-2002 code for Romania
+        ("TMP", "TLS", "state"),
+        ("ZAR", "COD", "state"),
+        ("WSB", "PSE", "state"),
+        ("EUR", None, "region"),
+        ("WST", None, "region"),
+        ("SEA", None, "region"),
+        ("XQZ", None, "unknown"),
+        ("", None, None),
+        (None, None, None),
+    ],
+)
+def test_cameo_codes(code, iso3, kind):
+    assert countries.cameo_to_iso3([code])[code] == iso3
+    assert countries.cameo_kinds([code])[code] == kind
+
+
+def test_every_cameo_state_exception_is_a_known_iso3_code():
+    for cameo, iso in countries.CAMEO_STATES.items():
+        assert countries.resolve(iso) == iso
+        assert cameo not in countries.CAMEO_REGIONS
+
+
+def test_cameo_regions_are_not_iso3_codes():
+    known = countries._lookups()[0]
+    assert not set(countries.CAMEO_REGIONS) & set(known)
+
+
+def test_every_country_of_the_gdelt_graph_list_maps(shared_data):
+    # The 249 countries of the daily dyad file's source all resolve to themselves.
+    table = pd.read_csv(shared_data / "events" / "gdelt_graph_country_codes.csv", sep="\t")
+    codes = table["Alpha3_code"].str.strip().tolist()
+    mapped = countries.cameo_to_iso3(codes)
+    assert all(mapped[c] == c for c in codes)

@@ -7,8 +7,8 @@ functions are loaded on first use, so ``import hedgewatch`` stays fast.
 Layers: :mod:`hedgewatch.sources` (readers) -> :mod:`hedgewatch.store` (the DuckDB store and
 its queries: votes, speeches, statements, bridges) -> analyses (:mod:`hedgewatch.alignment`,
 :mod:`hedgewatch.idealpoints`, :mod:`hedgewatch.rhetoric`, :mod:`hedgewatch.statements`,
-:mod:`hedgewatch.strategy`, :mod:`hedgewatch.council`) -> :mod:`hedgewatch.report` and the
-CLI.
+:mod:`hedgewatch.strategy`, :mod:`hedgewatch.council`, :mod:`hedgewatch.events`) ->
+:mod:`hedgewatch.report` and the CLI.
 :mod:`hedgewatch.workflows` holds the one-call wrappers (fetch, compute, cache).
 """
 
@@ -74,6 +74,14 @@ _LAZY: dict[str, str] = {
     "NarrativeResult": "hedgewatch.statements",
     "synchronisation": "hedgewatch.statements",
     "SyncResult": "hedgewatch.statements",
+    # events (GDELT)
+    "event_days": "hedgewatch.store",
+    "event_position": "hedgewatch.events",
+    "event_alignment": "hedgewatch.events",
+    "import_events": "hedgewatch.workflows",
+    "fetch_events": "hedgewatch.workflows",
+    "event_hedge": "hedgewatch.workflows",
+    "EventHedgingResult": "hedgewatch.workflows",
     # Security Council
     "council_resolutions": "hedgewatch.store",
     "council_votes": "hedgewatch.store",
@@ -118,6 +126,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         side_taking,
     )
     from hedgewatch.council import ShieldingResult, shielding  # noqa: F401
+    from hedgewatch.events import event_alignment, event_position  # noqa: F401
     from hedgewatch.idealpoints import (  # noqa: F401
         DynamicIdealPoints,
         IdealPointResult,
@@ -143,7 +152,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         narratives,
         synchronisation,
     )
-    from hedgewatch.store import council_resolutions, council_votes, speeches, vetoes  # noqa: F401
+    from hedgewatch.store import (  # noqa: F401
+        council_resolutions,
+        council_votes,
+        event_days,
+        speeches,
+        vetoes,
+    )
     from hedgewatch.strategy import (  # noqa: F401
         OutbiddingModel,
         Scenario,
@@ -153,14 +168,18 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         read_scenario,
     )
     from hedgewatch.workflows import (  # noqa: F401
+        EventHedgingResult,
         HedgingResult,
         ImportReport,
         RhetoricResult,
         align,
         atlas,
         compare_rhetoric,
+        event_hedge,
+        fetch_events,
         fit_unga,
         hedge,
+        import_events,
         import_statements,
         shield,
     )

@@ -301,10 +301,111 @@ def country_table(codes: Iterable[str] | None = None) -> pd.DataFrame:
     )
 
 
+# ---------------------------------------------------------------------------------------
+# CAMEO actor country codes (GDELT's Actor1CountryCode / Actor2CountryCode)
+# ---------------------------------------------------------------------------------------
+#: CAMEO country codes that are not the state's current ISO 3166-1 alpha-3 code. CAMEO
+#: (Schrodt 2012) froze several codes of ISO 3166 as it stood in the 1990s; GDELT codes a few
+#: territories by place. Every other state code in CAMEO *is* the ISO3 code.
+CAMEO_STATES: dict[str, str] = {
+    "ROM": "ROU",  # Romania (ISO changed ROM -> ROU in 2002)
+    "TMP": "TLS",  # East Timor (ISO TMP -> TLS in 2002)
+    "ZAR": "COD",  # Zaire, now the Democratic Republic of the Congo (ISO ZAR -> COD, 1997)
+    "BUR": "MMR",  # Burma (ISO BUR -> MMR, 1989)
+    "KOS": "XKX",  # Kosovo (no ISO code; XKX is the user-assigned code in common use)
+    "WSB": "PSE",  # West Bank
+    "GZS": "PSE",  # Gaza Strip
+    "BAG": "IRQ",  # Baghdad
+}
+
+#: CAMEO codes for regions and groups of states: actors that are not one state. Events with
+#: such an actor are not dyadic events between states; importers count and report them.
+CAMEO_REGIONS: dict[str, str] = {
+    "AFR": "Africa",
+    "ASA": "Asia",
+    "BLK": "Balkans",
+    "CRB": "Caribbean",
+    "CAU": "Caucasus",
+    "CFR": "Central Africa",
+    "CAS": "Central Asia",
+    "CEU": "Central Europe",
+    "EIN": "East Indies",
+    "EAF": "Eastern Africa",
+    "EEU": "Eastern Europe",
+    "EUR": "Europe",
+    "LAM": "Latin America",
+    "MEA": "Middle East",
+    "MDT": "Mediterranean",
+    "NAF": "North Africa",
+    "NMR": "North America",
+    "PGS": "Persian Gulf",
+    "SCN": "Scandinavia",
+    "SAM": "South America",
+    "SAS": "South Asia",
+    "SEA": "Southeast Asia",
+    "SAF": "Southern Africa",
+    "WAF": "West Africa",
+    "WST": "the West",
+}
+
+#: Kinds of CAMEO country code (see :func:`cameo_kinds`).
+CAMEO_STATE, CAMEO_REGION, CAMEO_UNKNOWN = "state", "region", "unknown"
+
+
+def cameo_to_iso3(codes: Iterable[str | None]) -> dict[str | None, str | None]:
+    """Map CAMEO actor country codes to ISO3 codes: ``{code: iso3 or None}``.
+
+    A code maps when it is an ISO3 code (or a historical one, see the module docs) or one of
+    :data:`CAMEO_STATES`. Regions (:data:`CAMEO_REGIONS`), blanks and unknown codes map to
+    ``None``; :func:`cameo_kinds` says which is which. Pass the *distinct* codes of a column
+    (a few hundred at most) and map the column with the result.
+
+    References
+    ----------
+    Schrodt, P. A. (2012). CAMEO Conflict and Mediation Event Observations: Event and Actor
+    Codebook, version 1.1b3. Pennsylvania State University.
+    """
+    iso3 = _lookups()[0]
+    out: dict[str | None, str | None] = {}
+    for code in codes:
+        key = code.strip().upper() if isinstance(code, str) else None
+        if not key:
+            out[code] = None
+        elif key in CAMEO_STATES:
+            out[code] = CAMEO_STATES[key]
+        elif key in CAMEO_REGIONS:
+            out[code] = None
+        else:
+            out[code] = key if key in iso3 else None
+    return out
+
+
+def cameo_kinds(codes: Iterable[str | None]) -> dict[str | None, str | None]:
+    """The kind of each CAMEO country code: ``"state"``, ``"region"``, ``"unknown"``, or
+    ``None`` for a blank (no country identified)."""
+    mapped = cameo_to_iso3(codes)
+    out: dict[str | None, str | None] = {}
+    for code, iso in mapped.items():
+        key = code.strip().upper() if isinstance(code, str) else ""
+        if not key:
+            out[code] = None
+        elif iso is not None:
+            out[code] = CAMEO_STATE
+        elif key in CAMEO_REGIONS:
+            out[code] = CAMEO_REGION
+        else:
+            out[code] = CAMEO_UNKNOWN
+    return out
+
+
 __all__ = [
+    "CAMEO_REGIONS",
+    "CAMEO_STATES",
     "DEFAULT_SUCCESSORS",
     "HISTORICAL_NAMES",
     "apply_successors",
+    "cameo_kinds",
+    "cameo_to_iso3",
     "country_table",
     "cow_to_iso3",
     "historical_state",

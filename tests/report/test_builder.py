@@ -89,11 +89,17 @@ def test_claim_verdicts_follow_the_measurements(prk_report):
     assert set(verdict.index) == {
         "rational_actor",
         "balancing",
+        "balancing_events",
         "pivot_russia",
+        "pivot_russia_events",
         "rhetoric_russia",
         "issue_hostility",
         "moral_hazard",
     }
+    # no event data in this store: the event-based claims say so (tests/report/test_events.py)
+    for cid in ("balancing_events", "pivot_russia_events"):
+        assert verdict[cid] == NOT_MEASURABLE
+        assert "no event data loaded" in rep.claims.set_index("id").loc[cid, "reason"]
     for row in rep.claims.itertuples():
         assert row.verdict in (SUPPORTED, NOT_SUPPORTED, NOT_MEASURABLE)
         if row.verdict == NOT_MEASURABLE:

@@ -27,7 +27,9 @@ def test_bundled_prk_claims_cover_the_op_ed():
     assert ids == [
         "rational_actor",
         "balancing",
+        "balancing_events",
         "pivot_russia",
+        "pivot_russia_events",
         "rhetoric_russia",
         "issue_hostility",
         "moral_hazard",

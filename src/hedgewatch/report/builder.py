@@ -26,7 +26,7 @@ from hedgewatch.store import Store, get_store
 #: ``progress(step, done, total)``: called before each step and once at the end.
 Progress = Callable[[str, int, int], None]
 
-SectionFn = Callable[[Context], Section]
+SectionFn = Callable[[Context], Section | None]
 
 
 def _section_list() -> list[tuple[str, str, str]]:
@@ -62,6 +62,11 @@ def _section_list() -> list[tuple[str, str, str]]:
             "synchronisation",
             "Synchronisation of statements",
             "hedgewatch.report.sections.statements:synchronisation_section",
+        ),
+        (
+            "events",
+            "Event data: position between the powers",
+            "hedgewatch.report.sections.events:events_section",
         ),
         (
             "council",
@@ -255,18 +260,22 @@ def _run_sections(
     for i, (key, title, target) in enumerate(steps, start=1):
         tracker.step(title, i)
         t0 = time.perf_counter()
-        computed.append(run_section(key, title, target, ctx))
+        section = run_section(key, title, target, ctx)
         timings[key] = round(time.perf_counter() - t0, 3)
+        if section is not None:  # None: nothing to show (e.g. no event data loaded)
+            computed.append(section)
     return tuple(computed), timings
 
 
-def run_section(key: str, title: str, target: str, ctx: Context) -> Section:
+def run_section(key: str, title: str, target: str, ctx: Context) -> Section | None:
     """Compute one section; thin data or a missing analysis module makes it not measurable.
 
     Only :class:`~hedgewatch.errors.InsufficientDataError` (an empty window, a state with no
     speeches, no statements imported) becomes a "not measurable" section. Every other error -
     a store that cannot be opened or written, a damaged file, a bad parameter - propagates:
-    a fault must stop the report, never pass for a finding.
+    a fault must stop the report, never pass for a finding. A section function may return
+    None when its data is simply not loaded (the events section without event data): the
+    section is then left out of the report.
     """
     module_name, func_name = target.split(":")
     try:

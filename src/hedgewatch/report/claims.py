@@ -85,6 +85,14 @@ MEASURES: dict[str, str] = {
     "minus the earlier one",
     "speech_P_minus_other": "speech similarity with P minus with the other power, recent window",
     "sync_events_P": "synchronisation events between the state's and P's statements",
+    "events_position": "event position over the loaded event window from recent_from on "
+    "(-1 = A, +1 = B; net event weight with each power, see docs/events.md)",
+    "events_position_lo": "lower end of the 95% block-bootstrap interval of events_position",
+    "events_position_hi": "upper end of the 95% block-bootstrap interval of events_position",
+    "events_pivot_P_size": "largest change point of the quarterly event position toward P from "
+    "pivot_from on, in position units (0 if none)",
+    "events_pivot_P_period": "quarter of that change, as a fractional year (2022.5 = 2022Q3)",
+    "events_pivot_P_stability": "bootstrap stability of that change (0..1)",
     "shield_P_share": "share of Security Council texts about the state since recent_from "
     "(adopted resolutions and vetoed drafts) that P vetoed, voted against or abstained on, "
     "among those with a known action (0..1)",
@@ -368,6 +376,11 @@ def evaluate(
         if s.reason:
             for prefix in SECTION_MEASURES.get(s.key, ()):
                 why.setdefault(prefix, f"{s.title}: {s.reason}")
+    shown = {s.key for s in sections}
+    for key, reason in ABSENT_REASONS.items():
+        if key not in shown:
+            for prefix in SECTION_MEASURES.get(key, ()):
+                why.setdefault(prefix, reason)
     labels = {c.measure: _describe(c.measure, powers) for cl in claims.claims for c in cl.rule}
     labels.update({k: m.label for k, m in found.items()})
     rows = [_verdict(c, found, why, labels) for c in claims.claims]
@@ -395,7 +408,14 @@ SECTION_MEASURES: dict[str, tuple[str, ...]] = {
     "predictability": ("predictability_",),
     "rhetoric": ("speech_",),
     "synchronisation": ("sync_",),
+    "events": ("events_",),
     "council": ("shield_", "council_"),
+}
+
+#: Why a measurement is missing when its section is not in the report at all.
+ABSENT_REASONS: dict[str, str] = {
+    "events": "no event data loaded; import it with 'hedgewatch events import FILES' or "
+    "'hedgewatch events fetch --from DATE --to DATE'",
 }
 
 

@@ -5,6 +5,8 @@
 * General Debate: :func:`speeches`, :func:`speech_counts`, :func:`write_speeches`.
 * Statements: :func:`statements`, :func:`add_statements`.
 * Bridges: :func:`bridges`, :func:`write_bridges`.
+* Events: :func:`event_days`, :func:`event_datasets`, :func:`event_files`,
+  :func:`event_unmapped`, :func:`has_events`, :func:`event_import`.
 * Security Council: :func:`council_resolutions`, :func:`council_votes`, :func:`vetoes`,
   :func:`council_info`, :func:`import_council`.
 * A UN Digital Library file (GA and SC at once): :func:`import_library`.
@@ -18,6 +20,14 @@ from __future__ import annotations
 
 from hedgewatch.store._bridges import bridges, write_bridges
 from hedgewatch.store._database import Store, default_store, get_store
+from hedgewatch.store._events import (
+    event_datasets,
+    event_days,
+    event_files,
+    event_import,
+    event_unmapped,
+    has_events,
+)
 from hedgewatch.store._library import import_library
 from hedgewatch.store._security_council import (
     council_info,
@@ -54,7 +64,13 @@ __all__ = [
     "council_votes",
     "coverage",
     "default_store",
+    "event_datasets",
+    "event_days",
+    "event_files",
+    "event_import",
+    "event_unmapped",
     "get_store",
+    "has_events",
     "import_council",
     "import_library",
     "import_record",

@@ -70,6 +70,12 @@ def files(tmp_path_factory) -> dict[str, Path]:
     for p in d.iterdir():
         f[p.stem if p.stem not in f else p.name] = p
     f["missing"] = d / "no_such_file.csv"
+    events = d / "events"
+    events.mkdir()
+    f["gdelt_cut"] = events / "20240101000000.export.CSV.zip"  # a download cut short
+    f["gdelt_cut"].write_bytes(b"PK\x03\x04" + b"cut short" * 10)
+    f["gdelt_empty"] = events / "20240101001500.export.CSV.zip"
+    f["gdelt_empty"].write_bytes(b"")
     return f
 
 
@@ -274,6 +280,51 @@ CATALOGUE: list[tuple[str, int]] = [
     ("serve --section nosuch", 2),
     ("serve --host", 2),
     ("serve --host 192.0.2.1", 2),
+    # events (no event data is imported in this store)
+    ("events import", 2),
+    ("events import {missing}", 3),
+    ("events import {notes}", 3),
+    ("events import {empty}", 3),
+    ("events import {garbage}", 3),
+    ("events import {gdelt_cut}", 3),
+    ("events import {gdelt_empty}", 3),
+    ("events import {dir}/nothing*.zip", 3),
+    ("events import {notes} --format nope", 2),
+    ("events import {notes} --engine spark", 2),
+    ("events import {notes} --workers 0", 2),
+    ("events import {notes} --quarantine {dir}", 2),
+    ("events fetch", 2),
+    ("events fetch --from 2023-02-30 --to 2023-03-01", 2),
+    ("events fetch --from 2023-03-01 --to 2023-02-01", 2),
+    ("events fetch --from abc --to 2023-01-01", 2),
+    ("events fetch --from 1800 --to 2023-01-01", 2),
+    ("events fetch --from 2023-01-01 --to 2023-01-01 --index {missing}", 6),
+    ("events fetch --from 2023-01-01 --to 2023-01-01 --jobs 0", 2),
+    ("events fetch --from 2023-01-01 --to 2023-01-01 --batch 0", 2),
+    ("events hedge PRK", 2),
+    ("events hedge PRK -b CHN", 2),
+    ("events hedge PRK -b CHN RUS USA", 2),
+    ("events hedge PRK -b CHN CHN", 2),
+    ("events hedge PRK -b PRK CHN", 2),
+    ("events hedge ZZZ -b CHN RUS", 2),
+    ("events hedge PRK -b CHN RUS --by decade", 2),
+    ("events hedge PRK -b CHN RUS --measure x", 2),
+    ("events hedge PRK -b CHN RUS --from abc", 2),
+    ("events hedge PRK -b CHN RUS --to 2024-13-01", 2),
+    ("events hedge PRK -b CHN RUS --penalty banana", 2),
+    ("events hedge PRK -b CHN RUS --n-boot -1", 2),
+    ("events hedge PRK -b CHN RUS --block 0", 2),
+    ("events hedge PRK -b CHN RUS --min-size 0", 2),
+    ("events hedge PRK -b CHN RUS --plot {dir}/x.xyz", 2),
+    ("events hedge PRK -b CHN RUS --csv {dir}", 2),
+    ("events hedge PRK -b CHN RUS", 5),
+    ("events align PRK", 2),
+    ("events align PRK PRK", 2),
+    ("events align PRK CHN --by x", 2),
+    ("events align PRK CHN --from 2024-02-30", 2),
+    ("events align PRK CHN --csv {notes}/x.csv", 2),
+    ("events align PRK CHN", 5),
+    ("events nosuch", 2),
     # the command line itself
     ("nosuch", 2),
     ("--nosuch", 2),
@@ -309,6 +360,10 @@ def test_the_catalogue_is_large_and_covers_every_command():
         "council",
         "atlas",
         "serve",
+        "events import",
+        "events fetch",
+        "events hedge",
+        "events align",
     ):
         assert any(c == cmd or c.startswith(cmd + " ") or c.split()[0] == cmd for c in commands), (
             cmd
@@ -383,6 +438,7 @@ def test_any_output_path_is_accepted_or_one_line(name, tmp_path_factory, capsys)
         "data update --url notaurl",
         "report PRK --between CHN RUS --claims {bomb}",
         "serve --host 192.0.2.1",
+        "events import {gdelt_cut}",
     ],
 )
 def test_real_process_one_line(spec, files, home):

@@ -32,6 +32,7 @@ def progress_on_stderr(title: str = "") -> Iterator[Progress]:
     """A ``progress(step, done, total)`` callback drawing on stderr while the block runs."""
     if sys.stderr.isatty():
         from rich.console import Console
+        from rich.markup import escape
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         with Progress(
@@ -44,7 +45,7 @@ def progress_on_stderr(title: str = "") -> Iterator[Progress]:
             task = bar.add_task(title or "starting", total=None)
 
             def draw(step: str, done: int, total: int) -> None:
-                bar.update(task, description=step, completed=done, total=total or None)
+                bar.update(task, description=escape(step), completed=done, total=total or None)
 
             yield draw
         return

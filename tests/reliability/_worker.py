@@ -1,6 +1,7 @@
 """One store operation in its own process, for the concurrency tests.
 
-python _worker.py import STORE FILE     -> prints {"new": n} after a successful import
+python _worker.py import STORE FILE [QUARANTINE [ACTOR]]
+                                        -> prints {"new": n} after a successful import
 python _worker.py report STORE          -> prints the claims table (JSON records)
 python _worker.py hold STORE SECONDS    -> holds a write transaction open, then commits
 """
@@ -18,7 +19,9 @@ def main(op: str, store: str, *args: str) -> None:
     if op == "import":
         from hedgewatch.workflows import import_statements
 
-        rep = import_statements([args[0]], store=store)
+        quarantine = args[1] if args[1:] else None
+        actor = args[2] if args[2:] else None
+        rep = import_statements([args[0]], store=store, quarantine=quarantine, actor=actor)
         print(json.dumps({"new": rep.new}), flush=True)
     elif op == "report":
         from hedgewatch.report import build_report

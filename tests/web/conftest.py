@@ -121,12 +121,10 @@ class Server:
         return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
 
 
-@pytest.fixture(scope="session")
-def server(web_home, tmp_path_factory) -> Server:
-    """The running server (up in a few seconds; nothing computed yet)."""
+def _serve(home: Path, log: Path):
+    """Start ``hedgewatch serve`` on ``home``'s store; yield the running server; stop it."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server_log") / "serve.log"
-    env = {**os.environ, "HEDGEWATCH_HOME": str(web_home)}
+    env = {**os.environ, "HEDGEWATCH_HOME": str(home)}
     cmd = [
         sys.executable,
         "-m",
@@ -164,6 +162,32 @@ def server(web_home, tmp_path_factory) -> Server:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(web_home, tmp_path_factory) -> Server:
+    """The running server (up in a few seconds; nothing computed yet)."""
+    yield from _serve(web_home, tmp_path_factory.mktemp("server_log") / "serve.log")
+
+
+@pytest.fixture(scope="session")
+def events_home(tmp_path_factory) -> Path:
+    """A store with the bundled record and a small multi-year event file
+    (tests/events/synthetic.py: North Korea shifts toward Russia in 2021)."""
+    from hedgewatch.workflows import import_events
+    from tests.events.synthetic import write_dyad_csv
+
+    home = tmp_path_factory.mktemp("events_home")
+    st = Store(home / "hedgewatch.duckdb")
+    st.ensure("votes", "roll_calls", "bridges")
+    import_events([str(write_dyad_csv(home / "dyads.csv"))], format="dyad", store=st)
+    return home
+
+
+@pytest.fixture(scope="session")
+def events_server(events_home, tmp_path_factory) -> Server:
+    """A second server, on the store with event data."""
+    yield from _serve(events_home, tmp_path_factory.mktemp("events_log") / "serve.log")
 
 
 @pytest.fixture(scope="session")

@@ -186,3 +186,35 @@ def test_exported_atlas_from_disk(browser, export_store, tmp_path, shots):
     assert (
         "script-src 'sha256-" in csp and "unsafe-inline" not in csp and "connect-src 'none'" in csp
     )
+
+
+def test_server_event_atlas(browser, events_server, shots):
+    """The events measure in the browser: the map, the tooltip's event lines, the state page's
+    event charts."""
+    w = Watch(browser)
+    page = w.page
+    page.goto(events_server.url + "/?a=CHN&b=RUS&measure=events&year=2018")
+    page.wait_for_selector("body[data-ready]", timeout=60_000)
+    assert page.locator("#measure").input_value() == "events"
+    before = _position(page, "PRK")
+    _slide(page, 2023)
+    after = _position(page, "PRK")
+    assert before[0] and after[0] and float(before[0]) < 0 < float(after[0])  # the shift
+    assert "cooperates with China" in page.locator("#legend").inner_text()
+    page.locator('#map path[data-iso3="PRK"]').first.hover()
+    tip = page.locator("#tooltip")
+    tip.wait_for(state="visible")
+    text = tip.inner_text()
+    assert "North Korea (PRK)" in text and "net cooperation with China" in text
+    assert "days with an event" in text and "roll calls" not in text
+    page.screenshot(path=str(shots / "server-event-atlas-tooltip.png"))
+    page.locator('#map path[data-iso3="PRK"]').first.click()
+    page.wait_for_url("**/state/PRK?*", timeout=30_000)
+    assert "measure=events" in page.url
+    page.wait_for_selector("#charts[data-ready]", timeout=60_000)
+    keys = page.locator("#charts figure.hw-chart").evaluate_all(
+        "els => els.map(e => e.dataset.key)"
+    )
+    assert keys == ["position", "cooperation", "shares"]
+    page.screenshot(path=str(shots / "server-event-state.png"), full_page=True)
+    assert w.clean()

@@ -13,7 +13,13 @@ from hedgewatch._cli import _options as opt
 from hedgewatch.errors import MissingExtraError
 
 Measure = Annotated[
-    str, typer.Option("--measure", "-m", help="Measure of the atlas (agreement | identical).")
+    str,
+    typer.Option(
+        "--measure",
+        "-m",
+        help="Measure of the atlas: agreement | identical (UN votes) | events (event data, "
+        "once imported with 'hedgewatch events import').",
+    ),
 ]
 
 

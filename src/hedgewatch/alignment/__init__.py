@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from hedgewatch._deprecation import moved
 from hedgewatch.alignment._atlas import MEASURES as ATLAS_MEASURES
-from hedgewatch.alignment._atlas import AtlasMeasure, atlas, register_measure
+from hedgewatch.alignment._atlas import AtlasMeasure, atlas, count_column, register_measure
 from hedgewatch.alignment._crosstab import Crosstabs, crosstab
 from hedgewatch.alignment._movers import movers
 from hedgewatch.alignment._pivots import pivots
@@ -45,6 +45,7 @@ __all__ = [
     "Crosstabs",
     "agreement_matrix",
     "atlas",
+    "count_column",
     "crosstab",
     "dyadic",
     "hedging_index",

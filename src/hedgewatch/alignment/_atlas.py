@@ -24,8 +24,11 @@ between replicates (a ratio estimator), which widens its interval slightly. Perc
 intervals at ``level``.
 
 Measures are a registry (:data:`MEASURES`, :func:`register_measure`): the vote-based ones
-(``agreement``, ``identical``) read the votes table; an event-based measure registers a
-function of its own table under a new name, and :func:`hedgewatch.atlas` fetches that table.
+(``agreement``, ``identical``) read the votes table; ``events`` reads the daily event table
+(:mod:`hedgewatch.events._atlas`), and :func:`hedgewatch.atlas` fetches the table a measure
+names. Every atlas frame has ``period, country``, a count column named by its measure
+(``n_votes``: roll calls; ``n_days``: days with an event with either power) and
+``position`` (with ``_lo``/``_hi``); the other columns depend on the measure.
 
 References
 ----------
@@ -77,12 +80,35 @@ class AtlasMeasure:
         it and passes it to ``compute``.
     compute
         The function computing the atlas frame from that table.
+    count
+        The frame's count column (what :func:`~hedgewatch.alignment.movers` and the web map
+        filter on): ``"n_votes"`` (common roll calls) or ``"n_days"`` (days with events).
+    periods
+        The ``by=`` values the measure offers.
     """
 
     name: str
     description: str
     table: str
     compute: MeasureFn
+    count: str = "n_votes"
+    periods: tuple[str | None, ...] = ("year", "session", None)
+
+
+#: The count columns an atlas frame may carry, one per frame (see :class:`AtlasMeasure`).
+COUNT_COLUMNS = ("n_votes", "n_days")
+
+
+def count_column(frame: pd.DataFrame) -> str:
+    """The count column of an atlas frame: ``n_votes`` (votes) or ``n_days`` (events)."""
+    found = [c for c in COUNT_COLUMNS if c in frame.columns]
+    check_param(
+        len(found) == 1,
+        "atlas",
+        f"an atlas frame (from atlas()), with one count column among {COUNT_COLUMNS}",
+        list(frame.columns)[:8],
+    )
+    return found[0]
 
 
 #: The registered measures, by name.
@@ -231,6 +257,24 @@ for _name, _text in (
     )
 
 
+def _events(data: pd.DataFrame, **kw) -> pd.DataFrame:
+    from hedgewatch.events._atlas import event_atlas
+
+    return event_atlas(data, **kw)
+
+
+register_measure(
+    AtlasMeasure(
+        "events",
+        "Events: net cooperation with each power, normalised by the state's event volume",
+        "events",
+        _events,
+        count="n_days",
+        periods=("year", None),
+    )
+)
+
+
 @validated
 def atlas(
     data: pd.DataFrame,
@@ -250,13 +294,16 @@ def atlas(
     data
         The measure's data: tidy votes (``rcid, country, vote`` and ``year``/``session``/
         ``date``, as from :func:`hedgewatch.votes`) for the vote-based measures, every
-        country's votes.
+        country's votes; daily event rows of every country
+        (:func:`hedgewatch.store.event_days`) for ``"events"``.
     powers
         The two powers ``(A, B)``: position -1 is A, +1 is B.
     by
-        ``"year"`` (default), ``"session"`` or None (one row per state for the window).
+        ``"year"`` (default), ``"session"`` (votes only) or None (one row per state for the
+        window).
     measure
-        A name in :data:`MEASURES`: ``"agreement"`` (default) or ``"identical"``.
+        A name in :data:`MEASURES`: ``"agreement"`` (default), ``"identical"`` or
+        ``"events"`` (the event position of :mod:`hedgewatch.events._atlas`).
     level
         Coverage of the percentile intervals.
     n_boot
@@ -275,6 +322,12 @@ def atlas(
     with_neither, side_<A>, side_<B>, side_neither`` (with Wilson ``_lo``/``_hi``) and
     ``note`` (why a value is missing or rests on few roll calls).
 
+    With ``measure="events"``: one row per state and period in which it had an event with
+    either power: ``period, country, n_days`` (the count column: days with an event with A
+    or B), ``days, events, value_<A>, value_<B>, share_<A>, share_<B>, position,
+    other_share`` (the last two with ``_lo``/``_hi``) and ``note``; see
+    :func:`hedgewatch.events._atlas.event_atlas`.
+
     References
     ----------
     Voeten (2000), International Organization 54(2); Efron & Tibshirani (1993), An
@@ -289,7 +342,12 @@ def atlas(
     spec = MEASURES[check_choice(measure, "measure", MEASURES)]
     level = check_level(level)
     n_boot = check_number(n_boot, "n_boot", low=0, integer=True)
-    check_param(by in ("year", "session", None), "by", "one of 'year', 'session' or None", by)
+    check_param(
+        by in spec.periods,
+        "by",
+        f"one of {', '.join(repr(p) for p in spec.periods)} (measure {measure!r})",
+        by,
+    )
     check_param(
         not isinstance(powers, str) and len(powers) == 2,
         "powers",

@@ -38,7 +38,8 @@ import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch._periods import earliest
-from hedgewatch._validation import check_columns, check_number, check_param, validated
+from hedgewatch._validation import check_columns, check_number, check_param, fail, validated
+from hedgewatch.alignment._atlas import count_column
 from hedgewatch.alignment._segmentation import bic_penalties, segment, segment_means
 
 COLUMNS = [
@@ -57,23 +58,26 @@ COLUMNS = [
 
 
 def powers_of(frame: pd.DataFrame) -> tuple[str, str]:
-    """The two powers of an atlas frame, read from its ``agree_<P>`` columns (A first)."""
-    found = [
-        c[len("agree_") :] for c in frame.columns if c.startswith("agree_") and c.count("_") == 1
-    ]
-    found = [p for p in found if not p.endswith(("lo", "hi"))]
-    check_param(
-        len(found) >= 2,
+    """The two powers of an atlas frame, read from its ``agree_<P>`` columns (votes) or
+    ``value_<P>`` columns (events), A first."""
+    for prefix in ("agree_", "value_"):
+        found = [
+            c[len(prefix) :] for c in frame.columns if c.startswith(prefix) and c.count("_") == 1
+        ]
+        found = [p for p in found if not p.endswith(("lo", "hi"))]
+        if len(found) >= 2:
+            return found[0], found[1]
+    raise fail(
         "atlas",
-        "an atlas frame (from atlas()), with agree_<A> and agree_<B> columns",
+        "an atlas frame (from atlas()), with agree_<A> and agree_<B> (or value_<A> and "
+        "value_<B>) columns",
         list(frame.columns)[:8],
     )
-    return found[0], found[1]
 
 
-def _series(frame: pd.DataFrame, column: str):
+def _series(frame: pd.DataFrame, column: str, count: str):
     """Per state, its values in period order, left-aligned in a NaN-padded array."""
-    f = frame[["country", "period", column, "n_votes"]].sort_values(["country", "period"])
+    f = frame[["country", "period", column, count]].sort_values(["country", "period"])
     states, pos = np.unique(f["country"].to_numpy(), return_inverse=True)
     lengths = np.bincount(pos, minlength=len(states))
     t_max = int(lengths.max()) if len(lengths) else 0
@@ -84,7 +88,7 @@ def _series(frame: pd.DataFrame, column: str):
     votes = np.zeros((len(states), t_max), dtype=np.int64)
     y[pos, col] = f[column].to_numpy(dtype=float)
     periods[pos, col] = f["period"].to_numpy()
-    votes[pos, col] = f["n_votes"].to_numpy()
+    votes[pos, col] = f[count].to_numpy()
     return list(states), y, periods, votes, lengths
 
 
@@ -160,7 +164,8 @@ def movers(
     Parameters
     ----------
     atlas
-        The frame of :func:`atlas` (``period, country, n_votes`` and ``column``).
+        The frame of :func:`atlas` (``period, country``, its count column ``n_votes`` or
+        ``n_days``, and ``column``).
     period
         Where the shift must fall: one period (``2016``: the new regime starts then), a
         ``(first, last)`` pair (either may be None), or None for any period.
@@ -175,7 +180,8 @@ def movers(
         Keep only each state's largest shift (default); False keeps every qualifying shift
         (e.g. to list each year's movers).
     min_votes
-        Periods in which a state had fewer common roll calls are left out of its series.
+        Periods in which a state had fewer common roll calls (an event atlas: fewer days
+        with an event with either power) are left out of its series.
     min_size
         Shortest segment, in periods.
     min_stability
@@ -191,13 +197,15 @@ def movers(
     Returns
     -------
     DataFrame ``country, name, period, earliest, before, after, size, direction, stability,
-    n_votes, group``: one row per state (its largest qualifying shift; every shift when
+    n_votes, group`` (``n_days`` in place of ``n_votes`` for an event atlas): one row per
+    state (its largest qualifying shift; every shift when
     ``one_per_state`` is False), largest ``|size|`` first.
     ``period`` is the first period observed on the new level, ``earliest`` the first period
     the shift may have started (earlier only when a hole precedes ``period``),
     ``before``/``after`` the segment means,
     ``direction`` ``"toward <A>"``/``"toward <B>"`` for ``position`` (else ``up``/``down``),
-    ``n_votes`` the state's common roll calls in that period, and ``group`` numbers the states
+    ``n_votes`` the state's common roll calls in that period (``n_days`` its days with
+    an event with either power), and ``group`` numbers the states
     that shifted the same way within ``tol`` periods of each other.
 
     References
@@ -205,7 +213,8 @@ def movers(
     Killick, Fearnhead & Eckley (2012), JASA 107(500); Yao (1988), Statistics & Probability
     Letters 6(3). See :mod:`hedgewatch.alignment._movers`.
     """
-    check_columns(atlas, "atlas", ["period", "country", "n_votes"], source="atlas()")
+    check_columns(atlas, "atlas", ["period", "country"], source="atlas()")
+    count = count_column(atlas)
     check_param(column in atlas.columns, "column", "a column of the atlas", column)
     a, b = powers_of(atlas)
     if toward is not None:
@@ -230,10 +239,11 @@ def movers(
         "a period, a (first, last) pair or None",
         period,
     )
-    f = atlas[atlas["n_votes"] >= min_votes].dropna(subset=[column])
+    columns = [count if c == "n_votes" else c for c in COLUMNS]
+    f = atlas[atlas[count] >= min_votes].dropna(subset=[column])
     if f.empty:
-        return pd.DataFrame({c: [] for c in COLUMNS})
-    states, y, periods, votes, lengths = _series(f, column)
+        return pd.DataFrame({c: [] for c in columns})
+    states, y, periods, votes, lengths = _series(f, column, count)
     pen = bic_penalties(y, lengths)
     breaks = segment(y, lengths, pen, min_size)
     rows = []
@@ -270,12 +280,12 @@ def movers(
                 "size": size,
                 "direction": direction(size),
                 "stability": share[(i, bk)],
-                "n_votes": int(votes[i, bk]),
+                count: int(votes[i, bk]),
             }
             for i, bk, before, after, size in rows
             if share[(i, bk)] >= min_stability
         ],
-        columns=COLUMNS[:-1],
+        columns=columns[:-1],
     )
     if out.empty:
         return out.assign(group=pd.Series(dtype="int64"))

@@ -6,7 +6,8 @@
 * Statements: :func:`statements`, :func:`add_statements`.
 * Bridges: :func:`bridges`, :func:`write_bridges`.
 * Events: :func:`event_days`, :func:`event_datasets`, :func:`event_files`,
-  :func:`event_unmapped`, :func:`has_events`, :func:`event_import`.
+  :func:`event_unmapped`, :func:`event_countries`, :func:`has_events`,
+  :func:`event_import`.
 * Security Council: :func:`council_resolutions`, :func:`council_votes`, :func:`vetoes`,
   :func:`council_info`, :func:`import_council`.
 * A UN Digital Library file (GA and SC at once): :func:`import_library`.
@@ -21,6 +22,7 @@ from __future__ import annotations
 from hedgewatch.store._bridges import bridges, write_bridges
 from hedgewatch.store._database import Store, default_store, get_store
 from hedgewatch.store._events import (
+    event_countries,
     event_datasets,
     event_days,
     event_files,
@@ -70,6 +72,7 @@ __all__ = [
     "event_import",
     "event_unmapped",
     "get_store",
+    "event_countries",
     "has_events",
     "import_council",
     "import_library",

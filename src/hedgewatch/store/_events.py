@@ -36,7 +36,7 @@ import pandas as pd
 import pyarrow as pa
 
 from hedgewatch import countries as _countries
-from hedgewatch._validation import validated
+from hedgewatch._validation import fail, validated
 from hedgewatch.errors import DataFormatError, MissingDataError, ParameterError, StoreError
 from hedgewatch.store._database import Store, get_store
 
@@ -76,6 +76,19 @@ create table if not exists {UNMAPPED} (
 """
 #: Memory DuckDB may use while an import sums its partials (it spills to disk beyond).
 IMPORT_MEMORY_LIMIT = "512MB"
+#: The summed columns of :func:`event_days`, and their SQL.
+_DAY_COLUMNS = {
+    **{
+        c: f"cast(sum({c}) as double)"
+        for c in ("events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
+    },
+    "goldstein_sum": "cast(sum(goldstein_x10) as double) / 10",
+    "mentions": "cast(sum(mentions) as double)",
+    "sources": "cast(sum(sources) as double)",
+    "articles": "cast(sum(articles) as double)",
+    "tone_sum": "cast(sum(tone_e6) as double) / 1e6",
+    "weight": "cast(sum(weight_e6) as double) / 1e6",
+}
 #: Partial rows buffered in Python before one insert into the staging table.
 _FLUSH_ROWS = 250_000
 
@@ -140,6 +153,28 @@ def event_unmapped(
 
 
 @validated
+def event_countries(
+    dataset: str | None = None, *, store: Store | str | os.PathLike[str] | None = None
+) -> pd.DataFrame:
+    """Every country with an event with another country: ``country, first, last`` (dates),
+    over one dataset (default: the only one loaded)."""
+    st = get_store(store)
+    name = resolve_dataset(dataset, st)
+    return st.query(
+        f"""
+        select country, min(date) as first, max(date) as last from (
+            select country_a as country, date from {TABLE}
+            where dataset = ? and country_a <> country_b
+            union all
+            select country_b as country, date from {TABLE}
+            where dataset = ? and country_a <> country_b
+        ) group by country order by country
+        """,
+        [name, name],
+    )
+
+
+@validated
 def resolve_dataset(
     dataset: str | None, store: Store | str | os.PathLike[str] | None = None
 ) -> str:
@@ -173,6 +208,8 @@ def event_days(
     dataset: str | None = None,
     start: object = None,
     end: object = None,
+    columns: Sequence[str] | str | None = None,
+    sort: bool = True,
     store: Store | str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """Daily dyad rows of one event dataset, summed over imports.
@@ -188,6 +225,11 @@ def event_days(
         The dataset (default: the only one loaded).
     start, end
         Inclusive bounds: dates, or years (``2018``).
+    columns
+        The summed columns to return (default all; e.g. ``["weight"]`` reads the whole
+        world faster).
+    sort
+        Sort by date and pair (default); False skips the sort (the whole world: faster).
     store
         The store (default: the user's).
 
@@ -220,21 +262,19 @@ def event_days(
         if bound is not None:
             where.append(f"date {op} ?")
             params.append(_as_day(bound, is_end))
-    counts = ", ".join(
-        f"cast(sum({c}) as double) as {c}"
-        for c in ("events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
-    )
+    if columns is None:
+        chosen = list(_DAY_COLUMNS)
+    else:
+        chosen = [columns] if isinstance(columns, str) else list(columns)
+        bad = [c for c in chosen if c not in _DAY_COLUMNS]
+        if bad:
+            raise fail("columns", f"columns among {', '.join(_DAY_COLUMNS)}", bad)
+    sums = ", ".join(f"{_DAY_COLUMNS[c]} as {c}" for c in chosen)
     sql = f"""
-        select date, country_a, country_b, {counts},
-               cast(sum(goldstein_x10) as double) / 10 as goldstein_sum,
-               cast(sum(mentions) as double) as mentions,
-               cast(sum(sources) as double) as sources,
-               cast(sum(articles) as double) as articles,
-               cast(sum(tone_e6) as double) / 1e6 as tone_sum,
-               cast(sum(weight_e6) as double) / 1e6 as weight
+        select date, country_a, country_b{", " if sums else ""}{sums}
         from {TABLE} where {" and ".join(where)}
         group by date, country_a, country_b
-        order by date, country_a, country_b
+        {"order by date, country_a, country_b" if sort else ""}
     """
     out = st.query(sql, params)
     out["date"] = pd.to_datetime(out["date"])

@@ -97,6 +97,8 @@ class _Context:
         self.jobs = jobs
         self.members: dict[str, dict[str, Any]] = {}
         self.years: tuple[int, int] = (0, 0)
+        #: The atlas measures whose data the store holds (events only once imported).
+        self.measures: list[dict[str, str]] = []
 
     def load_members(self, progress) -> None:
         progress("loading the record", 0, 1)
@@ -114,6 +116,31 @@ class _Context:
             for c, r in g.iterrows()
         }
         self.years = (int(v["year"].min()), int(v["year"].max()))
+        self.measures = _measures(self.store)
+        if any(m["table"] == "events" for m in self.measures):
+            self._add_event_countries()
+
+    def _add_event_countries(self) -> None:
+        """States placed by the event atlas that never voted (Taiwan, Kosovo...) get a page
+        too: their years are those of their events, their votes 0."""
+        from hedgewatch.store import event_countries
+        from hedgewatch.store._events import event_datasets
+
+        if len(event_datasets(self.store)) != 1:
+            return  # the event atlas needs one dataset; with several it asks which
+        found = event_countries(store=self.store)
+        first = pd.to_datetime(found["first"]).dt.year
+        last = pd.to_datetime(found["last"]).dt.year
+        for c, y0, y1 in zip(found["country"], first, last, strict=True):
+            code = str(c)
+            if code not in self.members:
+                self.members[code] = {
+                    "code": code,
+                    "name": _countries.name(code),
+                    "first_year": int(y0),
+                    "last_year": int(y1),
+                    "votes": 0,
+                }
 
 
 def _short(value: object) -> str:
@@ -231,16 +258,19 @@ def create_app(
             raise WebError(400, f"The powers 'a' and 'b' must differ; got {pa!r} twice.")
         return pa, pb
 
-    def measure_of(value: str) -> str:
-        from hedgewatch.alignment import ATLAS_MEASURES
-        from hedgewatch.workflows._atlas import SOURCES
+    async def measure_of(value: str) -> str:
+        from hedgewatch.workflows._atlas import NO_EVENTS
 
-        usable = [m for m, spec in ATLAS_MEASURES.items() if spec.table in SOURCES]
+        await ready()
+        usable = [m["name"] for m in ctx.measures]
         if value not in usable:
+            why = ""
+            if value == "events":
+                why = ": " + NO_EVENTS.format(measure=value, store="this store")
             raise WebError(
                 400,
                 f"The 'measure' parameter must be one of {', '.join(map(repr, usable))}; "
-                f"got {_short(value)}.",
+                f"got {_short(value)}{why}.",
             )
         return value
 
@@ -292,7 +322,7 @@ def create_app(
         a: CodeQ = "CHN", b: CodeQ = "USA", measure: str = "agreement", year: int | None = None
     ):
         pa, pb = await powers_of(a, b)
-        m = measure_of(measure)
+        m = await measure_of(measure)
         if year is not None and not ctx.years[0] <= year <= ctx.years[1]:
             raise WebError(
                 400,
@@ -300,7 +330,7 @@ def create_app(
                 f"{ctx.years[1]}; got {year}.",
             )
         config = {"mode": "server", "a": pa, "b": pb, "measure": m, "year": year}
-        return _page("atlas.html.j2", config=config, title="Atlas", ctx=ctx, measures=_measures())
+        return _page("atlas.html.j2", config=config, title="Atlas", ctx=ctx, measures=ctx.measures)
 
     @app.get("/state/{code}", response_class=HTMLResponse, include_in_schema=False)
     async def state_page(
@@ -310,7 +340,7 @@ def create_app(
         pa, pb = await powers_of(a, b)
         if state in (pa, pb):
             raise WebError(400, f"The state {state!r} cannot be one of the powers.")
-        m = measure_of(measure)
+        m = await measure_of(measure)
         config = {"mode": "server", "state": state, "a": pa, "b": pb, "measure": m}
         back = "/?" + urlencode({"a": pa, "b": pb, "measure": m})
         return _page(
@@ -375,8 +405,10 @@ def create_app(
 
     @app.get("/api/measures", summary="Measures of the atlas")
     async def measures() -> list[dict[str, str]]:
-        """The measures an atlas can use (``measure=``)."""
-        return _measures()
+        """The measures an atlas can use (``measure=``): the vote-based ones, and
+        ``events`` when the store holds event data."""
+        await ready()
+        return ctx.measures
 
     @app.get("/api/atlas", summary="The atlas of a pair of powers, every year")
     async def atlas_all(
@@ -395,7 +427,7 @@ def create_app(
         (aligned on ``years``, null where missing); ``movers``: every stable shift; ``ids``:
         map feature id -> ISO3. Computed on first request (seconds), then cached."""
         pa, pb = await powers_of(a, b)
-        raw = await atlas_bytes(pa, pb, measure_of(measure))
+        raw = await atlas_bytes(pa, pb, await measure_of(measure))
         return Response(raw, media_type="application/json")
 
     @app.get("/api/atlas/{year}", summary="The atlas of a pair of powers in one year")
@@ -408,7 +440,7 @@ def create_app(
         """One row per state: position (with interval), agreement with each power, free
         agency, side-taking, roll calls."""
         pa, pb = await powers_of(a, b)
-        payload = await atlas_payload(pa, pb, measure_of(measure))
+        payload = await atlas_payload(pa, pb, await measure_of(measure))
         return JSONResponse(_data.year_rows(payload, year_of(payload, year)))
 
     @app.get("/api/movers", summary="The largest stable shifts")
@@ -422,7 +454,7 @@ def create_app(
         """Change points of states' positions (bootstrap stability >= 0.5), largest first;
         ``group`` numbers states that shifted the same way within a year of each other."""
         pa, pb = await powers_of(a, b)
-        payload = await atlas_payload(pa, pb, measure_of(measure))
+        payload = await atlas_payload(pa, pb, await measure_of(measure))
         rows = payload["movers"]
         if year is not None:
             y = year_of(payload, year)
@@ -443,7 +475,7 @@ def create_app(
         atlas), and its stable shifts."""
         state = await code_of(code, "code")
         pa, pb = await powers_of(a, b)
-        payload = await atlas_payload(pa, pb, measure_of(measure))
+        payload = await atlas_payload(pa, pb, await measure_of(measure))
         if state not in payload["series"]:
             raise WebError(
                 404,
@@ -481,14 +513,15 @@ def create_app(
     return app
 
 
-def _measures() -> list[dict[str, str]]:
+def _measures(store: Store) -> list[dict[str, str]]:
+    """The measures whose data ``store`` holds (called by the worker: it opens the store)."""
     from hedgewatch.alignment import ATLAS_MEASURES
-    from hedgewatch.workflows._atlas import SOURCES
+    from hedgewatch.workflows._atlas import available
 
     return [
-        {"name": m.name, "description": m.description, "table": m.table}
+        {"name": m.name, "description": m.description, "table": m.table, "count": m.count}
         for m in ATLAS_MEASURES.values()
-        if m.table in SOURCES
+        if available(m.name, store)
     ]
 
 
@@ -527,7 +560,7 @@ def _atlas_job(ctx: _Context, a: str, b: str, measure: str):
             payload = _data.atlas_payload(world, moved, (a, b), measure)
             return pd.DataFrame({"json": [json.dumps(payload, separators=(",", ":"))]})
 
-        frame = ctx.store.cached("web:atlas", ("v1", a, b, measure, ctx.n_boot), build)
+        frame = ctx.store.cached("web:atlas", ("v2", a, b, measure, ctx.n_boot), build)
         return frame["json"].iloc[0].encode()
 
     return compute

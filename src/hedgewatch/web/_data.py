@@ -1,8 +1,11 @@
 """What the atlas pages show, as JSON-ready dicts (no web framework needed here).
 
 The atlas page gets one payload per pair of powers: every state's series (position, its
-interval, agreement with each power, free agency, side-taking) aligned on the years, the
-movers of every year, and the map's feature ids mapped to ISO3 codes. The server sends it
+interval, agreement with each power, free agency, side-taking for the vote measures; the
+normalised net cooperation and share of volume with each power and the share with neither
+for the events measure) aligned on the years, the movers of every year, and the map's
+feature ids mapped to ISO3 codes. ``count`` names the series that counts the evidence
+(``n_votes`` or ``n_days``). The server sends it
 from ``/api/atlas``; ``hedgewatch atlas --out`` inlines it in one HTML file.
 """
 
@@ -19,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch import countries as _countries
+from hedgewatch.alignment import count_column
 
-#: The columns each state's series carries (A and B stand for the two powers).
+#: The columns each state's series carries with a vote measure (A and B: the two powers).
 SERIES = (
     "position",
     "position_lo",
@@ -40,7 +44,22 @@ SERIES = (
     "n_divided",
     "n_votes",
 )
-#: Periods with fewer common roll calls are left off the map (too noisy to colour).
+#: The columns each state's series carries with the events measure.
+EVENT_SERIES = (
+    "position",
+    "position_lo",
+    "position_hi",
+    "value_A",
+    "value_B",
+    "share_A",
+    "share_B",
+    "other_share",
+    "other_share_lo",
+    "other_share_hi",
+    "n_days",
+)
+#: Periods with fewer common roll calls (or days with an event with either power) are left
+#: off the map (too noisy to colour).
 MIN_VOTES = 10
 
 
@@ -86,20 +105,23 @@ def atlas_payload(
     period (:func:`hedgewatch.movers` with ``top=None``).
     """
     a, b = powers
+    count = count_column(world)
     rename = {}
     for p, role in ((a, "A"), (b, "B")):
         for end in ("", "_lo", "_hi"):
             rename[f"agree_{p}{end}"] = f"agree_{role}{end}"
-        rename[f"side_{p}"] = f"side_{role}"
+        for prefix in ("side", "value", "share"):
+            rename[f"{prefix}_{p}"] = f"{prefix}_{role}"
     w = world.rename(columns=rename)
-    w = w[w["n_votes"] >= MIN_VOTES]
+    w = w[w[count] >= MIN_VOTES]
+    columns = SERIES if count == "n_votes" else EVENT_SERIES
     years = sorted(int(y) for y in w["period"].unique())
     col = {y: i for i, y in enumerate(years)}
     series: dict[str, dict[str, list[Any]]] = {}
     for state, g in w.groupby("country", sort=True):
         idx = np.array([col[int(p)] for p in g["period"]])
         entry = {}
-        for c in SERIES:
+        for c in columns:
             full = np.full(len(years), np.nan)
             full[idx] = g[c].to_numpy(dtype=float)
             entry[c] = _clean(full, 0 if c.startswith("n_") else 4)
@@ -122,6 +144,7 @@ def atlas_payload(
     return {
         "powers": [{"code": p, "name": names[p]} for p in (a, b)],
         "measure": measure,
+        "count": count,
         "years": years,
         "names": names,
         "ids": map_ids(),
@@ -134,12 +157,14 @@ def year_rows(payload: dict[str, Any], year: int) -> list[dict[str, Any]]:
     """The payload's values for one year, one dict per state (for the JSON API)."""
     i = payload["years"].index(year)
     a, b = (p["code"] for p in payload["powers"])
+    count = payload.get("count", "n_votes")
+    columns = SERIES if count == "n_votes" else EVENT_SERIES
     out = []
     for state, s in payload["series"].items():
-        if s["n_votes"][i] is None:
+        if s[count][i] is None:
             continue
         row = {"country": state, "name": payload["names"][state], "year": year}
-        for c in SERIES:
+        for c in columns:
             row[c.replace("_A", f"_{a}").replace("_B", f"_{b}")] = s[c][i]
         out.append(row)
     return out

@@ -126,9 +126,16 @@
     for (let k = 0; k <= 10; k++)
       grad.append("stop").attr("offset", `${k * 10}%`).attr("stop-color", color(-1 + k / 5));
     svg.append("rect").attr("width", 260).attr("height", 14).attr("fill", "url(#legend-gradient)");
-    box.appendChild(HW.el("span", {}, `-1 votes as ${A.name}`));
+    const events = state.payload.count === "n_days";
+    const verb = events ? "cooperates with" : "votes as";
+    const hint = $("hint");
+    if (hint)
+      hint.textContent = events
+        ? "Hover a country for its event position (95% block-bootstrap interval over days), its net cooperation with each power and their shares of its event volume; click it to open it."
+        : "Hover a country for its position (95% bootstrap interval over roll calls), agreement with each power, free agency and side-taking; click it to open it.";
+    box.appendChild(HW.el("span", {}, `-1 ${verb} ${A.name}`));
     box.appendChild(bar);
-    box.appendChild(HW.el("span", {}, `+1 votes as ${B.name}`));
+    box.appendChild(HW.el("span", {}, `+1 ${verb} ${B.name}`));
     const nd = HW.el("span", { class: "legend-nodata" }, "grey: no data");
     box.appendChild(nd);
   }
@@ -148,10 +155,17 @@
     else if (!s || s.position[i] === null) line(`no position in ${state.year}`);
     else {
       line(`position ${HW.fmt(s.position[i])} [${HW.fmt(s.position_lo[i])}, ${HW.fmt(s.position_hi[i])}] in ${state.year}`);
-      line(`agreement with ${A.name} ${HW.fmt(s.agree_A[i])}, with ${B.name} ${HW.fmt(s.agree_B[i])}`);
-      line(`free agency ${HW.fmt(s.free_agency[i], 3)}; ${s.n_votes[i]} roll calls`);
-      if (s.n_divided[i])
-        line(`on ${s.n_divided[i]} votes dividing them: with ${A.name} ${HW.pct(s.side_A[i])}, with ${B.name} ${HW.pct(s.side_B[i])}, neither ${HW.pct(s.side_neither[i])}`);
+      if (s.n_days) {
+        // the events measure: net cooperation and share of the state's event volume
+        line(`net cooperation with ${A.name} ${HW.fmt(s.value_A[i], 3)}, with ${B.name} ${HW.fmt(s.value_B[i], 3)} (of its event volume)`);
+        line(`share of its events: ${A.name} ${HW.pct(s.share_A[i])}, ${B.name} ${HW.pct(s.share_B[i])}, neither ${HW.pct(s.other_share[i])}`);
+        line(`${s.n_days[i]} days with an event with either power`);
+      } else {
+        line(`agreement with ${A.name} ${HW.fmt(s.agree_A[i])}, with ${B.name} ${HW.fmt(s.agree_B[i])}`);
+        line(`free agency ${HW.fmt(s.free_agency[i], 3)}; ${s.n_votes[i]} roll calls`);
+        if (s.n_divided[i])
+          line(`on ${s.n_divided[i]} votes dividing them: with ${A.name} ${HW.pct(s.side_A[i])}, with ${B.name} ${HW.pct(s.side_B[i])}, neither ${HW.pct(s.side_neither[i])}`);
+      }
     }
     tip.hidden = false;
     const box = $("map").getBoundingClientRect();
@@ -230,6 +244,7 @@
     slider.value = String(state.year);
     $("power-a").value = state.a;
     $("power-b").value = state.b;
+    $("measure").value = state.measure;
     legend();
     setYear(state.year);
     status("");

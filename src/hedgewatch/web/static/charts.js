@@ -229,7 +229,9 @@
   // The charts of one state between two powers: position, agreement, free agency, sides.
   HW.stateCharts = function (container, full) {
     // Only the years in which the state has a value (a member from 1991 starts in 1991).
-    const have = full.series.n_votes.map((v, i) => (v === null ? -1 : i)).filter((i) => i >= 0);
+    const events = Boolean(full.series.n_days);
+    const counts = events ? full.series.n_days : full.series.n_votes;
+    const have = counts.map((v, i) => (v === null ? -1 : i)).filter((i) => i >= 0);
     const i0 = have.length ? have[0] : 0;
     const i1 = have.length ? have[have.length - 1] + 1 : full.years.length;
     const s = {};
@@ -238,7 +240,7 @@
     const [A, B] = d.powers;
     const red = "#c0392b";
     const blue = "#2264a8";
-    return [
+    const position = () =>
       HW.lineChart(container, {
         key: "position",
         title: `Position between ${A.name} (-1) and ${B.name} (+1)`,
@@ -247,7 +249,39 @@
         zero: 0,
         yLabel: "position",
         series: [{ label: "position", color: "#1b1b1b", values: s.position, lo: s.position_lo, hi: s.position_hi }],
-      }),
+      });
+    if (events) {
+      const hi = d3.max([...s.value_A, ...s.value_B].filter((v) => v !== null).map(Math.abs)) || 0.1;
+      return [
+        position(),
+        HW.lineChart(container, {
+          key: "cooperation",
+          title: "Net cooperation with each power, per unit of the state's event volume",
+          years: d.years,
+          y: [-Math.max(0.1, hi) * 1.05, Math.max(0.1, hi) * 1.05],
+          zero: 0,
+          yLabel: "net / volume",
+          series: [
+            { label: `with ${A.name}`, color: red, values: s.value_A },
+            { label: `with ${B.name}`, color: blue, values: s.value_B },
+          ],
+        }),
+        HW.lineChart(container, {
+          key: "shares",
+          title: "Share of the state's event volume",
+          years: d.years,
+          y: [0, 1.02],
+          yLabel: "share of volume",
+          series: [
+            { label: `with ${A.name}`, color: red, values: s.share_A, percent: true },
+            { label: `with ${B.name}`, color: blue, values: s.share_B, percent: true },
+            { label: "with neither", color: "#7d8c2a", values: s.other_share, lo: s.other_share_lo, hi: s.other_share_hi, percent: true },
+          ],
+        }),
+      ];
+    }
+    return [
+      position(),
       HW.lineChart(container, {
         key: "agreement",
         title: "Agreement with each power",

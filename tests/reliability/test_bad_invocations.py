@@ -272,6 +272,7 @@ CATALOGUE: list[tuple[str, int]] = [
     ("atlas --between CHN RUS --top -1", 2),
     ("atlas --between CHN RUS --n-boot -1", 2),
     ("atlas --between CHN RUS --measure bogus", 2),
+    ("atlas --between CHN RUS --measure events", 2),  # no event data in this store
     # serve (refused before a port is bound or the app starts)
     ("serve --port 0", 2),
     ("serve --port 70000", 2),

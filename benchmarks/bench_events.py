@@ -27,7 +27,7 @@ Targets: >= 500,000 events/s on 2 cores; peak <= 2 GiB whatever the input size.
 Usage::
 
     python benchmarks/bench_events.py [--files 2000] [--per-file 10000] [--small 500]
-        [--dir TMP] [--keep] [--corpus DIR] [--skip-peer]
+        [--dir TMP] [--keep] [--corpus DIR] [--skip-peer] [--engines duckdb-2,dask-1,dask-2]
 
 The corpus goes to a temporary folder (deleted at the end unless --keep), or to --corpus
 (made if missing, kept, reused by the next run).
@@ -260,6 +260,11 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--skip-peer", action="store_true")
     ap.add_argument("--corpus", type=Path, default=None, help="reuse (or make and keep) a corpus")
+    ap.add_argument(
+        "--engines",
+        default="duckdb-2,dask-1,dask-2",
+        help="runs, ENGINE-WORKERS separated by commas (default: duckdb-2,dask-1,dask-2)",
+    )
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -285,7 +290,7 @@ def main() -> None:
         )
         sizes = [("small", files[: args.small]), ("large", files)]
         results: dict[tuple[str, str], tuple[int, float, float, float]] = {}
-        runs = [("duckdb", 2), ("dask", 1), ("dask", 2)]
+        runs = [(r.split("-")[0], int(r.split("-")[1])) for r in args.engines.split(",")]
         for label, subset in sizes:
             for kind, w in runs:
                 results[(label, f"{kind}-{w}")] = measure(kind, subset, w, tmp)
@@ -293,10 +298,11 @@ def main() -> None:
                 print(
                     f"{label:5s} {kind:6s} workers={w}: {n:>11,} events {s:7.1f} s "
                     f"{n / s:>10,.0f} events/s  peak {peak:6.0f} MiB  cpu {cpu:6.1f} s "
-                    f"({n / cpu:,.0f} events per CPU-second)  load {os.getloadavg()[0]:.1f}",
+                    f"({n / cpu:,.0f} events per CPU-second, {cpu / n * 1e6:.2f} us CPU per "
+                    f"event)  load {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
-        if not args.skip_peer:
+        if not args.skip_peer and ("small", "duckdb-2") in results:
             n, s, peak, cpu = measure("pandas", sizes[0][1], 1, tmp)
             ours = results[("small", "duckdb-2")]
             print(

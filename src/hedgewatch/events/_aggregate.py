@@ -102,8 +102,12 @@ def partial_aggregate(events: pa.Table) -> pa.Table:
 
 def _sum_by_key(table: pa.Table) -> pa.Table:
     out = table.group_by(list(KEYS), use_threads=False).aggregate([(c, "sum") for c in SUMS])
-    out = out.rename_columns([c.removesuffix("_sum") for c in out.column_names])
-    return out.select(PARTIAL_SCHEMA.names).cast(PARTIAL_SCHEMA)
+    # only the key columns may need a cast (dictionary-encoded countries); the sums are int64
+    cols = [out[f"{c}_sum" if c in SUMS else c] for c in PARTIAL_SCHEMA.names]
+    cols = [
+        c if c.type == f.type else c.cast(f.type) for c, f in zip(cols, PARTIAL_SCHEMA, strict=True)
+    ]
+    return pa.Table.from_arrays(cols, schema=PARTIAL_SCHEMA)
 
 
 def _np(column: pa.ChunkedArray, dtype: type, fill: object) -> np.ndarray:

@@ -88,11 +88,14 @@ COLUMNS: tuple[str, ...] = (
     "DATEADDED", "SOURCEURL",
 )  # fmt: skip
 
-#: The columns read, with their types.
+#: The columns read, with their types. Country codes are read dictionary-encoded (a few
+#: hundred distinct codes per file): no string per row is built, and the mapping to ISO3 runs
+#: on the dictionary.
+_CODE = pa.dictionary(pa.int32(), pa.string())
 _TYPES: dict[str, pa.DataType] = {
     "SQLDATE": pa.int64(),
-    "Actor1CountryCode": pa.string(),
-    "Actor2CountryCode": pa.string(),
+    "Actor1CountryCode": _CODE,
+    "Actor2CountryCode": _CODE,
     "QuadClass": pa.int64(),
     "GoldsteinScale": pa.float64(),
     "NumMentions": pa.int64(),
@@ -143,12 +146,19 @@ def read_gdelt_export(path: str | os.PathLike[str], *, errors: str = "raise") ->
         file_digest(raw),
         len(raw),
         events,
-        rows=int(len(lines) + len(rows.bad_lines - set(lines.tolist()))),
+        rows=_row_count(lines, rows),
         unmapped=unmapped,
         problems=tuple(rows.problems),
         n_problems=rows.total,
         rejected=rows.rejected(),
     )
+
+
+def _row_count(lines: np.ndarray, rows: ProblemRows) -> int:
+    """Data rows in the file: those parsed, and those set aside before parsing."""
+    if not rows.bad_lines:
+        return len(lines)
+    return len(lines) + len(rows.bad_lines - set(lines.tolist()))
 
 
 def _unzip(p: Path) -> tuple[bytes, bytes]:
@@ -349,8 +359,9 @@ def _flag(
 
 def _dates(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """Days since 1970-01-01 of YYYYMMDD integers (few distinct values per file)."""
-    values = _np(column, np.int64, -1)
-    uniq, inverse = np.unique(values, return_inverse=True)
+    enc = pc.dictionary_encode(column.fill_null(-1).combine_chunks())  # hashing, not sorting
+    uniq = enc.dictionary.to_numpy()
+    inverse = enc.indices.to_numpy()
     epoch = dt.date(1970, 1, 1)
     days = np.zeros(len(uniq), dtype=np.int32)
     ok = np.zeros(len(uniq), dtype=bool)
@@ -381,7 +392,7 @@ def _map_codes(
 ) -> tuple[pa.DictionaryArray, np.ndarray]:
     """ISO3 codes (dictionary-encoded; null if not a state) of a CAMEO country code column,
     and the mask of rows with an unknown code."""
-    enc = pc.dictionary_encode(column.combine_chunks())
+    enc = _one_dictionary(column)
     labels = enc.dictionary.to_pylist()
     found = _lookup(labels)
     states = sorted({iso for iso, _ in found if iso is not None})
@@ -402,6 +413,17 @@ def _map_codes(
         _count(unmapped, labels[i], str(found[i][1]), int(counts[i]))
     mask = np.isin(idx, unknown) if unknown else np.zeros(len(idx), dtype=bool)
     return out, mask
+
+
+def _one_dictionary(column: pa.ChunkedArray) -> pa.DictionaryArray:
+    """The column as one dictionary array (Arrow's reader encodes each block on its own)."""
+    if not pa.types.is_dictionary(column.type):
+        return pc.dictionary_encode(column.combine_chunks())
+    if column.num_chunks == 1:
+        return column.chunk(0)
+    if column.num_chunks == 0:
+        return pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string()))
+    return column.unify_dictionaries().combine_chunks()
 
 
 def _count(unmapped: dict[str, tuple[str, int]], code: str, kind: str, n: int) -> None:

@@ -22,22 +22,65 @@ who wants an answer in one call:
 
 from __future__ import annotations
 
-from hedgewatch.workflows._atlas import atlas, register_source
-from hedgewatch.workflows.alignment import HedgingResult, align, hedge
-from hedgewatch.workflows.council import shield
-from hedgewatch.workflows.data import import_file, update_votes
-from hedgewatch.workflows.events import (
-    EventHedgingResult,
-    EventImportReport,
-    FetchReport,
-    compare_positions,
-    event_hedge,
-    fetch_events,
-    import_events,
-)
-from hedgewatch.workflows.idealpoints import fit_unga
-from hedgewatch.workflows.rhetoric import RhetoricResult, compare_rhetoric
-from hedgewatch.workflows.statements import ImportReport, import_statements
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hedgewatch.workflows._atlas import atlas, register_source
+    from hedgewatch.workflows.alignment import HedgingResult, align, hedge
+    from hedgewatch.workflows.council import shield
+    from hedgewatch.workflows.data import import_file, update_votes
+    from hedgewatch.workflows.events import (
+        EventHedgingResult,
+        EventImportReport,
+        FetchReport,
+        compare_positions,
+        event_hedge,
+        fetch_events,
+        import_events,
+    )
+    from hedgewatch.workflows.idealpoints import fit_unga
+    from hedgewatch.workflows.rhetoric import RhetoricResult, compare_rhetoric
+    from hedgewatch.workflows.statements import ImportReport, import_statements
+
+# name -> module that defines it, imported on first use: an event import need not load the
+# statistics and clustering stacks of the other workflows (seconds of CPU at start-up).
+_LAZY: dict[str, str] = {
+    "atlas": "hedgewatch.workflows._atlas",
+    "register_source": "hedgewatch.workflows._atlas",
+    "HedgingResult": "hedgewatch.workflows.alignment",
+    "align": "hedgewatch.workflows.alignment",
+    "hedge": "hedgewatch.workflows.alignment",
+    "shield": "hedgewatch.workflows.council",
+    "import_file": "hedgewatch.workflows.data",
+    "update_votes": "hedgewatch.workflows.data",
+    "EventHedgingResult": "hedgewatch.workflows.events",
+    "EventImportReport": "hedgewatch.workflows.events",
+    "FetchReport": "hedgewatch.workflows.events",
+    "compare_positions": "hedgewatch.workflows.events",
+    "event_hedge": "hedgewatch.workflows.events",
+    "fetch_events": "hedgewatch.workflows.events",
+    "import_events": "hedgewatch.workflows.events",
+    "fit_unga": "hedgewatch.workflows.idealpoints",
+    "RhetoricResult": "hedgewatch.workflows.rhetoric",
+    "compare_rhetoric": "hedgewatch.workflows.rhetoric",
+    "ImportReport": "hedgewatch.workflows.statements",
+    "import_statements": "hedgewatch.workflows.statements",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hedgewatch.workflows' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "EventHedgingResult",

@@ -192,3 +192,84 @@ def test_cache_survives_first_load_of_bundled_tables(tmp_path):
     first = store.cached("k", ("bridges",), compute)
     second = store.cached("k", ("bridges",), compute)
     assert calls == [1] and first.equals(second)
+
+
+def test_bundled_tables_record_their_source_and_imports_forget_it(tmp_path):
+    """A bundled table carries the SHA-256 of the file it was loaded from until an import
+    writes to it; an import of another table leaves it alone."""
+    from hedgewatch.paths import bundled_path
+    from hedgewatch.store._database import file_source
+
+    st = Store(tmp_path / "s.duckdb")
+    st.ensure("votes", "bridges")
+    assert st.source("votes") == file_source(bundled_path("votes.parquet"))
+    assert st.source("votes").startswith("bundle:") and len(st.source("votes")) == 23
+    st.write_tables({"statements": pd.DataFrame({"a": [1]})})
+    assert st.source("votes") is not None  # another table was written
+    st.write_tables({"bridges": pd.DataFrame({"rcid1": [1], "rcid2": [2]})})
+    assert st.source("bridges") is None and st.source("votes") is not None
+    with st.transaction():  # a writer that does not say what it writes forgets them all
+        pass
+    assert st.source("votes") is None
+
+
+def test_shipped_results_are_used_only_on_the_bundled_tables(tmp_path, monkeypatch):
+    """A result shipped for the snapshot is returned (and cached) while its input tables are
+    the bundled ones; after an import it is computed from the data held."""
+    from hedgewatch.store import _precomputed
+    from hedgewatch.store._database import parts_key
+
+    folder = tmp_path / "precomputed"
+    shipped = pd.DataFrame({"x": [1.5, 2.5]})
+    st = Store(tmp_path / "s.duckdb")
+    st.ensure("bridges")
+    parts = ("demo-v1", 3)
+    entry = _precomputed.write(
+        "demo", [(parts_key(*parts), shipped)], {"bridges": st.source("bridges")}, folder
+    )
+    monkeypatch.setattr(_precomputed, "folder", lambda: folder)
+    _precomputed.write_manifest({"demo": entry}, folder)
+    computed = pd.DataFrame({"x": [9.0]})
+    got = st.cached("demo", parts, lambda: computed, inputs=("bridges",))
+    pd.testing.assert_frame_equal(got, shipped)
+    # other settings: not shipped
+    other = st.cached("demo", ("demo-v1", 4), lambda: computed, inputs=("bridges",))
+    pd.testing.assert_frame_equal(other, computed)
+    # the inputs change: computed again from the data held
+    st.write_tables({"bridges": pd.DataFrame({"rcid1": [1], "rcid2": [2]})})
+    again = st.cached("demo", parts, lambda: computed, inputs=("bridges",))
+    pd.testing.assert_frame_equal(again, computed)
+    assert st.lookup_many("demo", [parts], ("bridges",))[0] is not None  # now in the cache
+    _precomputed.manifest.cache_clear()
+
+
+def test_the_shipped_manifest_names_existing_files_and_bundled_sources():
+    from hedgewatch.paths import bundled_path
+    from hedgewatch.store import _precomputed
+    from hedgewatch.store._database import file_source
+
+    entries = _precomputed.manifest()
+    assert {"idealpoints", "forecast", "report:predictability", "speech-vocabulary"} <= set(entries)
+    for kind, entry in entries.items():
+        assert (_precomputed.folder() / entry["file"]).exists(), kind
+        for table, source in entry["inputs"].items():
+            assert source == file_source(bundled_path(f"{table}.parquet")), (kind, table)
+
+
+def test_shipped_results_of_one_kind_keep_their_own_columns(tmp_path, monkeypatch):
+    """A 1-D and a 2-D fit differ in columns: each comes back with its own, none added."""
+    from hedgewatch.store import _precomputed
+
+    folder = tmp_path / "precomputed"
+    one = pd.DataFrame({"country": ["PRK"], "ideal_point": [-1.0]})
+    two = pd.DataFrame({"country": ["PRK", "CHN"], "ideal_point": [-1.0, 0.5], "ip_2": [2.0, 3]})
+    entry = _precomputed.write("fit", [("k1", one), ("k2", two)], {"votes": "bundle:x"}, folder)
+    monkeypatch.setattr(_precomputed, "folder", lambda: folder)
+    _precomputed.write_manifest({"fit": entry}, folder)
+    sources = {"votes": "bundle:x"}
+    pd.testing.assert_frame_equal(_precomputed.lookup("fit", "k1", sources), one)
+    pd.testing.assert_frame_equal(_precomputed.lookup("fit", "k2", sources), two)
+    both = _precomputed.lookup_many("fit", ["k1", "k2"], sources)
+    pd.testing.assert_frame_equal(both["k1"], one)
+    assert _precomputed.lookup("fit", "k1", {"votes": "bundle:y"}) is None
+    _precomputed.manifest.cache_clear()

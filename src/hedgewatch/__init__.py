@@ -51,6 +51,9 @@ _LAZY: dict[str, str] = {
     "DynamicIdealPoints": "hedgewatch.idealpoints",
     "IdealPointResult": "hedgewatch.idealpoints",
     "fit_unga": "hedgewatch.workflows",
+    "forecast_unga": "hedgewatch.workflows",
+    "rolling_forecast": "hedgewatch.idealpoints",
+    "rank_forecasts": "hedgewatch.idealpoints",
     "predictability": "hedgewatch.idealpoints",
     "rank_predictability": "hedgewatch.idealpoints",
     "surprising_votes": "hedgewatch.idealpoints",
@@ -132,7 +135,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         IdealPointResult,
         plot_ideal_points,
         predictability,
+        rank_forecasts,
         rank_predictability,
+        rolling_forecast,
         surprising_votes,
     )
     from hedgewatch.report import Report, build_report  # noqa: F401
@@ -178,6 +183,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         event_hedge,
         fetch_events,
         fit_unga,
+        forecast_unga,
         hedge,
         import_events,
         import_statements,

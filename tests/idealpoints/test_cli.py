@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from hedgewatch.cli import app
@@ -80,3 +81,20 @@ def test_unknown_country_is_one_clear_error(hw_home, tmp_path, real_fit):
 def test_bad_sessions_option(hw_home):
     res = runner.invoke(app, ["idealpoints", "fit", "--sessions", "one-five"])
     assert res.exit_code != 0 and "'--sessions' option" in str(res.exception)
+
+
+def test_forecast_ranks_plots_and_writes_csv(hw_home, tmp_path):
+    """`idealpoints forecast`: session 47 (1992) forecast from the two sessions before it."""
+    csv, png = tmp_path / "rank.csv", tmp_path / "calib.png"
+    args = ["idealpoints", "forecast", "PRK", "--from", "1992", "--to", "1992"]
+    res = runner.invoke(app, [*args, "--history", "2", "--csv", str(csv), "--plot", str(png)])
+    assert res.exit_code == 0, res.output
+    assert "forecast out of sample" in res.output and "skill" in res.output
+    ranks = pd.read_csv(csv)
+    me = ranks[ranks["country"] == "PRK"].iloc[0]
+    assert me["n_votes"] > 0 and 0 < me["log_loss"] < 9.3
+    assert me["skill"] == pytest.approx(1 - me["log_loss"] / me[f"log_loss_{me['best_baseline']}"])
+    assert png.stat().st_size > 1000
+    # a second run reads the summary cached in the store
+    again = runner.invoke(app, [*args, "--history", "2"])
+    assert again.exit_code == 0 and f"log-loss {me['log_loss']:.3f}" in again.output

@@ -16,7 +16,7 @@ from hedgewatch.store import Store
 
 MALICIOUS_TITLE = "<script>alert(1)</script> KCNA title"
 MALICIOUS_TEXT = '<img src=x onerror=alert(1)> Statement on <b>"sovereignty"</b> & peace'
-FAST = {"n_boot": 40, "ideal_from": 2014, "rhetoric_from": 2016}
+FAST = {"n_boot": 40, "rhetoric_from": 2016}
 
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "report"

@@ -18,17 +18,33 @@ def test_idealpoint_section_shows_state_and_powers(prk_report):
     assert (table["ideal_point"] <= table["upper"]).all()
 
 
-def test_predictability_percentile_matches_the_ranking(prk_report):
+def test_predictability_measures_match_the_rankings(prk_report):
+    """The claim reads the out-of-sample ranking; the in-sample one is shown beside it."""
     rep = prk_report[0]
     s = rep.section("predictability")
     assert s.ok, s.reason
+    assert [f.key for f in s.figures] == ["predictability", "calibration"]
     ranking = s.tables[0].frame
     n = len(ranking)
-    rank = int(ranking.loc[ranking["country"] == "PRK", "rank_peers"].iloc[0])
-    pct = rep.measurements()["predictability_percentile"].value
-    assert pct == pytest.approx((rank - 1) / (n - 1))
-    # rank 1 = least predictable: log-loss decreases down the ranking
-    assert ranking["log_loss"].is_monotonic_decreasing
+    me = ranking[ranking["country"] == "PRK"].iloc[0]
+    ms = rep.measurements()
+    for d in (1, 2):
+        assert ms[f"forecast_percentile_{d}d"].value == pytest.approx(
+            (me[f"rank oos {d}-D"] - 1) / (n - 1)
+        )
+        assert ms[f"predictability_percentile_{d}d"].value == pytest.approx(
+            (me[f"rank ins {d}-D"] - 1) / (n - 1)
+        )
+        lower = (ranking[f"skill {d}-D"] < me[f"skill {d}-D"]).sum()
+        assert ms[f"forecast_skill_percentile_{d}d"].value == pytest.approx(lower / (n - 1))
+        assert ms[f"forecast_skill_{d}d"].value == pytest.approx(me[f"skill {d}-D"], abs=1e-3)
+    # rank 1 = least predictable: out-of-sample log-loss decreases down the ranking
+    assert ranking["oos ll 1-D"].is_monotonic_decreasing
+    chosen = next(
+        d for d in (1, 2) if ms["forecast_skill"].value == ms[f"forecast_skill_{d}d"].value
+    )
+    pct = ms["forecast_skill_percentile"].value
+    assert pct == ms[f"forecast_skill_percentile_{chosen}d"].value
     verdict = rep.claims.set_index("id").loc["rational_actor", "verdict"]
     assert verdict == (SUPPORTED if pct >= 0.5 else NOT_SUPPORTED)
 
@@ -113,11 +129,10 @@ def test_pivot_measures_on_a_constructed_step(store):
     assert flat == {"pivot_A_size": 0.0}  # no change point: size 0, nothing else claimed
 
 
-def test_percentile_among_all_states_without_peers(store):
+def test_percentile_among_all_states_without_peers():
     import pandas as pd
 
-    from hedgewatch.report.sections._context import DEFAULT_SETTINGS, Context
-    from hedgewatch.report.sections.idealpoints import _percentile
+    from hedgewatch.report.sections.predictability import _percentile
 
     rank = pd.DataFrame(
         {
@@ -127,14 +142,8 @@ def test_percentile_among_all_states_without_peers(store):
             "is_target": [False, True, False, False, False],
         }
     )
-    ranked = rank[rank["rank_peers"].notna()]
-    target = ranked[ranked["is_target"]]
-    ctx = Context("VNM", ("CHN", "USA"), store, pd.DataFrame(), settings=DEFAULT_SETTINGS)
-    assert _percentile(ctx, rank, ranked, target) == (0.25, "all states")  # 1 of 4 others
-    with_peers = Context(
-        "VNM", ("CHN", "USA"), store, pd.DataFrame(), settings={**DEFAULT_SETTINGS, "peers": ["B"]}
-    )
-    assert _percentile(with_peers, rank, ranked, target) == (0.0, "peers")
+    assert _percentile(rank, among_peers=False) == 0.25  # 1 of 4 others
+    assert _percentile(rank, among_peers=True) == 0.0  # below its one peer
 
 
 def test_hedging_section_reports_side_taking(prk_report, store):

@@ -1,5 +1,5 @@
-"""CLI commands ``hedgewatch idealpoints fit | show | wildcard``: a thin layer over
-:mod:`hedgewatch.idealpoints`."""
+"""CLI commands ``hedgewatch idealpoints fit | show | wildcard | forecast``: a thin layer
+over :mod:`hedgewatch.idealpoints`."""
 
 from __future__ import annotations
 
@@ -248,6 +248,98 @@ def wildcard_cmd(
     console.print(t)
 
 
+def forecast_cmd(
+    state: Annotated[str, typer.Argument(help="The state to test, e.g. PRK.")],
+    peers: Annotated[
+        str,
+        typer.Option("--peers", help="Comma-separated peers to rank against."),
+    ] = "CHN,RUS,CUB,IRN,SYR,VEN,BLR",
+    start: opt.From = None,
+    end: opt.To = None,
+    dims: Dims = 1,
+    history: Annotated[
+        int | None,
+        typer.Option("--history", min=1, help="Sessions fitted before each origin (default all)."),
+    ] = None,
+    top: opt.Top = 15,
+    csv: opt.Csv = None,
+    plot: opt.Plot = None,
+    store: StorePath = None,
+) -> None:
+    """Forecast every session from the sessions before it and rank how predictable the
+    state is out of sample, against three simple rules (its own last vote, the last
+    majority, its bloc's majority)."""
+    from hedgewatch.idealpoints import calibration_table, plot_calibration
+    from hedgewatch.store import coverage
+    from hedgewatch.workflows import forecast_unga
+
+    country = opt.country(state, "STATE")
+    peer_list = opt.countries([p.strip() for p in peers.split(",") if p.strip()], "--peers")
+    lo, hi = opt.span(start, end, opt.year)
+    csv, plot = opt.output(csv, "--csv"), opt.output(plot, "--plot")
+    years = coverage(store=store).sessions.assign(y=lambda d: d["first_date"].dt.year)
+    first = 1992 if lo is None else lo
+    origins = [
+        int(s)
+        for s, y in zip(years["session"], years["session"] + 1945, strict=True)
+        if y >= first and (hi is None or y <= hi)
+    ]
+    if not origins:
+        raise opt.fail("--from", "a span with sessions to forecast", f"{start}-{end}")
+    with Progress(
+        TextColumn("[bold]forecasting sessions"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f}/{task.total:.0f}  session {task.fields[s]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("forecast", total=len(origins), s="")
+
+        def progress(done: int, total: int, origin: int) -> None:
+            bar.update(task, completed=done, s=origin)
+
+        summ = forecast_unga(
+            origins=origins, n_dims=dims, history=history, store=store, callback=progress
+        )
+    ranks = summ.rank(country, peers=peer_list)
+    me = ranks[ranks["is_target"]]
+    if me.empty or int(me["n_votes"].iloc[0]) == 0:
+        raise ParameterError(f"{country!r} has no forecast vote in sessions {origins}.")
+    r = me.iloc[0]
+    by_skill = ranks.loc[ranks["rank_peers"].notna(), "skill"].rank(method="min")
+    n_peers = int(ranks["rank_peers"].notna().sum())
+    console.print(
+        f"{escape(country)}, {dims}-D, sessions {origins[0]}-{origins[-1]} forecast out of "
+        f"sample ({int(r['n_votes'])} votes): log-loss {r['log_loss']:.3f}, Brier "
+        f"{r['brier']:.3f}, accuracy {r['accuracy']:.3f}; best rule {r['best_baseline']} "
+        f"(log-loss {r[f'log_loss_{r.best_baseline}']:.3f}), skill {r['skill']:+.3f}; rank "
+        f"{r['rank_all']} of {len(ranks)} states and {r['rank_peers']} of {n_peers} peers by "
+        f"log-loss, {int(by_skill[ranks['is_target']].iloc[0])} of {n_peers} peers by skill "
+        "(1 = least predictable)"
+    )
+    cols = ["country", "n_votes", "log_loss", "brier", "accuracy", "best_baseline", "skill"]
+    shown = ranks[ranks["rank_peers"].notna()].sort_values("rank_peers").head(top)
+    t = Table(title="Out-of-sample predictability (1 = least predictable)")
+    for c in ("rank", *cols):
+        t.add_column(c)
+    for _, row in shown.iterrows():
+        t.add_row(
+            str(row["rank_peers"]),
+            *[f"{row[c]:.3f}" if isinstance(row[c], float) else escape(str(row[c])) for c in cols],
+        )
+    console.print(t)
+    if csv is not None:
+        ranks.to_csv(csv, index=False)
+        console.print(f"wrote {escape(str(csv))}")
+    if plot is not None:
+        table = calibration_table(summ.calibration, countries=[country])
+        plot_calibration({f"{dims}-D": table}, title=f"{country}: calibration").savefig(
+            plot, dpi=150
+        )
+        console.print(f"wrote {escape(str(plot))}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this topic's commands to the main app."""
     ip = typer.Typer(
@@ -259,6 +351,7 @@ def register(app: typer.Typer) -> None:
     ip.command("fit")(fit_cmd)
     ip.command("show")(show_cmd)
     ip.command("wildcard")(wildcard_cmd)
+    ip.command("forecast")(forecast_cmd)
 
 
 def _text(value: Any) -> str:

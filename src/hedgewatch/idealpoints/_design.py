@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -45,7 +44,42 @@ class Design:
 
 
 def check_votes(votes: pd.DataFrame) -> pd.DataFrame:
-    """Validate the columns and values of a votes DataFrame; drop 'absent' rows."""
+    """Validate the columns and values of a votes DataFrame; drop 'absent' rows.
+
+    Returns the columns ``rcid, session, country, vote`` (and ``year``) with ``vote`` in
+    lower case."""
+    checked = _check(votes)
+    v = checked.frame
+    v["vote"] = VOTE_LABELS[checked.y]
+    return v
+
+
+@dataclass
+class _Checked:
+    frame: pd.DataFrame  # the rows kept, required columns (and year)
+    y: np.ndarray  # int8 vote codes
+    country: np.ndarray  # int64 positions in names
+    names: np.ndarray  # sorted country codes
+
+
+_ABSENT = 3
+
+
+def _vote_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0/1/2 for no/abstain/yes, 3 for absent and -1 for anything else, from the
+    distinct values only (a categorical's categories, or the factorised strings)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes, uniques = col.cat.codes.to_numpy(), np.asarray(col.cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(col.to_numpy(), use_na_sentinel=True)
+    lookup = {**VOTE_CODES, "absent": _ABSENT}
+    table = np.array([lookup.get(str(u).lower(), -1) for u in uniques] + [-1], np.int8)
+    labels = np.empty(len(uniques) + 1, dtype=object)  # the last: NA (code -1)
+    labels[:-1] = np.asarray(uniques, dtype=object)
+    return table[codes], labels[codes]
+
+
+def _check(votes: pd.DataFrame) -> _Checked:
     where = "votes DataFrame"
     if not isinstance(votes, pd.DataFrame):
         raise DataFormatError(where, f"expected a pandas DataFrame, got {type(votes).__name__}")
@@ -56,48 +90,51 @@ def check_votes(votes: pd.DataFrame) -> pd.DataFrame:
             [Problem(f"missing column {c!r}") for c in missing],
             hint="Pass the output of hedgewatch.votes() (columns rcid, session, country, vote)",
         )
-    v = votes.loc[:, [c for c in (*_REQUIRED, "year") if c in votes.columns]].copy()
-    if isinstance(v["vote"].dtype, pd.CategoricalDtype):  # hedgewatch.votes(): map categories
-        v["vote"] = (
-            v["vote"]
-            .cat.rename_categories([str(c).lower() for c in v["vote"].cat.categories])
-            .astype(object)
-        )
-    else:
-        v["vote"] = v["vote"].astype(str).str.lower()
-    v = v[v["vote"] != "absent"]
+    y_all, raw = _vote_codes(votes["vote"])
+    keep = y_all != _ABSENT
+    cols = [c for c in (*_REQUIRED, "year") if c in votes.columns]
+    v = votes.loc[keep, cols] if not keep.all() else votes.loc[:, cols].copy()
+    y = y_all[keep]
+    index = v.index.to_numpy()
     problems: list[Problem] = []
-    bad = ~v["vote"].isin(list(VOTE_CODES))
-    for pos, (i, val) in enumerate(v.loc[bad, "vote"].items()):
-        if pos < 10:
-            problems.append(
-                Problem("vote must be yes, abstain or no", int(cast(int, i)) + 1, "vote", val)
-            )
-    for col in ("rcid", "session", "country"):
-        nulls = v[col].isna()
-        for i in v.index[nulls][:5]:
+    bad = y < 0
+    for i, val in zip(index[bad][:10], raw[keep][bad][:10], strict=True):
+        problems.append(Problem("vote must be yes, abstain or no", int(i) + 1, "vote", val))
+    codes, names = pd.factorize(v["country"].to_numpy(), use_na_sentinel=True)
+    nulls = {
+        "rcid": v["rcid"].isna().to_numpy(),
+        "session": v["session"].isna().to_numpy(),
+        "country": codes < 0,
+    }
+    for col, null in nulls.items():
+        for i in index[null][:5]:
             problems.append(Problem("missing value", int(i) + 1, col))
-    dup = v.duplicated(["rcid", "country"], keep="first")
-    for i, row in v[dup].head(5).iterrows():
-        problems.append(
-            Problem(
-                f"second vote of {row['country']} on this roll call",
-                int(cast(int, i)) + 1,
-                "rcid",
-                row["rcid"],
+    n_null = sum(int(n.sum()) for n in nulls.values())
+    dup = np.zeros(len(v), bool)
+    if n_null == 0:
+        rc_codes, _ = pd.factorize(v["rcid"].to_numpy())
+        key = rc_codes.astype(np.int64) * (len(names) + 1) + codes
+        dup = pd.Series(key).duplicated(keep="first").to_numpy()
+        for i, c, r in zip(
+            index[dup][:5], codes[dup][:5], v["rcid"].to_numpy()[dup][:5], strict=True
+        ):
+            problems.append(
+                Problem(f"second vote of {names[c]} on this roll call", int(i) + 1, "rcid", r)
             )
-        )
-    total = int(bad.sum() + v[list(_REQUIRED[:3])].isna().sum().sum() + dup.sum())
     if problems:
         raise DataFormatError(
             where,
             problems,
-            total=total,
+            total=int(bad.sum()) + n_null + int(dup.sum()),
             hint="Rows are numbered from 1 in the DataFrame's index; fix or drop them",
         )
     if v.empty:
         raise InsufficientDataError("votes DataFrame: no yes/abstain/no votes to fit")
-    return v
+    names = np.asarray(names).astype(str)
+    order = np.argsort(names, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return _Checked(v, y, rank[codes].astype(np.int64), names[order])
 
 
 def item_groups(rcids: np.ndarray, bridges: pd.DataFrame | None) -> np.ndarray:
@@ -115,12 +152,49 @@ def item_groups(rcids: np.ndarray, bridges: pd.DataFrame | None) -> np.ndarray:
     return labels
 
 
-def build_design(votes: pd.DataFrame, bridges: pd.DataFrame | None) -> Design:
+@dataclass(frozen=True)
+class VoteArrays:
+    """Checked votes as arrays (one row per yes/abstain/no vote), cheap to subset.
+
+    ``country`` holds positions in ``names`` (sorted ISO3 codes); ``year`` is the vote's year
+    (``session + 1945`` when the votes gave none)."""
+
+    y: np.ndarray  # int8: 0 = no, 1 = abstain, 2 = yes
+    rcid: np.ndarray  # int64
+    country: np.ndarray  # int64 positions in names
+    names: np.ndarray  # sorted country codes
+    session: np.ndarray  # int64
+    year: np.ndarray  # int64
+
+    @classmethod
+    def from_frame(cls, votes: pd.DataFrame) -> VoteArrays:
+        """Check a votes DataFrame (see :func:`check_votes`) and encode it."""
+        c = _check(votes)
+        session = c.frame["session"].to_numpy(np.int64)
+        year = c.frame["year"].to_numpy(np.int64) if "year" in c.frame else session + 1945
+        return cls(c.y, c.frame["rcid"].to_numpy(np.int64), c.country, c.names, session, year)
+
+    def subset(self, mask: np.ndarray) -> VoteArrays:
+        return VoteArrays(
+            self.y[mask],
+            self.rcid[mask],
+            self.country[mask],
+            self.names,
+            self.session[mask],
+            self.year[mask],
+        )
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+
+def build_design(votes: pd.DataFrame | VoteArrays, bridges: pd.DataFrame | None) -> Design:
     """Index arrays for the fit, after dropping roll-call groups that are unanimous."""
-    v = check_votes(votes)
+    a = votes if isinstance(votes, VoteArrays) else VoteArrays.from_frame(votes)
+    if len(a) == 0:
+        raise InsufficientDataError("votes DataFrame: no yes/abstain/no votes to fit")
     notes: list[str] = []
-    y = v["vote"].map(VOTE_CODES).to_numpy(np.int8)
-    rc = v["rcid"].to_numpy(np.int64)
+    y, rc = a.y, a.rcid
     rcids, rc_pos = _codes(rc)
     group = item_groups(rcids, bridges)[rc_pos]
     keep, tied_by_group = _informative(group, y)
@@ -130,27 +204,24 @@ def build_design(votes: pd.DataFrame, bridges: pd.DataFrame | None) -> Design:
             f"{n_rc} roll call(s) dropped: every vote on them (and on the roll calls bridged to "
             "them) was the same, so they say nothing about positions"
         )
-    v, y, group = v[keep], y[keep], group[keep]
+    if not keep.all():
+        a, y, group = a.subset(keep), y[keep], group[keep]
     groups, item = _codes(group)
     tied = tied_by_group[groups]
-    countries, state = _codes(v["country"].astype(str).to_numpy())
-    sess = v["session"].to_numpy(np.int64)
+    seen = np.bincount(a.country, minlength=len(a.names)) > 0
+    remap = np.cumsum(seen) - 1
+    state = remap[a.country]
+    countries = a.names[seen]
+    sess = a.session
     sessions, t = _codes(sess)
     s_n, t_n = len(countries), len(sessions)
     unit = state.astype(np.int64) * t_n + t
     n_votes = np.bincount(unit, minlength=s_n * t_n).reshape(s_n, t_n)
     active = _active(n_votes > 0)
     gaps = np.diff(sessions).astype(float)[None, :] * (active[:, 1:] & active[:, :-1])
-    year = v["year"].to_numpy() if "year" in v else sess + 1945
-    by_session = pd.Series(year).groupby(t)
-    session_year = _opening_year(
-        sessions, by_session.median().to_numpy(), by_session.min().to_numpy()
-    )
-    rcid_item = (
-        pd.DataFrame({"rcid": v["rcid"].to_numpy(), "item": item, "session": sess})
-        .drop_duplicates("rcid")
-        .sort_values("rcid", ignore_index=True)
-    )
+    session_year = _session_years(sessions, t, a.year)
+    rcids, first = np.unique(a.rcid, return_index=True)
+    rcid_item = pd.DataFrame({"rcid": rcids, "item": item[first], "session": sess[first]})
     notes += _bridge_notes(rcid_item, sessions)
     design = Design(
         y,
@@ -171,16 +242,30 @@ def build_design(votes: pd.DataFrame, bridges: pd.DataFrame | None) -> Design:
 
 def with_votes(design: Design, y: np.ndarray) -> Design:
     """The design with votes ``y`` (in the design's current order), re-sorted by category
-    so that the fit can treat no / abstain / yes votes as contiguous blocks."""
-    counts = np.bincount(y.astype(np.int64), minlength=3)
+    and, within a category, by roll-call group: the fit treats no / abstain / yes votes as
+    contiguous blocks and sums over each group's run of votes."""
+    by_item = np.argsort(design.item, kind="stable")
+    y_sorted = y[by_item]
+    counts = np.bincount(y_sorted.astype(np.int64), minlength=3)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    # A counting sort by category (stable, linear time).
+    # A counting sort by category (stable, linear time) of the group-sorted votes.
     order = np.empty(len(y), np.int64)
     for k in range(3):
-        order[starts[k] : starts[k] + counts[k]] = np.flatnonzero(y == k)
+        order[starts[k] : starts[k] + counts[k]] = by_item[np.flatnonzero(y_sorted == k)]
     return Design(
         **{**design.__dict__, "y": y[order], "item": design.item[order], "unit": design.unit[order]}
     )
+
+
+def _session_years(sessions: np.ndarray, t: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """Opening year of each session from the years of its votes (see :func:`_opening_year`)."""
+    order = np.lexsort((year, t))
+    ts, ys = t[order], year[order]
+    starts = np.searchsorted(ts, np.arange(len(sessions)))
+    ends = np.searchsorted(ts, np.arange(len(sessions)), side="right")
+    lo_mid, hi_mid = (starts + ends - 1) // 2, (starts + ends) // 2
+    median = (ys[lo_mid] + ys[hi_mid]) / 2.0
+    return _opening_year(sessions, median, ys[starts])
 
 
 def _opening_year(

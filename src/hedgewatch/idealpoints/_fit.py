@@ -20,7 +20,7 @@ from scipy.special import ndtri
 
 from hedgewatch.idealpoints import _tridiag
 from hedgewatch.idealpoints._design import Design
-from hedgewatch.idealpoints._kernels import Eval, evaluate
+from hedgewatch.idealpoints._kernels import Eval, evaluate, make_parts, n_threads
 
 
 @dataclass(frozen=True)
@@ -52,16 +52,10 @@ class _Model:
         self.dz = design
         self.pr = priors
         self.d = n_dims
-        y, item = design.y.astype(np.int64), design.item
+        y = design.y
         if np.any(np.diff(y) < 0):
             raise ValueError("internal: the design's votes must be sorted by category")
-        self.n0, self.n1 = int((y == 0).sum()), int((y == 1).sum())
-        n = len(y)
-        self.hi_sel = slice(0, self.n0 + self.n1)  # votes whose upper bound is a cut-point
-        self.lo_sel = slice(self.n0, n)  # votes whose lower bound is a cut-point
-        self.mid_sel = slice(self.n0, self.n0 + self.n1)
-        self.hi_cut = item[self.hi_sel] * 2 + y[self.hi_sel]
-        self.lo_cut = item[self.lo_sel] * 2 + y[self.lo_sel] - 1
+        self.parts = make_parts(y, design.item, design.unit, n_threads())
         s, t = design.active.shape
         self.shape = (s, t)
         gap = np.maximum(design.link_gap, 1)
@@ -191,11 +185,39 @@ def initial_state(design: Design, n_dims: int) -> State:
     x = vecs[:, ::-1][:, :n_dims] * np.sqrt(np.maximum(vals[::-1][:n_dims], 0.0))
     x = (x - x.mean(0)) / np.where(x.std(0) > 0, x.std(0), 1.0)
     theta = np.where(design.active[..., None], x[:, None, :], 0.0)
+    return State(theta=theta, beta=np.zeros((k_n, n_dims)), cuts=share_cuts(design))
+
+
+def share_cuts(design: Design) -> np.ndarray:
+    """Starting cut-points of every group from its vote shares (no | abstain | yes)."""
+    k_n = design.n_items
     counts = np.stack([np.bincount(design.item[design.y == k], minlength=k_n) for k in range(3)], 1)
     share = (counts + 0.5) / (counts.sum(1, keepdims=True) + 1.5)
     cuts = ndtri(np.cumsum(share, axis=1)[:, :2])
     cuts[design.tied, 1] = cuts[design.tied, 0]
-    return State(theta=theta, beta=np.zeros((k_n, n_dims)), cuts=cuts)
+    return cuts
+
+
+def fit_items(design: Design, st: State, priors: Priors, which: np.ndarray, steps: int = 6) -> None:
+    """Newton steps on the roll-call groups ``which`` (a mask) with the positions held,
+    using their votes only; updates ``st.beta`` and ``st.cuts`` in place."""
+    if not which.any():
+        return
+    keep = which[design.item]
+    sub = Design(
+        **{
+            **design.__dict__,
+            "y": design.y[keep],
+            "item": design.item[keep],
+            "unit": design.unit[keep],
+        }
+    )
+    model = _Model(sub, priors, st.beta.shape[1])
+    cur = State(st.theta, st.beta.copy(), st.cuts.copy())
+    for _ in range(steps):
+        cur, _ = _items_update(model, cur, model.evaluate(cur, need="items"))
+    st.beta[which] = cur.beta[which]
+    st.cuts[which] = cur.cuts[which]
 
 
 def fit_map(

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import math
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from hedgewatch.idealpoints._ordprobit import vote_terms_sorted
+from hedgewatch.idealpoints._ordprobit import interval_terms, log_phi_mills
 
 try:  # optional accelerator
     import numba
 except ImportError:  # pragma: no cover - exercised where numba is absent
-    numba = None
+    numba = None  # type: ignore[assignment]
 
 #: Set HEDGEWATCH_NUMBA=1 to use the compiled loop (tests compare the two paths).
 USE_NUMBA = numba is not None and os.environ.get("HEDGEWATCH_NUMBA", "") == "1"
@@ -51,62 +52,204 @@ def evaluate(
 
 
 # -- numpy path --------------------------------------------------------------------------
+class Part:
+    """A share of the votes, sorted by category then roll-call group, with the runs of each
+    group in each category block precomputed: sums over groups are ``np.add.reduceat`` on
+    contiguous runs rather than scattered ``np.bincount`` adds."""
+
+    def __init__(self, y: np.ndarray, item: np.ndarray, unit: np.ndarray) -> None:
+        if np.any(np.diff(y) < 0):
+            raise ValueError("internal: a part's votes must be sorted by category")
+        self.unit, self.item = unit, item
+        self.n0, self.n1 = int((y == 0).sum()), int((y == 1).sum())
+        n, m = len(y), self.n0 + self.n1
+        self.blocks = (slice(0, self.n0), slice(self.n0, m), slice(m, n))
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
+        for sl in self.blocks:
+            it = item[sl]
+            if len(it) == 0:
+                self.runs.append((np.zeros(0, np.int64), np.zeros(0, np.int64)))
+                continue
+            if np.any(np.diff(it) < 0):
+                raise ValueError("internal: votes must be sorted by group within a category")
+            starts = np.concatenate([[0], np.flatnonzero(np.diff(it)) + 1])
+            self.runs.append((starts, it[starts]))
+        self.units = tuple(unit[sl] for sl in self.blocks)
+        self.cut_no = item[: self.n0] * 2  # c1 bounds a no vote from above
+        self.cut_ab = item[self.n0 : m] * 2  # an abstention lies between c1 and c1 + 1
+        self.cut_yes = item[m:] * 2 + 1  # c2 bounds a yes vote from below
+
+    def group_sum(self, block: int, w: np.ndarray, out: np.ndarray) -> None:
+        """``out[group] += sum of w over the group's votes`` in one category block."""
+        starts, groups = self.runs[block]
+        if len(starts):
+            out[groups] += np.add.reduceat(w, starts)
+
+
+def make_parts(y: np.ndarray, item: np.ndarray, unit: np.ndarray, n_parts: int) -> list[Part]:
+    """Split the (category, group)-sorted votes into ``n_parts`` interleaved shares (each
+    stays sorted), evaluated side by side on as many threads."""
+    if n_parts <= 1:
+        return [Part(y, item, unit)]
+    return [Part(y[p::n_parts], item[p::n_parts], unit[p::n_parts]) for p in range(n_parts)]
+
+
 def _evaluate_numpy(
     model, theta: np.ndarray, beta: np.ndarray, cuts: np.ndarray, need: str = "all"
 ) -> Eval:
-    dz, d = model.dz, model.d
     s, t = model.shape
-    u_n, k_n, p = s * t, len(cuts), d + 2
-    th = theta.reshape(-1, d)[dz.unit]
-    b = beta[dz.item]
-    eta = (th * b).sum(axis=1)
-    flat = cuts.ravel()
-    vt = vote_terms_sorted(eta, flat[model.hi_cut], flat[model.lo_cut], model.n0, model.n1)
-    ll_state = np.bincount(dz.state, vt.logp, minlength=s)
-    ll_item = np.bincount(dz.item, vt.logp, minlength=k_n)
+    d = model.d
+    th_all = np.ascontiguousarray(theta.reshape(-1, d))
+    b_all = np.ascontiguousarray(beta)
+    c_all = np.ascontiguousarray(cuts).ravel()
+    parts = model.parts
+
+    def run(part: Part) -> Eval:
+        return _part_pass(part, th_all, b_all, c_all, s * t, len(cuts), d, need)
+
+    outs = list(_pool(len(parts)).map(run, parts)) if len(parts) > 1 else [run(parts[0])]
+    total = outs[0]
+    for o in outs[1:]:
+        total = Eval(
+            *(None if a is None else a + b for a, b in zip(_fields(total), _fields(o), strict=True))  # type: ignore[arg-type]
+        )
+    ll_unit = total.ll_state  # per unit until here
+    return Eval(
+        ll_unit.reshape(s, t).sum(axis=1),
+        total.ll_item,
+        total.g_theta,
+        total.h_theta,
+        total.g_item,
+        total.h_item,
+    )
+
+
+def _fields(e: Eval) -> tuple:
+    return (e.ll_state, e.ll_item, e.g_theta, e.h_theta, e.g_item, e.h_item)
+
+
+def _part_pass(
+    part: Part,
+    theta: np.ndarray,
+    beta: np.ndarray,
+    cuts: np.ndarray,
+    u_n: int,
+    k_n: int,
+    d: int,
+    need: str,
+) -> Eval:
+    """Log-likelihood per unit and per group, and the Newton terms, for one part."""
+    n0, n1 = part.n0, part.n1
+    m = n0 + n1
+    if d == 1:
+        th = theta[:, 0][part.unit]
+        b = beta[:, 0][part.item]
+        eta = th * b
+        ths, bs = [th], [b]
+    else:
+        th2 = theta[part.unit]
+        b2 = beta[part.item]
+        eta = np.einsum("ij,ij->i", th2, b2)
+        ths = [th2[:, k] for k in range(d)]
+        bs = [b2[:, k] for k in range(d)]
+    # no: log Phi(c1 - eta); yes: log Phi(eta - c2); abstain: the interval (c1, c2].
+    x_no = cuts[part.cut_no] - eta[:n0]
+    l_no, m_no = log_phi_mills(x_no)
+    x_yes = eta[m:] - cuts[part.cut_yes]
+    l_yes, m_yes = log_phi_mills(x_yes)
+    mid = interval_terms(cuts[part.cut_ab] - eta[n0:m], cuts[part.cut_ab + 1] - eta[n0:m])
+    h_no = -x_no * m_no - m_no * m_no  # d2/d eta2 (= d2/d c1^2) of a no vote's log p
+    h_yes = -x_yes * m_yes - m_yes * m_yes
+    # per block: (votes, log p, d log p / d eta, d2 log p / d eta2)
+    blocks = part.blocks
+    terms = ((l_no, -m_no, h_no), (mid.logp, mid.g, mid.h), (l_yes, m_yes, h_yes))
+    units = part.units
+    ll_unit = sum(np.bincount(u, t[0], minlength=u_n) for u, t in zip(units, terms, strict=True))
+    ll_item = np.zeros(k_n)
+    for blk, t in enumerate(terms):
+        part.group_sum(blk, t[0], ll_item)
     g_theta = h_theta = g_item = h_item = None
     if need in ("theta", "all"):
         g_theta = np.empty((u_n, d))
         h_theta = np.empty((u_n, d, d))
         for k in range(d):
-            g_theta[:, k] = np.bincount(dz.unit, vt.g * b[:, k], minlength=u_n)
-            for m in range(k, d):
-                h_theta[:, k, m] = h_theta[:, m, k] = -np.bincount(
-                    dz.unit, vt.h * b[:, k] * b[:, m], minlength=u_n
+            g_theta[:, k] = sum(
+                np.bincount(u, t[1] * bs[k][sl], minlength=u_n)
+                for u, t, sl in zip(units, terms, blocks, strict=True)
+            )
+            for j in range(k, d):
+                h_theta[:, k, j] = h_theta[:, j, k] = -sum(
+                    np.bincount(u, t[2] * bs[k][sl] * bs[j][sl], minlength=u_n)
+                    for u, t, sl in zip(units, terms, blocks, strict=True)
                 )
     if need in ("items", "all"):
-        g_item = np.zeros((k_n, p))
-        h_item = np.zeros((k_n, p, p))
+        g_item = np.zeros((k_n, d + 2))
+        h_item = np.zeros((k_n, d + 2, d + 2))
         for k in range(d):
-            g_item[:, k] = np.bincount(dz.item, vt.g * th[:, k], minlength=k_n)
-            for m in range(k, d):
-                h_item[:, k, m] = h_item[:, m, k] = -np.bincount(
-                    dz.item, vt.h * th[:, k] * th[:, m], minlength=k_n
-                )
-        _cut_terms_numpy(model, vt, th, g_item, h_item)
-    return Eval(ll_state, ll_item, g_theta, h_theta, g_item, h_item)
+            for blk, (t, sl) in enumerate(zip(terms, blocks, strict=True)):
+                part.group_sum(blk, t[1] * ths[k][sl], g_item[:, k])
+            for j in range(k, d):
+                acc = np.zeros(k_n)
+                for blk, (t, sl) in enumerate(zip(terms, blocks, strict=True)):
+                    part.group_sum(blk, t[2] * ths[k][sl] * ths[j][sl], acc)
+                h_item[:, k, j] = h_item[:, j, k] = -acc
+        c1, c2 = d, d + 1
+        _cut_terms(part, mid, m_no, h_no, m_yes, h_yes, ths, blocks, g_item, h_item, c1, c2)
+    return Eval(ll_unit, ll_item, g_theta, h_theta, g_item, h_item)  # type: ignore[arg-type]
 
 
-def _cut_terms_numpy(model, vt, th, g_item, h_item) -> None:
-    k_n, d = len(g_item), model.d
-    hs, ls, mid = model.hi_sel, model.lo_sel, model.mid_sel
+def _cut_terms(part, mid, m_no, h_no, m_yes, h_yes, ths, blocks, g_item, h_item, c1, c2) -> None:
+    """Gradient and information of the cut-points, and their cross terms with beta.
 
-    def acc(hi_w: np.ndarray, lo_w: np.ndarray) -> np.ndarray:
-        out = np.bincount(model.hi_cut, hi_w, minlength=2 * k_n)
-        out += np.bincount(model.lo_cut, lo_w, minlength=2 * k_n)
-        return out.reshape(k_n, 2)
+    A no vote is bounded above by c1, a yes vote below by c2, an abstention below by c1 and
+    above by c2; ``la``/``lb`` are d log p / d (lower / upper bound)."""
+    k_n = len(g_item)
+    col = np.zeros(k_n)
 
-    g_item[:, d:] = acc(vt.lb[hs], vt.la[ls])
-    hc = acc(vt.lbb[hs], vt.laa[ls])
-    h_item[:, d, d], h_item[:, d + 1, d + 1] = -hc[:, 0], -hc[:, 1]
-    off = np.bincount(model.dz.item[mid], vt.lab[mid], minlength=k_n)
-    h_item[:, d, d + 1] = h_item[:, d + 1, d] = -off
-    dgb = vt.lab + vt.lbb  # minus d g / d hi
-    dga = vt.laa + vt.lab  # minus d g / d lo
-    for k in range(d):
-        cross = acc(dgb[hs] * th[hs, k], dga[ls] * th[ls, k])
-        h_item[:, k, d:] = cross
-        h_item[:, d:, k] = cross
+    def put(target: tuple, *terms: tuple[int, np.ndarray], sign: float = 1.0) -> None:
+        col[:] = 0.0
+        for blk, w in terms:
+            part.group_sum(blk, w, col)
+        if len(target) == 1:
+            g_item[:, target[0]] += sign * col
+        else:
+            i, j = target
+            h_item[:, i, j] += sign * col
+            if i != j:
+                h_item[:, j, i] += sign * col
+
+    put((c1,), (0, m_no), (1, mid.la))
+    put((c2,), (1, mid.lb), (2, -m_yes))
+    put((c1, c1), (0, h_no), (1, mid.laa), sign=-1.0)
+    put((c2, c2), (1, mid.lbb), (2, h_yes), sign=-1.0)
+    put((c1, c2), (1, mid.lab), sign=-1.0)
+    ab = blocks[1]
+    for k, th in enumerate(ths):
+        put((k, c1), (0, h_no * th[blocks[0]]), (1, (mid.laa + mid.lab) * th[ab]))
+        put((k, c2), (1, (mid.lab + mid.lbb) * th[ab]), (2, h_yes * th[blocks[2]]))
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool(n: int) -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None or _POOL._max_workers < n:
+        _POOL = ThreadPoolExecutor(max_workers=n, thread_name_prefix="hedgewatch-pass")
+    return _POOL
+
+
+def n_threads() -> int:
+    """Threads for the pass: ``HEDGEWATCH_THREADS`` if set, else the cores this process may
+    use (at most 4: beyond that the scattered sums, which hold the GIL, dominate)."""
+    env = os.environ.get("HEDGEWATCH_THREADS", "")
+    if env.isdigit() and int(env) >= 1:
+        return int(env)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
 
 
 # -- numba path --------------------------------------------------------------------------

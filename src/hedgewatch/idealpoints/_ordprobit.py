@@ -49,6 +49,29 @@ def log_ndtr_fast(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def log_phi_mills(x: np.ndarray, *, fast: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """``log Phi(x)`` and the inverse Mills ratio ``phi(x) / Phi(x)`` in one pass.
+
+    The log-probability is computed in float64 (``log_ndtr``, exact in both tails). The
+    ratio only enters Newton directions and curvatures, never the objective; with ``fast``
+    its exponential is taken in float32 (numpy's float32 ``exp`` is vectorised on AVX2
+    machines, about five times faster than float64's), a relative error below 1e-6 that
+    changes steps, not the log-posterior the fit guarantees never to decrease.
+    """
+    logp = log_ndtr_fast(x)
+    arg = x * x
+    arg *= -0.5
+    arg -= logp
+    arg -= _LOG_SQRT_2PI
+    if fast:
+        a32 = arg.astype(np.float32)
+        np.exp(a32, out=a32)
+        mills = a32.astype(np.float64)
+    else:
+        mills = np.exp(arg)
+    return logp, mills
+
+
 def vote_terms_sorted(
     eta: np.ndarray, c_hi: np.ndarray, c_lo: np.ndarray, n0: int, n1: int
 ) -> VoteTerms:
@@ -105,6 +128,22 @@ def vote_terms(a: np.ndarray, b: np.ndarray) -> VoteTerms:
     la, lb = -ua, ub
     laa, lbb, lab = aua - ua * ua, -bub - ub * ub, ua * ub
     return VoteTerms(logp, la, lb, laa, lbb, lab, -(la + lb), laa + 2.0 * lab + lbb)
+
+
+def interval_terms(a: np.ndarray, b: np.ndarray) -> VoteTerms:
+    """:func:`vote_terms` for finite bounds ``a < b`` (abstentions), without the checks
+    for infinite bounds."""
+    flip = (a + b) > 0
+    lo = np.where(flip, -b, a)
+    hi = np.where(flip, -a, b)
+    lhi = log_ndtr(hi)
+    logp = lhi + np.log1p(-np.minimum(np.exp(log_ndtr(lo) - lhi), 1.0 - 1e-16))
+    with np.errstate(over="ignore"):
+        ua = np.exp(-0.5 * a * a - _LOG_SQRT_2PI - logp)
+        ub = np.exp(-0.5 * b * b - _LOG_SQRT_2PI - logp)
+    la, lb = -ua, ub
+    laa, lbb, lab = a * ua - ua * ua, -b * ub - ub * ub, ua * ub
+    return VoteTerms(logp, la, lb, laa, lbb, lab, ua - ub, laa + 2.0 * lab + lbb)
 
 
 def category_probs(eta: np.ndarray, cuts: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -90,5 +90,53 @@ def plot_ideal_points(
     ax.set_title(title or f"Dynamic ideal points (bands: {level:.0%} intervals)")
     ax.axhline(0, color="0.6", lw=0.8, zorder=0)
     ax.legend(frameon=False, ncol=min(len(codes), 6))
+    fig.tight_layout()
+    return fig
+
+
+@validated
+def plot_calibration(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    title: str = "",
+    ax: Any = None,
+) -> Any:
+    """Reliability diagram: forecast probability against the share of votes cast as
+    forecast, one line per table (e.g. ``{"1-D": t1, "2-D": t2}``), with the diagonal of a
+    perfectly calibrated forecast and the votes per bin as marker sizes.
+
+    Parameters
+    ----------
+    tables
+        Label -> :func:`~hedgewatch.idealpoints.calibration_table` output.
+    title
+        Axes title.
+    ax
+        Matplotlib axes to draw on (a new figure otherwise).
+
+    Returns
+    -------
+    The matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.2, 4.4))
+    else:
+        fig = ax.figure
+    ax.plot([1 / 3, 1], [1 / 3, 1], color="0.6", lw=0.8, ls="--", label="calibrated")
+    for label, t in tables.items():
+        if t.empty:
+            continue
+        size = 12 + 120 * t["n_votes"] / max(float(t["n_votes"].max()), 1.0)
+        line = ax.plot(t["mean_probability"], t["observed"], lw=1.6, label=label)[0]
+        ax.scatter(t["mean_probability"], t["observed"], s=size, color=line.get_color(), zorder=3)
+    ax.set_xlim(1 / 3 - 0.02, 1.01)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("forecast probability of the most likely vote")
+    ax.set_ylabel("share of those votes cast as forecast")
+    if title:
+        ax.set_title(title)
+    ax.legend(frameon=False, loc="upper left")
     fig.tight_layout()
     return fig

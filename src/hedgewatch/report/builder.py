@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from hedgewatch.errors import InsufficientDataError, ParameterError
 from hedgewatch.paths import bundled_tables
 from hedgewatch.report import _render
 from hedgewatch.report import claims as _claims
+from hedgewatch.report._section_cache import cached_section
 from hedgewatch.report.model import Report, Section, unmeasurable
 from hedgewatch.report.sections import provenance
 from hedgewatch.report.sections._context import DEFAULT_SETTINGS, Context
@@ -50,8 +52,8 @@ def _section_list() -> list[tuple[str, str, str]]:
         ),
         (
             "predictability",
-            "Predictability versus peers and the most surprising votes",
-            "hedgewatch.report.sections.idealpoints:predictability_section",
+            "Predictability: out of sample, against simple rules, and in sample",
+            "hedgewatch.report.sections.predictability:predictability_section",
         ),
         (
             "rhetoric",
@@ -260,7 +262,7 @@ def _run_sections(
     for i, (key, title, target) in enumerate(steps, start=1):
         tracker.step(title, i)
         t0 = time.perf_counter()
-        section = run_section(key, title, target, ctx)
+        section = cached_section(key, ctx, partial(run_section, key, title, target, ctx))
         timings[key] = round(time.perf_counter() - t0, 3)
         if section is not None:  # None: nothing to show (e.g. no event data loaded)
             computed.append(section)

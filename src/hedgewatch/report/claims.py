@@ -80,7 +80,25 @@ MEASURES: dict[str, str] = {
     "issue_spread": "max - min over Voeten issues of agreement with the reference power",
     "issue_min": "lowest agreement with the reference power over Voeten issues",
     "predictability_percentile": "share of peers (the settings' peers, else all states) whose "
-    "votes the ideal-point model predicts less well than the state's (0..1)",
+    "votes the one-dimensional ideal-point model fits less well than the state's, in sample "
+    "(0..1)",
+    "predictability_percentile_1d": "predictability_percentile of the 1-D model (in sample)",
+    "predictability_percentile_2d": "predictability_percentile of the 2-D model (in sample)",
+    "forecast_percentile": "share of peers (else all states) whose votes since recent_from the "
+    "ideal-point model forecasts less well out of sample than the state's (log-loss; the "
+    "dimensionality that forecasts all states better) (0..1)",
+    "forecast_percentile_1d": "forecast_percentile of the 1-D model",
+    "forecast_percentile_2d": "forecast_percentile of the 2-D model",
+    "forecast_skill": "out-of-sample skill of the model for the state since recent_from: 1 - "
+    "its log-loss / the log-loss of the best simple rule (own last vote, last majority, bloc "
+    "majority); > 0 beats every rule",
+    "forecast_skill_1d": "forecast_skill of the 1-D model",
+    "forecast_skill_2d": "forecast_skill of the 2-D model",
+    "forecast_skill_percentile": "share of peers (else all states) for whom the model's "
+    "out-of-sample skill is lower than for the state (0..1): predictable relative to the "
+    "rules, compared with peers",
+    "forecast_skill_percentile_1d": "forecast_skill_percentile of the 1-D model",
+    "forecast_skill_percentile_2d": "forecast_skill_percentile of the 2-D model",
     "speech_convergence_P": "change in General Debate speech similarity with P, recent window "
     "minus the earlier one",
     "speech_P_minus_other": "speech similarity with P minus with the other power, recent window",
@@ -405,7 +423,7 @@ SECTION_MEASURES: dict[str, tuple[str, ...]] = {
     "alignment": ("pivot_",),
     "hedging": ("position", "free_agency", "agree_"),
     "issues": ("issue_",),
-    "predictability": ("predictability_",),
+    "predictability": ("predictability_", "forecast_"),
     "rhetoric": ("speech_",),
     "synchronisation": ("sync_",),
     "events": ("events_",),

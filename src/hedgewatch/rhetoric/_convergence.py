@@ -328,7 +328,12 @@ def _year_row(
 def _resample(units: object, n_boot: int, rng: np.random.Generator, yv: YearVectors) -> object:
     n = units.shape[0]  # type: ignore[attr-defined]
     weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(np.float32)
-    summed = (units.T @ weights.T).T  # type: ignore[attr-defined]
+    if sparse.issparse(units):
+        # sparse x sparse: the replicates stay sparse (a dense n_boot x vocabulary block
+        # costs more to scan back into sparse form than the product itself)
+        summed = sparse.csr_matrix(weights) @ units
+    else:
+        summed = (units.T @ weights.T).T  # type: ignore[attr-defined]
     return yv.units.combine(summed)
 
 

@@ -168,7 +168,7 @@ def year_vectors(
 
 
 @validated
-def year_terms(speeches: pd.DataFrame, year: int) -> YearTerms:
+def year_terms(speeches: pd.DataFrame, year: int, *, backend: str | Backend = "tfidf") -> YearTerms:
     """TF-IDF vectors and terms of one year (default :class:`TfidfBackend`), cached.
 
     The same vectors as :func:`year_vectors`; the cache of these small parts outlives the
@@ -181,14 +181,15 @@ def year_terms(speeches: pd.DataFrame, year: int) -> YearTerms:
         Speeches with ``country, year, text``.
     year
         The debate year.
+    backend
+        ``"tfidf"`` (default) or a TF-IDF backend object
+        (:class:`~hedgewatch.rhetoric.backends.FittedTfidf`).
 
     Returns
     -------
     :class:`YearTerms`.
     """
-    from hedgewatch.rhetoric.backends import TfidfBackend
-
-    be = TfidfBackend()
+    be = get_backend(backend)
     _, key = _year_key(speeches, year, be)
     hit = _TERMS.get(key)
     if hit is not None:
@@ -233,7 +234,8 @@ def _fit_year(sub: pd.DataFrame, year: int, backend: Backend) -> YearVectors:
             f"The {year} speech of {empty[0]} has no text left once procedural sentences are "
             "removed; drop it from the speeches given."
         )
-    units = backend.fit_units(paras)
+    fit_year = getattr(backend, "fit_year", None)
+    units = fit_year(paras, year) if fit_year is not None else backend.fit_units(paras)
     return YearVectors(year, sub["country"].to_numpy(dtype=object), units, paras)
 
 

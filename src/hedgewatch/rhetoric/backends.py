@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
@@ -120,6 +121,17 @@ class TfidfBackend:
     def cache_key(self) -> tuple[object, ...]:
         return (self.name, tuple(self.ngram_range), self.min_df, self.sublinear_tf)
 
+    def _vectorizer(self, n_docs: int, vocabulary: list[str] | None = None) -> CountVectorizer:
+        return CountVectorizer(
+            lowercase=False,
+            token_pattern=TOKEN_PATTERN,
+            stop_words=sorted(STOP_WORDS),
+            ngram_range=self.ngram_range,
+            min_df=min(self.min_df, n_docs) if vocabulary is None else 1,
+            vocabulary=vocabulary,
+            dtype=np.float32,
+        )
+
     def fit_units(self, paragraphs: Sequence[Sequence[str]]) -> UnitVectors:
         with blame("TfidfBackend"):
             check_param(
@@ -128,16 +140,7 @@ class TfidfBackend:
                 "a positive integer",
                 self.min_df,
             )
-        n = len(paragraphs)
-        min_df = min(self.min_df, n)
-        cv = CountVectorizer(
-            lowercase=False,
-            token_pattern=TOKEN_PATTERN,
-            stop_words=sorted(STOP_WORDS),
-            ngram_range=self.ngram_range,
-            min_df=min_df,
-            dtype=np.float32,
-        )
+        cv = self._vectorizer(len(paragraphs))
         try:
             counts = cv.fit_transform(["\n".join(p) for p in paragraphs]).tocsr()
         except ValueError as exc:  # only stop words, or nothing left after min_df
@@ -157,6 +160,109 @@ class TfidfBackend:
             return cv.transform(paragraphs[row]).tocsr()
 
         return UnitVectors(combine(counts), paragraph_units, combine, cv.get_feature_names_out)
+
+
+def year_vocabulary(
+    paragraphs: Sequence[Sequence[str]], backend: TfidfBackend | None = None
+) -> pd.DataFrame:
+    """What a year's TF-IDF fit learns from the whole debate: its vocabulary and the
+    document frequency of each term.
+
+    Parameters
+    ----------
+    paragraphs
+        The cleaned paragraphs of every speech of the year
+        (:func:`~hedgewatch.rhetoric.preprocess.clean_paragraphs`).
+    backend
+        The :class:`TfidfBackend` whose settings to use (default settings).
+
+    Returns
+    -------
+    DataFrame ``term, df, n_docs`` (terms in the fitted column order; ``n_docs`` repeated).
+    """
+    be = backend or TfidfBackend()
+    cv = be._vectorizer(len(paragraphs))
+    try:
+        counts = cv.fit_transform(["\n".join(p) for p in paragraphs]).tocsr()
+    except ValueError as exc:
+        raise InsufficientDataError(
+            f"The speeches given have no terms left for TF-IDF ({exc}); give more "
+            "speeches of the year or lower min_df."
+        ) from exc
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    return pd.DataFrame(
+        {"term": cv.get_feature_names_out(), "df": df.astype(np.int32), "n_docs": len(paragraphs)}
+    )
+
+
+class FittedTfidf:
+    """TF-IDF with each year's vocabulary and document frequencies given, not fitted.
+
+    Equal to :class:`TfidfBackend` on the whole debate of each year, but a speech's vector
+    needs only its own text: given the yearly vocabularies of the full corpus (shipped
+    precomputed for the bundled corpus, or built once per year by :func:`year_vocabulary`),
+    the speeches of the state and the powers are enough, and a report does not tokenise
+    every speech of every year again.
+
+    Parameters
+    ----------
+    vocabularies
+        Year -> :func:`year_vocabulary` frame of that year's full debate.
+    base
+        The :class:`TfidfBackend` whose settings produced them (default settings).
+    """
+
+    name = "tfidf"
+    #: A speech's vector does not depend on the other speeches given (the year's weights are).
+    context_free = True
+
+    def __init__(
+        self, vocabularies: Mapping[int, pd.DataFrame], base: TfidfBackend | None = None
+    ) -> None:
+        self.vocabularies = vocabularies
+        self.base = base or TfidfBackend()
+
+    def cache_key(self) -> tuple[object, ...]:
+        stamp = tuple(
+            (int(y), int(v["n_docs"].iloc[0]), len(v), int(v["df"].sum()))
+            for y, v in sorted(self.vocabularies.items())
+        )
+        return ("tfidf-fitted", *self.base.cache_key(), stamp)
+
+    def fit_units(self, paragraphs: Sequence[Sequence[str]]) -> UnitVectors:
+        raise InsufficientDataError(
+            "FittedTfidf represents one year at a time: use it through year_vectors()."
+        )
+
+    def fit_year(self, paragraphs: Sequence[Sequence[str]], year: int) -> UnitVectors:
+        voc = self.vocabularies.get(int(year))
+        if voc is None:
+            raise InsufficientDataError(
+                f"No TF-IDF vocabulary for {year}: build it from that year's whole debate "
+                "(hedgewatch.rhetoric.backends.year_vocabulary)."
+            )
+        terms = voc["term"].to_numpy(dtype=object)
+        cv = self.base._vectorizer(len(paragraphs), vocabulary=list(terms))
+        counts = cv.transform(["\n".join(p) for p in paragraphs]).tocsr()
+        # TfidfTransformer's smooth idf, in float32 as it computes it for float32 counts
+        idf = np.full(len(terms), int(voc["n_docs"].iloc[0]) + 1, dtype=np.float32)
+        idf /= voc["df"].to_numpy(np.float32) + np.float32(1.0)
+        np.log(idf, out=idf)
+        idf += np.float32(1.0)
+        sublinear = self.base.sublinear_tf
+
+        def combine(rows: Any) -> sparse.csr_matrix:
+            x = sparse.csr_matrix(rows, dtype=np.float32, copy=True)
+            if sublinear:
+                np.log(x.data, x.data)
+                x.data += np.float32(1.0)
+            x.data *= idf[x.indices]
+            return normalize(x, norm="l2", copy=False).astype(np.float32)
+
+        def paragraph_units(row: int) -> sparse.csr_matrix:
+            return cv.transform(paragraphs[row]).tocsr()
+
+        return UnitVectors(combine(counts), paragraph_units, combine, lambda: terms)
 
 
 class EmbeddingBackend:

@@ -31,6 +31,7 @@ from hedgewatch._deprecation import deprecated_args
 from hedgewatch._validation import check_param, validated
 from hedgewatch.errors import InsufficientDataError
 from hedgewatch.rhetoric._similarity import _years, check_speeches, year_terms
+from hedgewatch.rhetoric.backends import Backend
 from hedgewatch.rhetoric.preprocess import is_procedural, sentences
 
 _EXAMPLE_CHARS = 320
@@ -58,6 +59,7 @@ def shared_narratives(
     start: int | None = None,
     end: int | None = None,
     n_terms: int = 20,
+    backend: str | Backend = "tfidf",
 ) -> pd.DataFrame:
     """The distinctive terms and phrases behind two states' rhetorical closeness.
 
@@ -74,6 +76,10 @@ def shared_narratives(
         First and last year, inclusive.
     n_terms
         How many terms to return.
+    backend
+        ``"tfidf"`` (default) or a TF-IDF backend object
+        (:class:`~hedgewatch.rhetoric.backends.FittedTfidf`, which needs only the three
+        states' speeches).
 
     Returns
     -------
@@ -105,10 +111,10 @@ def shared_narratives(
         contrast or country_b,
     )
     years = _common_years(speeches, [c for c in (ca, cb, cc) if c], start, end)
-    ab = _mean_contributions(speeches, years, ca, cb)
+    ab = _mean_contributions(speeches, years, ca, cb, backend)
     table = ab.rename(columns={"value": "shared_ab", "n": "years"})
     if cc is not None:
-        ac = _mean_contributions(speeches, years, ca, cc)["value"].rename("shared_ac")
+        ac = _mean_contributions(speeches, years, ca, cc, backend)["value"].rename("shared_ac")
         table = table.join(ac, how="left").fillna({"shared_ac": 0.0})
         table["score"] = table["shared_ab"] - table["shared_ac"]
     else:
@@ -134,11 +140,13 @@ def _common_years(
     return sorted(years)
 
 
-def _mean_contributions(speeches: pd.DataFrame, years: list[int], a: str, b: str) -> pd.DataFrame:
+def _mean_contributions(
+    speeches: pd.DataFrame, years: list[int], a: str, b: str, backend: str | Backend
+) -> pd.DataFrame:
     """Per term: mean over years of w_a(t) * w_b(t), and the number of years it is > 0."""
     parts = []
     for y in years:
-        yt = year_terms(speeches, y)
+        yt = year_terms(speeches, y, backend=backend)
         prod = yt.vectors[yt.row(a)].multiply(yt.vectors[yt.row(b)]).tocoo()
         terms = yt.terms
         parts.append(pd.DataFrame({"term": terms[prod.col], "value": prod.data}))

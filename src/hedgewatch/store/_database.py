@@ -10,7 +10,11 @@ data directory, e.g. ``~/.local/share/hedgewatch``), and beside it
 * ``hedgewatch.duckdb.cache/`` - cached intermediate results, one Parquet file each.
 
 Tables are created from the Parquet snapshot shipped in ``hedgewatch/data/`` the first time
-they are asked for, so a fresh install works offline.
+they are asked for, so a fresh install works offline; the General Debate speeches
+(``VIEWED``) are a view over the package's Parquet file until an import writes them (a
+writer goes through :meth:`Store.write_tables` or passes ``tables=`` to
+:meth:`Store.transaction`, so that results shipped precomputed for the bundled snapshot are
+no longer used on them).
 
 Writers, one at a time. :meth:`Store.transaction` takes the lock, copies the database to a
 temporary file beside it, applies every change there, checkpoints and closes it, moves it over
@@ -81,6 +85,10 @@ _OPEN_RETRY_SECONDS = 3.0
 _READ_ONLY_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 #: Temporary files of killed writers that an old hedgewatch left (mkstemp names).
 _LEGACY_LEFTOVER = re.compile(r"^\.(import|new)-[a-z0-9_]{8}\.duckdb(\.wal)?$")
+#: Bundled tables read in place (a view over the package's Parquet file) until an import
+#: writes them: loading the General Debate (42 MB of Parquet, 60 MB in DuckDB) into every new
+#: store took most of a first report, which reads three states' speeches from it.
+VIEWED = frozenset({"speeches"})
 
 _warned: set[str] = set()  # stores whose read-only warning was shown in this process
 _writing = threading.local()  # stores this thread holds the write lock of
@@ -164,11 +172,28 @@ class Store:
 
     def tables(self) -> list[str]:
         """Names of the tables present in the store (not counting bundled ones not yet loaded)."""
+        return list(self._read_state()[0])
+
+    def _read_state(self) -> tuple[tuple[str, ...], dict[str, str]]:
+        """The table names and the meta table, read once per state of the file: a report
+        asks for them hundreds of times (every cache key holds the data version), and each
+        connection costs tens of milliseconds on a busy machine."""
+        served = self._read_only is not None or self._from_package
+        sig = _signature(self.path)
+        memo = _STATE.get(str(self.path))
+        if sig is not None and memo is not None and memo[0] == (*sig, served):
+            return memo[1], dict(memo[2])
         with self.connect() as con:
             rows = con.execute(
                 "select table_name from information_schema.tables where table_schema='main'"
             ).fetchall()
-        return sorted({r[0] for r in rows})
+            meta = dict(con.execute("select key, value from meta").fetchall())
+        names = tuple(sorted({r[0] for r in rows}))
+        served = self._read_only is not None or self._from_package  # connect() may note it
+        sig = _signature(self.path)  # after connect: a first use creates the file
+        if sig is not None:
+            _STATE[str(self.path)] = ((*sig, served), names, meta)
+        return names, dict(meta)
 
     def has_table(self, name: str) -> bool:
         return name in self.tables()
@@ -183,7 +208,8 @@ class Store:
         """
         present = set(self.tables())
         missing = [n for n in names if n not in present]
-        if not missing:
+        stale = [n for n in names if n in present and n in VIEWED and not self._view_ok(n)]
+        if not missing and not stale:
             return
         bundled = set(bundled_tables())
         unknown = [n for n in missing if n not in bundled]
@@ -196,11 +222,22 @@ class Store:
         # (a computation needing the table would have loaded it), so the version stays.
         try:
             with self.transaction(new_version=False, wait=False) as con:
-                load_bundled(con, missing)
+                load_bundled(con, missing, refresh=stale)
         except _ReadOnlyError as exc:
             self._note_read_only(str(exc.args[0]))
         except _BusyError:
             self._from_package = True  # loaded into the file by a later run
+
+    def _view_ok(self, name: str) -> bool:
+        """Whether a bundled table read in place still points at this package's file (a store
+        outlives a reinstall elsewhere); False makes :meth:`ensure` point it again."""
+        with self.connect() as con:
+            row = con.execute(
+                "select sql from duckdb_views() where view_name = ? and schema_name = 'main' "
+                "and not temporary",
+                [name],
+            ).fetchone()
+        return row is None or str(bundled_path(f"{name}.parquet")) in str(row[0])
 
     def query(
         self,
@@ -222,20 +259,26 @@ class Store:
 
     def meta(self) -> dict[str, str]:
         """Key-value metadata: data version, provenance of each import."""
-        with self.connect() as con:
-            return dict(con.execute("select key, value from meta").fetchall())
+        return self._read_state()[1]
 
     # -- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(
-        self, new_version: bool = True, *, wait: bool = True
+        self,
+        new_version: bool = True,
+        tables: Sequence[str] | None = None,
+        *,
+        wait: bool = True,
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A writable connection on a copy of the store, swapped in atomically on success.
 
         The write lock is held from before the copy until after the swap: another writer
         waits (see the module's notes). If the block raises (or the process dies), the store
         file is not touched. With ``new_version`` (the default) the data version goes up and
-        cached results are dropped. With ``wait=False`` a busy lock raises at once.
+        cached results are dropped, and the tables written (``tables``; all of them when not
+        given) no longer count as the bundled snapshot (:meth:`source`), so results shipped
+        precomputed for the snapshot are not used on them. With ``wait=False`` a busy lock
+        raises at once.
 
         Raises
         ------
@@ -258,6 +301,7 @@ class Store:
                     yield con
                     if new_version:
                         _bump_version(con)
+                        _forget_sources(con, tables)
                     con.execute("commit")
                     con.execute("checkpoint")
                 finally:
@@ -281,13 +325,15 @@ class Store:
                 f"The 'mode' parameter of write_tables() must be 'replace' or "
                 f"'append'; got {mode!r}."
             )
-        with self.transaction() as con:
+        with self.transaction(tables=list(tables)) as con:
             for name, df in tables.items():
                 con.register("_incoming", df)
                 found = con.execute(
                     "select count(*) from information_schema.tables where table_name = ?", [name]
                 ).fetchone()
                 exists = found[0] if found else 0
+                if exists:
+                    _materialise(con, name, keep=mode == "append")
                 if mode == "replace" or not exists:
                     con.execute(f'create or replace table "{name}" as select * from _incoming')
                 else:
@@ -302,10 +348,7 @@ class Store:
     # -- cache of intermediate results ---------------------------------------------------
     def cache_key(self, *parts: object) -> str:
         """A key that changes whenever the data changes (includes the data version)."""
-        meta = self.meta()
-        version = (meta.get("data_version", "0"), meta.get("data_token", ""))
-        raw = repr((version, *parts)).encode()
-        return hashlib.sha256(raw).hexdigest()[:32]
+        return _cache_key(_version(self.meta()), parts)
 
     def cache_get(self, kind: str, key: str) -> pd.DataFrame | None:
         """A cached DataFrame, or None (also for an entry that cannot be read)."""
@@ -341,16 +384,90 @@ class Store:
             if tmp is not None:
                 tmp.unlink(missing_ok=True)
 
-    def cached(self, kind: str, parts: tuple[object, ...], compute: Any) -> pd.DataFrame:
-        """Return the cached result for ``(kind, parts)``, computing and storing it if absent."""
-        key = self.cache_key(*parts)
-        hit = self.cache_get(kind, key)
+    def cached(
+        self,
+        kind: str,
+        parts: tuple[object, ...],
+        compute: Any,
+        inputs: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Return the cached result for ``(kind, parts)``, computing and storing it if absent.
+
+        ``inputs`` names the tables the result is computed from (and nothing else: no
+        state-specific choice hides in ``compute``). When they are still the bundled
+        snapshot (:meth:`source`), a result shipped precomputed for ``(kind, parts)`` is
+        used instead of computing it (see :mod:`hedgewatch.store._precomputed`).
+        """
+        hit = self.lookup(kind, parts, inputs)
         if hit is not None:
             return hit
         df = compute()
-        # compute() may have imported data (a new version): key the result by the data it saw
-        self.cache_put(kind, self.cache_key(*parts), df)
+        self.keep(kind, parts, df, inputs)
         return df
+
+    def lookup(
+        self, kind: str, parts: tuple[object, ...], inputs: Sequence[str] | None = None
+    ) -> pd.DataFrame | None:
+        """The result for ``(kind, parts)`` from the cache, or shipped precomputed for the
+        bundled snapshot (when ``inputs`` are given and still bundled); None otherwise."""
+        key = self.cache_key(*parts)
+        hit = self.cache_get(kind, key)
+        if hit is not None and inputs is not None:
+            RECORDED.append((kind, parts_key(*parts), key, tuple(inputs), self.path))
+        if hit is not None or inputs is None:
+            return hit
+        from hedgewatch.store import _precomputed
+
+        self.ensure(*inputs)
+        sources = {t: self.source(t) for t in inputs}
+        df = _precomputed.lookup(kind, parts_key(*parts), sources)
+        if df is not None:
+            self.cache_put(kind, key, df)  # skipped on a read-only store
+        return df
+
+    def lookup_many(
+        self, kind: str, parts: Sequence[tuple[object, ...]], inputs: Sequence[str]
+    ) -> list[pd.DataFrame | None]:
+        """:meth:`lookup` of several results at once (one read of the meta, one read of the
+        shipped file); shipped results are not copied into the cache."""
+        from hedgewatch.store import _precomputed
+
+        self.ensure(*inputs)
+        version = _version(self.meta())
+        keys = [_cache_key(version, p) for p in parts]
+        out: list[pd.DataFrame | None] = [self.cache_get(kind, k) for k in keys]
+        for p, k, df in zip(parts, keys, out, strict=True):
+            if df is not None:
+                RECORDED.append((kind, parts_key(*p), k, tuple(inputs), self.path))
+        missing = [i for i, df in enumerate(out) if df is None]
+        if missing:
+            sources = {t: self.source(t) for t in inputs}
+            shipped = _precomputed.lookup_many(
+                kind, [parts_key(*parts[i]) for i in missing], sources
+            )
+            for i in missing:
+                out[i] = shipped.get(parts_key(*parts[i]))
+        return out
+
+    def keep(
+        self,
+        kind: str,
+        parts: tuple[object, ...],
+        df: pd.DataFrame,
+        inputs: Sequence[str] | None = None,
+    ) -> None:
+        """Cache a result computed for ``(kind, parts)`` (keyed by the data version now: the
+        computation may have imported data). Skipped on a read-only store."""
+        key = self.cache_key(*parts)
+        self.cache_put(kind, key, df)
+        if inputs is not None:
+            RECORDED.append((kind, parts_key(*parts), key, tuple(inputs), self.path))
+
+    def source(self, table: str) -> str | None:
+        """Where a table's content comes from: ``"bundle:<sha256 prefix>"`` while it is the
+        bundled snapshot loaded as shipped, None once an import wrote to it (or in a store
+        made before sources were recorded)."""
+        return self.meta().get(f"source:{table}")
 
     # -- internals -----------------------------------------------------------------------
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -660,23 +777,113 @@ def _bump_version(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop table if exists cache")  # the in-file cache of hedgewatch <= 0.1
 
 
-def load_bundled(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> None:
-    """Inside a transaction: load the bundled tables among ``names`` that the store lacks."""
-    have = {r[0] for r in con.execute("show tables").fetchall()}
-    todo = [n for n in names if n not in have and n in set(bundled_tables())]
+def load_bundled(
+    con: duckdb.DuckDBPyConnection, names: Sequence[str], refresh: Sequence[str] = ()
+) -> None:
+    """Inside a transaction: load the bundled tables among ``names`` that the store lacks
+    (and point again those in ``refresh``: views over another install's files)."""
+    have = {r[0] for r in con.execute("show tables").fetchall()} - set(refresh)
+    todo = [n for n in (*names, *refresh) if n not in have and n in set(bundled_tables())]
+    todo = list(dict.fromkeys(todo))
     if not todo:
         return
     # DuckDB would otherwise hold a whole decompressed table (the speeches: ~0.7 GiB) in
     # memory until the commit; with a limit it writes blocks to the file as it goes.
     con.execute(f"set memory_limit = '{_LOAD_MEMORY_LIMIT}'")
     for n in todo:
-        _load_parquet(con, n, bundled_path(f"{n}.parquet"))
+        _load_parquet(con, n, bundled_path(f"{n}.parquet"), view=n in VIEWED)
     con.execute("reset memory_limit")
 
 
-def _load_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> None:
-    src = str(path).replace("'", "''")
-    con.execute(f"create or replace table \"{name}\" as select * from read_parquet('{src}')")
+def _load_parquet(
+    con: duckdb.DuckDBPyConnection, name: str, path: Path, view: bool = False
+) -> None:
+    literal = str(path).replace("'", "''")
+    if view:
+        con.execute(f'drop table if exists "{name}"')
+        con.execute(f"create or replace view \"{name}\" as select * from read_parquet('{literal}')")
+    else:
+        con.execute(f'drop view if exists "{name}"')
+        con.execute(
+            f"create or replace table \"{name}\" as select * from read_parquet('{literal}')"
+        )
+    con.execute("insert or replace into meta values (?, ?)", [f"source:{name}", file_source(path)])
+
+
+def _materialise(con: duckdb.DuckDBPyConnection, name: str, keep: bool) -> None:
+    """Turn a bundled table read in place (a view) into a table before it is written:
+    copied when rows are appended to it, dropped when it is replaced."""
+    row = con.execute(
+        "select count(*) from duckdb_views() where view_name = ? and schema_name = 'main' "
+        "and not temporary",
+        [name],
+    ).fetchone()
+    if not row or not row[0]:
+        return
+    if keep:
+        con.execute(f'create table "_hw_materialised" as select * from "{name}"')
+        con.execute(f'drop view "{name}"')
+        con.execute(f'alter table "_hw_materialised" rename to "{name}"')
+    else:
+        con.execute(f'drop view "{name}"')
+
+
+def file_source(path: Path) -> str:
+    """``"bundle:<first 16 hex digits of the file's SHA-256>"``."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return "bundle:" + digest.hexdigest()[:16]
+
+
+def _forget_sources(con: duckdb.DuckDBPyConnection, tables: Sequence[str] | None) -> None:
+    if tables is None:
+        con.execute("delete from meta where key like 'source:%'")
+    else:
+        for t in tables:
+            con.execute("delete from meta where key = ?", [f"source:{t}"])
+
+
+def _version(meta: Mapping[str, str]) -> tuple[str, str]:
+    """The data version and its random token (see :func:`_bump_version`)."""
+    return meta.get("data_version", "0"), meta.get("data_token", "")
+
+
+def _cache_key(version: tuple[str, str], parts: tuple[object, ...]) -> str:
+    return hashlib.sha256(repr((version, *parts)).encode()).hexdigest()[:32]
+
+
+def parts_key(*parts: object) -> str:
+    """A result's key from its settings alone (no data version): the key of a result
+    shipped precomputed."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+#: ``(kind, parts key, cache key, input tables, store path)`` of every result computed (or
+#: read from the cache) with declared inputs in this process (what
+#: ``tools/build_precomputed.py`` ships).
+RECORDED: list[tuple[str, str, str, tuple[str, ...], Path]] = []
+
+
+#: path -> (file signature and whether bundled tables are served from the package, table
+#: names, meta) of the last read (see Store._read_state).
+_STATE: dict[str, tuple[tuple[object, ...], tuple[str, ...], dict[str, str]]] = {}
+
+
+def _signature(path: Path) -> tuple[int, ...] | None:
+    """Identity and last change of the store file and its write-ahead log (None when
+    absent): a transaction swaps the file, an in-place write changes the log or the file."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    try:
+        wal = os.stat(f"{path}.wal")
+        w: tuple[int, ...] = (wal.st_ino, wal.st_mtime_ns, wal.st_size)
+    except FileNotFoundError:
+        w = ()
+    return (st.st_ino, st.st_mtime_ns, st.st_size, *w)
 
 
 def default_store() -> Store:

@@ -211,7 +211,7 @@ def import_council(
     from hedgewatch.store._votes import note_import
 
     st = get_store(store)
-    with st.transaction() as con:
+    with st.transaction(tables=TABLES) as con:
         load_council_bundle(con)  # inside the write: waiting for the lock loses nothing
         counts = write_council(con, record)
         note_import(con, provenance)

@@ -77,7 +77,7 @@ def speeches(
         codes = _codes([countries] if isinstance(countries, str) else countries)
         where.append(f"{country} in ({','.join('?' * len(codes))})" if codes else "false")
         params.extend(codes)
-    df = _fetch(get_store(store), where, params, country)
+    df = _fetch(get_store(store), where, params, country, few=countries is not None)
     for col in ("session", "year"):
         df[col] = df[col].astype("int64")
     return df
@@ -97,15 +97,25 @@ def _country_sql(successors: Mapping[str, str | None] | None) -> str:
 
 
 def _fetch(
-    store: Store, where: list[str], params: list[object], country: str = "country"
+    store: Store,
+    where: list[str],
+    params: list[object],
+    country: str = "country",
+    few: bool = False,
 ) -> pd.DataFrame:
     """The rows, a few years per query: DuckDB's result and pandas' copy of it coexist
-    only for one window of years at a time (the whole text is ~0.16 GB in pandas)."""
+    only for one window of years at a time (the whole text is ~0.16 GB in pandas). A few
+    countries' speeches are small: one query (the bundled table is read in place, and each
+    query decompresses its text column)."""
     cond = " where " + " and ".join(where) if where else ""
+    cols = "*" if country == "country" else f"* replace ({country} as country)"
+    if few:
+        return store.query(
+            f"select {cols} from {TABLE}{cond} order by year, country", params, (TABLE,)
+        )
     span = store.query(
         f"select min(year) as lo, max(year) as hi from {TABLE}{cond}", params, tables=(TABLE,)
     ).iloc[0]
-    cols = "*" if country == "country" else f"* replace ({country} as country)"
     sql = f"select {cols} from {TABLE} where {' and '.join([*where, 'year between ? and ?'])}"
     if pd.isna(span["lo"]):
         return store.query(sql + " order by year, country", [*params, 0, -1])

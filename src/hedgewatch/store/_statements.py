@@ -102,7 +102,7 @@ def add_statements(
     """
     st = get_store(store)
     try:
-        with st.transaction() as con:
+        with st.transaction(tables=(TABLE,)) as con:
             present = con.execute(
                 "select count(*) from information_schema.tables where table_name = ?", [TABLE]
             ).fetchall()[0][0]

@@ -411,7 +411,7 @@ def import_record(
         ``votes`` (rows written).
     """
     st = get_store(store)
-    with st.transaction() as con:
+    with st.transaction(tables=("votes", "roll_calls")) as con:
         plan = plan_assembly(record, con)  # reads inside the write: no import is lost
         conflicts = write_assembly(con, plan)
         note_import(con, provenance)

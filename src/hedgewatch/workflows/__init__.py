@@ -9,15 +9,19 @@ who wants an answer in one call:
 * :func:`atlas` - every state between two powers, per period, cached in the store
   (:func:`register_source`: how a measure on another table fetches it);
 * :func:`fit_unga` - dynamic ideal points of the stored record, cached in the store;
+* :func:`forecast_unga` - rolling-origin forecasts of the stored record (out-of-sample
+  predictability), summarised and cached;
 * :func:`compare_rhetoric` (:class:`RhetoricResult`) - speech convergence, neighbours and
   shared narratives of two or three states, cached in the store;
+  :func:`speech_vocabularies` - the yearly vocabularies of the speeches, cached;
 * :func:`import_statements` (:class:`ImportReport`) - read corpora, mark duplicates, add;
 * :func:`import_file` - read a vote file in any supported layout and import it;
 * :func:`update_votes` - download the newest official vote file (verified) and import it;
 * :func:`import_events`, :func:`fetch_events` - event files and GDELT exports into the store
   (embedded DuckDB or Dask); :func:`event_hedge` (:class:`EventHedgingResult`) and
   :func:`compare_positions` - event positions from the store;
-* :func:`shield` - how powers acted on the Security Council's texts about a state.
+* :func:`shield` - how powers acted on the Security Council's texts about a state;
+* :func:`speech_vocabularies` - the General Debate's yearly TF-IDF vocabularies, cached.
 """
 
 from __future__ import annotations
@@ -39,8 +43,12 @@ if TYPE_CHECKING:
         fetch_events,
         import_events,
     )
-    from hedgewatch.workflows.idealpoints import fit_unga
-    from hedgewatch.workflows.rhetoric import RhetoricResult, compare_rhetoric
+    from hedgewatch.workflows.idealpoints import fit_unga, forecast_unga
+    from hedgewatch.workflows.rhetoric import (
+        RhetoricResult,
+        compare_rhetoric,
+        speech_vocabularies,
+    )
     from hedgewatch.workflows.statements import ImportReport, import_statements
 
 # name -> module that defines it, imported on first use: an event import need not load the
@@ -62,8 +70,10 @@ _LAZY: dict[str, str] = {
     "fetch_events": "hedgewatch.workflows.events",
     "import_events": "hedgewatch.workflows.events",
     "fit_unga": "hedgewatch.workflows.idealpoints",
+    "forecast_unga": "hedgewatch.workflows.idealpoints",
     "RhetoricResult": "hedgewatch.workflows.rhetoric",
     "compare_rhetoric": "hedgewatch.workflows.rhetoric",
+    "speech_vocabularies": "hedgewatch.workflows.rhetoric",
     "ImportReport": "hedgewatch.workflows.statements",
     "import_statements": "hedgewatch.workflows.statements",
 }
@@ -96,11 +106,13 @@ __all__ = [
     "event_hedge",
     "fetch_events",
     "fit_unga",
+    "forecast_unga",
     "hedge",
     "import_events",
     "import_file",
     "import_statements",
     "register_source",
     "shield",
+    "speech_vocabularies",
     "update_votes",
 ]

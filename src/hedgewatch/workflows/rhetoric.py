@@ -1,25 +1,116 @@
-"""One-call rhetoric workflow: compare states' General Debate speeches, cached in the store.
+"""Rhetoric workflows on the stored General Debate corpus, cached in the store.
 
-``hedgewatch rhetoric PRK RUS CHN --from 2000`` compares three pairs over 25 debates (each a
-TF-IDF fit of ~190 speeches), the nearest neighbours of the first state and the narratives it
-shares with the second. :func:`compare_rhetoric` computes the pairs with the years as the outer
-loop (each debate represented once, not once per pair) and caches every part in the store,
-keyed by the data version: a second run with the same arguments reads the cache, and an
-import of speeches makes the old entries unreachable.
+:func:`speech_vocabularies` - the yearly TF-IDF vocabularies. A TF-IDF representation of a
+speech depends on the whole debate of its year (the vocabulary, the document frequencies).
+It returns, per year, what :class:`~hedgewatch.rhetoric.backends.FittedTfidf` needs to
+represent any speech of that year from its own text: shipped precomputed for the bundled
+corpus, taken from the store's cache, or built from the year's speeches (the years missing
+are built in parallel, one process per core) and cached.
+
+:func:`compare_rhetoric` - ``hedgewatch rhetoric PRK RUS CHN --from 2000`` compares three
+pairs over 25 debates, the nearest neighbours of the first state and the narratives it shares
+with the second. The pairs are computed with the years as the outer loop (each debate
+represented once, not once per pair), with TF-IDF vectors from :func:`speech_vocabularies`
+(the same cached vocabularies the report uses), and every part is cached in the store, keyed
+by the data version: a second run with the same arguments reads the cache, and an import of
+speeches makes the old entries unreachable.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch._validation import check_choice, check_param, validated
 from hedgewatch.errors import InsufficientDataError
+from hedgewatch.rhetoric.backends import TfidfBackend, year_vocabulary
+from hedgewatch.rhetoric.preprocess import clean_paragraphs
 from hedgewatch.store import Store, get_store, speeches
+
+if TYPE_CHECKING:
+    from hedgewatch.rhetoric.backends import FittedTfidf
+
+KIND = "speech-vocabulary"
+INPUTS = ("speeches",)
+#: Years read from the store at once when vocabularies must be built (memory).
+_CHUNK = 8
+
+
+def _parts(year: int, backend: TfidfBackend) -> tuple[object, ...]:
+    return ("v1", int(year), backend.cache_key())
+
+
+@validated
+def speech_vocabularies(
+    years: Iterable[int],
+    *,
+    store: Store | str | None = None,
+    n_jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[int, pd.DataFrame]:
+    """Each year's vocabulary and document frequencies (:func:`year_vocabulary`).
+
+    Parameters
+    ----------
+    years
+        Debate years (those without speeches in the store are left out of the result).
+    store
+        A :class:`~hedgewatch.store.Store` or path; default the user store.
+    n_jobs
+        Processes building the missing years (default: the cores available).
+    progress
+        ``progress(done, total)`` while building missing years.
+
+    Returns
+    -------
+    Dict year -> DataFrame ``term, df, n_docs``.
+    """
+    st = get_store(store)
+    be = TfidfBackend()
+    wanted = sorted({int(y) for y in years})
+    found = st.lookup_many(KIND, [_parts(y, be) for y in wanted], INPUTS)
+    out = {y: df for y, df in zip(wanted, found, strict=True) if df is not None}
+    missing = [y for y in wanted if y not in out]
+    for i in range(0, len(missing), _CHUNK):
+        chunk = missing[i : i + _CHUNK]
+        sp = speeches(start=chunk[0], end=chunk[-1], store=st)
+        texts = {y: list(sp.loc[sp["year"] == y, "text"]) for y in chunk}
+        todo = [y for y in chunk if texts[y]]
+        built = _build(todo, texts, n_jobs)
+        for y, df in zip(todo, built, strict=True):
+            st.keep(KIND, _parts(y, be), df, INPUTS)
+            out[y] = df
+        if progress is not None:
+            progress(min(i + _CHUNK, len(missing)), len(missing))
+    return out
+
+
+def _vocabulary(texts: list[str]) -> pd.DataFrame:
+    return year_vocabulary(clean_paragraphs(texts))
+
+
+def _build(years: list[int], texts: dict[int, list[str]], n_jobs: int | None) -> list[pd.DataFrame]:
+    jobs = n_jobs or _cores()
+    if jobs == 1 or len(years) <= 1:
+        return [_vocabulary(texts[y]) for y in years]
+    from joblib import Parallel, delayed
+
+    return list(
+        Parallel(n_jobs=min(jobs, len(years)))(delayed(_vocabulary)(texts[y]) for y in years)
+    )
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -129,12 +220,28 @@ def compare_rhetoric(
 
     pairs = list(itertools.combinations(codes, 2))
 
+    def tfidf() -> FittedTfidf:
+        """TF-IDF over the cached yearly vocabularies of the years two of the states spoke."""
+        if "tfidf" not in memo:
+            from hedgewatch.rhetoric.backends import FittedTfidf
+
+            sp = corpus()
+            spoke = sp.loc[sp["country"].isin(codes)].groupby("year")["country"].nunique()
+            years = [int(y) for y in spoke.index[spoke >= 2]]
+            vocab = speech_vocabularies(
+                years,
+                store=st,
+                progress=lambda done, total: say("building yearly vocabularies", done, total),
+            )
+            memo["tfidf"] = FittedTfidf(vocab)
+        return memo["tfidf"]  # type: ignore[return-value]
+
     def conv() -> pd.DataFrame:
         sp = corpus()
         out = rh.convergence_pairs(
             sp,
             pairs,
-            backend=backend,
+            backend=tfidf() if backend == "tfidf" else backend,
             n_boot=n_boot,
             seed=seed,
             cache=False,
@@ -164,9 +271,10 @@ def compare_rhetoric(
             codes[1],
             contrast=codes[2] if len(codes) == 3 else None,
             n_terms=n_terms,
+            backend=tfidf(),
         )
 
-    parts = ("rhetoric-v1", codes, start, end, backend, n_boot, n_terms, seed)
+    parts = ("rhetoric-v2", codes, start, end, backend, n_boot, n_terms, seed)
     try:
         conv_frame = st.cached("rhetoric:convergence", parts, conv)
         nn = st.cached("rhetoric:neighbours", parts, neighbours)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -20,6 +20,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "peers": None,  # states compared for predictability; default: see peers()
     "n_boot": 200,  # bootstrap replicates for intervals
     "ideal_from": None,  # first year of the ideal-point fit; default the whole record
+    "forecast_from": None,  # first year forecast out of sample; default recent_from
     "rhetoric_from": None,  # first year of speeches compared; default the state's first vote
 }
 
@@ -34,9 +35,7 @@ class Context:
     votes: pd.DataFrame
     start: int | None = None
     settings: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
-    cache: Callable[[str, tuple[object, ...], Callable[[], pd.DataFrame]], pd.DataFrame] | None = (
-        None
-    )
+    cache: Callable[..., pd.DataFrame] | None = None
     status: Callable[[str], None] | None = None
     successors: Mapping[str, str | None] | None = None  # None: the default successor rules
 
@@ -89,15 +88,26 @@ class Context:
         return f"{text}; no votes loaded for {ranges(holes)}" if holes else text
 
     def cached(
-        self, kind: str, parts: tuple[object, ...], compute: Callable[[], pd.DataFrame]
+        self,
+        kind: str,
+        parts: tuple[object, ...],
+        compute: Callable[[], pd.DataFrame],
+        inputs: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """``compute()``, through the store cache when one is configured (the key includes
-        the successor rules: they change the votes every result is computed from)."""
+        the successor rules: they change the votes every result is computed from);
+        ``inputs`` as in :meth:`Store.cached <hedgewatch.store.Store.cached>`."""
         if self.cache is None:
             return compute()
-        if self.successors is not None:
-            parts = (*parts, ("successors", tuple(sorted(self.successors.items(), key=str))))
-        return self.cache(kind, parts, compute)
+        parts = self._with_successors(parts)
+        if inputs is None:
+            return self.cache(kind, parts, compute)
+        return self.cache(kind, parts, compute, inputs=inputs)
+
+    def _with_successors(self, parts: tuple[object, ...]) -> tuple[object, ...]:
+        if self.successors is None:
+            return parts
+        return (*parts, ("successors", tuple(sorted(self.successors.items(), key=str))))
 
     def cached_many(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,9 @@ from hedgewatch.errors import InsufficientDataError
 from hedgewatch.report import figures
 from hedgewatch.report.model import Figure, Measurement, Section, Table
 from hedgewatch.report.sections._context import Context
+
+if TYPE_CHECKING:
+    from hedgewatch.rhetoric.backends import Backend
 
 REFS = (
     "Baturo, A., Dasandi, N. and Mikhaylov, S. J. (2017). Understanding state preferences with "
@@ -79,14 +83,15 @@ def rhetoric_section(ctx: Context) -> Section:
 
 
 class _Speeches:
-    """The speeches from ``first`` on, read from the store only when a result is not cached
-    (the corpus is large; a warm report never loads it), and then a few years at a time:
-    the whole corpus since 1946 is ~0.34 GB of text in pandas."""
+    """The speeches of the state and the powers from ``first`` on, and the yearly TF-IDF
+    vocabularies of the whole corpus that represent them (shipped precomputed for the
+    bundled corpus; built once, in parallel, for another). Read only when a result is not
+    cached: a warm report loads neither."""
 
     def __init__(self, ctx: Context, first: int) -> None:
-        self.ctx, self.first, self.last = ctx, first, first
-        self._recent: tuple[int, pd.DataFrame] | None = None
-        self._loaded = False
+        self.ctx, self.first = ctx, first
+        self._frame: pd.DataFrame | None = None
+        self._backend: Backend | None = None
 
     def stamp(self) -> tuple[int, int, int]:
         from hedgewatch.store import speech_counts
@@ -101,29 +106,43 @@ class _Speeches:
                 f"no General Debate speech of {ctx.state} from {self.first} on."
                 + (f" {merged}" if merged else "")
             )
-        self.last = counts[1]
         return counts
 
-    def span(self, lo: int, hi: int) -> pd.DataFrame:
-        """The speeches of the years ``lo`` to ``hi``."""
-        from hedgewatch.store import speeches
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            from hedgewatch.store import speeches
 
-        self._loaded = True
-        return speeches(start=lo, end=hi, successors=self.ctx.successors, store=self.ctx.store)
+            codes = [self.ctx.state, *self.ctx.powers]
+            self._frame = speeches(
+                codes, start=self.first, successors=self.ctx.successors, store=self.ctx.store
+            )
+        return self._frame
 
-    def recent(self, since: int) -> pd.DataFrame:
-        """The speeches from ``since`` (or the first year) on, kept for the narratives."""
-        lo = max(since, self.first)
-        if self._recent is None or self._recent[0] != lo:
-            self._recent = (lo, self.span(lo, self.last))
-        return self._recent[1]
+    def backend(self) -> Backend:
+        """:class:`~hedgewatch.rhetoric.backends.FittedTfidf` over the years both the state
+        and a power spoke."""
+        if self._backend is None:
+            from hedgewatch.rhetoric.backends import FittedTfidf
+            from hedgewatch.workflows import speech_vocabularies
+
+            sp = self.frame()
+            own = set(sp.loc[sp["country"] == self.ctx.state, "year"])
+            years = sorted(own & set(sp.loc[sp["country"] != self.ctx.state, "year"]))
+
+            def tick(done: int, total: int) -> None:
+                self.ctx.say(f"building yearly vocabularies {done}/{total}; cached")
+
+            vocab = speech_vocabularies(years, store=self.ctx.store, progress=tick)
+            self._backend = FittedTfidf(vocab)
+        return self._backend
 
     def release(self) -> None:
-        """Drop the speeches and the cached yearly representations built from them."""
-        if self._loaded:
+        """Drop the corpus and the cached yearly representations built from it."""
+        self._backend = None
+        if self._frame is not None:
             from hedgewatch.rhetoric._similarity import clear_cache
 
-            self._recent = None
+            self._frame = None
             clear_cache()
 
 
@@ -136,57 +155,32 @@ def _first_year(ctx: Context) -> int:
 def _convergence(ctx: Context, sp: _Speeches, stamp: tuple, n_boot: int) -> dict[str, pd.DataFrame]:
     """Convergence with each power, cached per power; the missing ones computed together
     (each year's speeches represented once for all of them)."""
+    from hedgewatch.rhetoric._convergence import convergence_many
+
     memo: dict[str, pd.DataFrame] = {}
 
     def one(power: str) -> pd.DataFrame:
         if power not in memo:
             todo = [p for p in ctx.powers if p not in memo]
-            memo.update(_convergence_in_parts(ctx, sp, todo, n_boot))
+            frame = sp.frame()
+            spoke = frame.groupby("country")["year"].agg(set)
+            for p in todo:
+                if not spoke.get(ctx.state, set()) & spoke.get(p, set()):
+                    raise InsufficientDataError(
+                        f"{ctx.name(ctx.state)} ({ctx.state}) and {ctx.name(p)} ({p}) never "
+                        f"both spoke in the General Debate from {sp.first} on."
+                    )
+            memo.update(
+                convergence_many(
+                    sp.frame(), ctx.state, todo, n_boot=n_boot, cache=False, backend=sp.backend()
+                )
+            )
         return memo[power]
 
     return {
-        p: ctx.cached("report:convergence", ("v2", ctx.state, p, *stamp), partial(one, p))
+        p: ctx.cached("report:convergence", ("v3", ctx.state, p, *stamp), partial(one, p))
         for p in ctx.powers
     }
-
-
-#: Years of speeches held in memory at once while the convergence is computed.
-_YEARS_PER_PART = 8
-
-
-def _convergence_in_parts(
-    ctx: Context, sp: _Speeches, powers: list[str], n_boot: int
-) -> dict[str, pd.DataFrame]:
-    """:func:`~hedgewatch.rhetoric.convergence_many` of the state with ``powers``, computed
-    :data:`_YEARS_PER_PART` years of speeches at a time with the bootstrap generators carried
-    from part to part: the figures of one pass over the whole corpus, a tenth of the memory."""
-    from hedgewatch.rhetoric._convergence import convergence_pairs
-
-    rngs = {(ctx.state, p): np.random.default_rng(0) for p in powers}
-    parts: dict[str, list[pd.DataFrame]] = {p: [] for p in powers}
-    for lo in range(sp.first, sp.last + 1, _YEARS_PER_PART):
-        chunk = sp.span(lo, lo + _YEARS_PER_PART - 1)
-        spoke = chunk.groupby("country")["year"].agg(set)
-        own = spoke.get(ctx.state, set())
-        have = [p for p in powers if own & spoke.get(p, set())]
-        if not have:
-            continue
-        pairs = [(ctx.state, p) for p in have]
-        out = convergence_pairs(
-            chunk, pairs, n_boot=n_boot, cache=False, rngs={k: rngs[k] for k in pairs}
-        )
-        for p in have:
-            parts[p].append(out[(ctx.state, p)])
-        del chunk
-    result = {}
-    for p in powers:
-        if not parts[p]:
-            raise InsufficientDataError(
-                f"{ctx.name(ctx.state)} ({ctx.state}) and {ctx.name(p)} ({p}) never both spoke "
-                f"in the General Debate from {sp.first} on."
-            )
-        result[p] = pd.concat(parts[p], ignore_index=True)
-    return result
 
 
 def _merge(conv: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -261,9 +255,15 @@ def _narratives(ctx: Context, sp: _Speeches, power: str, since: int, stamp: tupl
     try:
         t = ctx.cached(
             "report:narratives",
-            ("v1", ctx.state, power, other, since, *stamp),
+            ("v2", ctx.state, power, other, since, *stamp),
             lambda: shared_narratives(
-                sp.recent(since), ctx.state, power, contrast=other, start=since, n_terms=N_TERMS
+                sp.frame(),
+                ctx.state,
+                power,
+                contrast=other,
+                start=since,
+                n_terms=N_TERMS,
+                backend=sp.backend(),
             ),
         )
     except InsufficientDataError as exc:  # e.g. a state with no speech since recent_from

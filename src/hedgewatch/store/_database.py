@@ -178,6 +178,7 @@ class Store:
         """The table names and the meta table, read once per state of the file: a report
         asks for them hundreds of times (every cache key holds the data version), and each
         connection costs tens of milliseconds on a busy machine."""
+        self._sweep()  # a store opened from the memo is swept too (once per Store)
         served = self._read_only is not None or self._from_package
         sig = _signature(self.path)
         memo = _STATE.get(str(self.path))
@@ -876,12 +877,12 @@ def _signature(path: Path) -> tuple[int, ...] | None:
     absent): a transaction swaps the file, an in-place write changes the log or the file."""
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except OSError:  # absent, or under a file or an unreadable folder: connect() says why
         return None
     try:
         wal = os.stat(f"{path}.wal")
         w: tuple[int, ...] = (wal.st_ino, wal.st_mtime_ns, wal.st_size)
-    except FileNotFoundError:
+    except OSError:
         w = ()
     return (st.st_ino, st.st_mtime_ns, st.st_size, *w)
 

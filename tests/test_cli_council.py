@@ -53,6 +53,6 @@ def test_council_bad_year_is_one_line_error(hw_home):
         capture_output=True,
         text=True,
     )
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # a bad value on the command line (EXIT_CODES)
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "The '--from' option must be a year" in lines[0]

@@ -49,7 +49,7 @@ def test_data_import_scraped_sample_reports_checks(hw_home):
     assert "record 3949880 repeats record 3949879" in out
 
 
-def test_errors_are_one_line_exit_1(hw_home, tmp_path):
+def test_errors_are_one_line_exit_3(hw_home, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n")
     proc = subprocess.run(
@@ -57,7 +57,7 @@ def test_errors_are_one_line_exit_1(hw_home, tmp_path):
         capture_output=True,
         text=True,
     )
-    assert proc.returncode == 1
+    assert proc.returncode == 3  # a file's layout or values (hedgewatch.cli.EXIT_CODES)
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "bad.csv" in lines[0]
     assert "Traceback" not in proc.stderr

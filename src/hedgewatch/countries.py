@@ -96,6 +96,9 @@ _NAME_EXTRA: dict[str, str] = {
     "zanzibar": "ZAN",
     "federal republic of germany": "DEU",
     "german democratic republic": "DDR",
+    "gdr": "DDR",
+    "east germany": "DDR",
+    "south yemen": "YMD",
     "yugoslavia": "YUG",
     "czechoslovakia": "CSK",
     "soviet union": "SUN",
@@ -177,6 +180,26 @@ def apply_successors(
     s = pd.Series(states, dtype=object) if not isinstance(states, pd.Series) else states
     mapping = {k: v for k, v in table.items() if v}
     return s.map(lambda c: mapping.get(c, c)) if mapping else s.astype(object)
+
+
+def merged_into(code: str, successors: Mapping[str, str | None] | None = None) -> str | None:
+    """The continuing country a historical state's records are counted under, or None."""
+    table = DEFAULT_SUCCESSORS if successors is None else successors
+    return table.get(code) or None
+
+
+def where_records_are(code: str, successors: Mapping[str, str | None] | None = None) -> str:
+    """A sentence saying under which code a historical state's votes and speeches are counted
+    (empty when ``code`` is counted as itself)."""
+    into = merged_into(code, successors)
+    if into is None:
+        return ""
+    rules = ", ".join(f"{k} -> {v}" for k, v in DEFAULT_SUCCESSORS.items())
+    return (
+        f"{code} ({name(code)}) is counted as {into} ({name(into)}), its continuing country, "
+        f"under the successor rules ({rules}). Ask for {into}, or keep historical states "
+        "apart (--historical on the command line, successors={} in the API)."
+    )
 
 
 def cow_to_iso3(codes: pd.Series, where: str = "") -> pd.Series:

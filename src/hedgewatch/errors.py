@@ -1,7 +1,8 @@
 """The exceptions hedgewatch raises.
 
 Every error says what was wrong, where (file, line, column, value where it applies) and what
-to do about it. The CLI prints the message on one line and exits with status 1. Parameter
+to do about it. The CLI prints the message on one line and exits with the status of its kind
+(:data:`hedgewatch.cli.EXIT_CODES`: 2 usage, 3 file, 4 store, 5 thin data, ...). Parameter
 checks, in the house form, live in :mod:`hedgewatch._validation`.
 """
 
@@ -88,7 +89,22 @@ class UnknownCountryError(HedgewatchError, KeyError):
 
 
 class StoreError(HedgewatchError):
-    """The store is missing, locked, or does not hold what was asked for."""
+    """The store cannot be opened, read or written (locked, read-only, damaged, misplaced).
+
+    A fault, never a finding: a report stops with this error rather than calling a claim
+    "not measurable".
+    """
+
+
+class InsufficientDataError(HedgewatchError, ValueError):
+    """The data selected is too thin for the measure asked for (an empty window, no
+    co-votes, a state with no speeches)."""
+
+
+class MissingDataError(StoreError, InsufficientDataError):
+    """The store holds no data of the kind asked for (no statements imported yet, a table
+    that is neither stored nor bundled). Data-thinness, not a fault: a report section that
+    needs it is "not measurable with loaded data"."""
 
 
 class ParameterError(HedgewatchError, ValueError):
@@ -97,11 +113,6 @@ class ParameterError(HedgewatchError, ValueError):
     Messages take the form: "The 'window' parameter of sync() must be a positive duration;
     got '-3d'."
     """
-
-
-class InsufficientDataError(HedgewatchError, ValueError):
-    """The data selected is too thin for the measure asked for (an empty window, no
-    co-votes, a state with no speeches)."""
 
 
 class ScenarioError(HedgewatchError, ValueError):

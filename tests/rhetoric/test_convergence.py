@@ -109,3 +109,27 @@ def test_change_point_found_at_a_step():
 def test_trend_needs_three_years():
     with pytest.raises(InsufficientDataError, match="at least 3 years"):
         convergence_trend(pd.DataFrame({"year": [2000, 2001], "similarity": [0.1, 0.2]}))
+
+
+def test_convergence_pairs_in_parts_equals_one_pass():
+    """Carrying the generators across spans of years gives the figures of one pass (the
+    report computes long series a few years of speeches at a time)."""
+    from pathlib import Path
+
+    import numpy as np
+    import pandas as pd
+
+    from hedgewatch.rhetoric import convergence, convergence_pairs
+
+    sp = pd.read_parquet(
+        Path(__file__).parents[1] / "data" / "report" / "speeches_2015_2019_40states.parquet"
+    )
+    pairs = [("PRK", "RUS"), ("PRK", "CHN"), ("RUS", "CHN")]
+    whole = convergence_pairs(sp, pairs, n_boot=30)
+    rngs = {p: np.random.default_rng(0) for p in pairs}
+    early = convergence_pairs(sp[sp["year"] <= 2016], pairs, n_boot=30, rngs=rngs)
+    late = convergence_pairs(sp[sp["year"] > 2016], pairs, n_boot=30, rngs=rngs)
+    for p in pairs:
+        parts = pd.concat([early[p], late[p]], ignore_index=True)
+        pd.testing.assert_frame_equal(parts, whole[p])
+        pd.testing.assert_frame_equal(whole[p], convergence(sp, *p, n_boot=30))

@@ -137,7 +137,7 @@ def test_detect_language_flags_spanish():
         st.tuples(
             st.dates(
                 min_value=pd.Timestamp("1990-01-01").date(),
-                max_value=pd.Timestamp("2030-01-01").date(),
+                max_value=pd.Timestamp.today().date(),  # later dates are refused
             ),
             st.text(
                 alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),

@@ -40,7 +40,7 @@ def test_forecast_prints_baselines_and_path(tmp_path):
     assert out_csv.stat().st_size > 0 and out_png.stat().st_size > 1000
 
 
-def test_forecast_bad_scenario_is_one_line_exit_1(tmp_path):
+def test_forecast_bad_scenario_is_one_line_exit_3(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         "actors:\n  - {name: A, capability: -1, position: 5, salience: 10}\n"
@@ -54,7 +54,7 @@ def test_forecast_bad_scenario_is_one_line_exit_1(tmp_path):
         text=True,
         check=False,
     )
-    assert proc.returncode == 1
+    assert proc.returncode == 3  # a file's layout or values (hedgewatch.cli.EXIT_CODES)
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "line 2: actor 'A'" in lines[0] and "line 3: actor 'B'" in lines[0]
     assert "Traceback" not in proc.stderr

@@ -54,17 +54,54 @@ def test_serve_without_the_extra_names_it(monkeypatch):
 
 
 def test_serve_warns_when_not_bound_to_loopback(monkeypatch, export_store):
+    import socket
+
     import uvicorn
 
-    calls = {}
+    from hedgewatch._cli import web
+
+    calls: dict = {}
+    listen = web._listen
+
+    def free_port(host, port):  # bind where asked, on a free port (the test's ports may be taken)
+        calls["listen"] = (host, port)
+        return listen(host if host != "0.0.0.0" else "127.0.0.1", 0)
+
+    def run(self, sockets=None):
+        calls.update(host=self.config.host, port=self.config.port, sockets=sockets)
+        jobs = self.config.app.state.hw.jobs  # shut down as the server would, and wait: a
+        jobs.close()  # worker thread still in DuckDB when Python exits aborts the process
+        jobs._thread.join(60)
+
     monkeypatch.setenv("HEDGEWATCH_HOME", str(export_store.path.parent))
-    monkeypatch.setattr(uvicorn, "run", lambda app_, **kw: calls.update(kw))
+    monkeypatch.setattr(web, "_listen", free_port)
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     res = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "9999"])
     assert res.exit_code == 0, res.output
     assert "Warning: serving on 0.0.0.0" in res.output
     assert calls["host"] == "0.0.0.0" and calls["port"] == 9999
+    assert calls["listen"] == ("0.0.0.0", 9999)
+    assert isinstance(calls["sockets"][0], socket.socket)
     res = CliRunner().invoke(app, ["serve"])
     assert "Warning" not in res.output and calls["host"] == "127.0.0.1" and calls["port"] == 8765
+
+
+def test_serve_on_a_taken_port_or_unknown_host_is_one_error():
+    import socket
+
+    from hedgewatch._cli.web import _listen
+    from hedgewatch.errors import ParameterError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        with pytest.raises(ParameterError, match=r"'--port' option must be a port free on"):
+            _listen("127.0.0.1", port)
+    with pytest.raises(ParameterError, match=r"'--host' option must be an address"):
+        _listen("192.0.2.1", 8765)  # TEST-NET-1: an address of no machine here
+    with _listen("127.0.0.1", 0) as sock:
+        assert sock.getsockname()[0] == "127.0.0.1"
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.1.2.3", "localhost", "::1"])

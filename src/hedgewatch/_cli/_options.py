@@ -20,6 +20,7 @@ is an existing folder is an error; an existing file is overwritten.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -61,6 +62,20 @@ Csv = Annotated[Path | None, typer.Option("--csv", metavar="FILE", help="Write t
 Top = Annotated[int, typer.Option("--top", min=1, metavar="N", help="Rows to show.")]
 Out = Annotated[Path | None, typer.Option("--out", "-o", metavar="FILE", help="Write to FILE.")]
 By = Annotated[str, typer.Option("--by", metavar="PERIOD", help="year | session | all.")]
+Historical = Annotated[
+    bool,
+    typer.Option(
+        "--historical",
+        help="Keep historical states apart: the USSR (SUN), Yugoslavia (YUG, SCG) and "
+        "Czechoslovakia (CSK) are not counted as RUS, SRB and CZE.",
+    ),
+]
+
+
+def successors(historical: bool) -> dict[str, str | None] | None:
+    """The ``successors=`` of ``--historical``: ``{}`` keeps every state apart; None is the
+    default rules (:data:`hedgewatch.countries.DEFAULT_SUCCESSORS`)."""
+    return {} if historical else None
 
 
 # -- converters ----------------------------------------------------------------------------
@@ -71,16 +86,41 @@ def fail(flag: str, requirement: str, value: object) -> ParameterError:
 
 
 _YEAR = re.compile(r"\d{4}")
+#: Years and dates given on the command line lie in [FIRST_YEAR, next year]: the records
+#: start in 1946 (statements may be older), and a later year is a typo.
+FIRST_YEAR = 1900
+
+
+def _last_year() -> int:
+    return dt.date.today().year + 1
+
+
+def _bounded_year(text: str, flag: str, what: str, value: object) -> int:
+    y = int(text)
+    if not FIRST_YEAR <= y <= _last_year():
+        raise fail(flag, f"{what} between {FIRST_YEAR} and {_last_year()}", value)
+    return y
+
+
+def _iso_date(text: str, flag: str, what: str, value: object) -> str:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(flag, what, value) from None
+    if not _YEAR.fullmatch(text[:4]) or len(text) != 10:  # fromisoformat takes 20150131 too
+        raise fail(flag, what, value)
+    _bounded_year(text[:4], flag, "a date in a year", value)
+    return day.isoformat()
 
 
 def year(value: str | int | None, flag: str = "--from") -> int | None:
-    """A four-digit year, or None."""
+    """A four-digit year in [1900, next year], or None."""
     if value is None:
         return None
     text = str(value).strip()
     if not _YEAR.fullmatch(text):
         raise fail(flag, "a year such as 1991", value)
-    return int(text)
+    return _bounded_year(text, flag, "a year", value)
 
 
 def date(value: str | None, flag: str = "--from") -> str | None:
@@ -89,11 +129,9 @@ def date(value: str | None, flag: str = "--from") -> str | None:
         return None
     text = str(value).strip()
     if _YEAR.fullmatch(text):
-        return f"{text}-01-01" if flag != "--to" else f"{text}-12-31"
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise fail(flag, "a date such as 2015-01-31 (or a year)", value) from None
+        y = _bounded_year(text, flag, "a year", value)
+        return f"{y}-01-01" if flag != "--to" else f"{y}-12-31"
+    return _iso_date(text, flag, "a date such as 2015-01-31 (or a year)", value)
 
 
 def year_or_date(value: str | None, flag: str = "--from") -> int | str | None:
@@ -102,11 +140,8 @@ def year_or_date(value: str | None, flag: str = "--from") -> int | str | None:
         return None
     text = str(value).strip()
     if _YEAR.fullmatch(text):
-        return int(text)
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise fail(flag, "a year (1991) or a date (1991-09-17)", value) from None
+        return _bounded_year(text, flag, "a year", value)
+    return _iso_date(text, flag, "a year (1991) or a date (1991-09-17)", value)
 
 
 def span(
@@ -167,33 +202,62 @@ def choice(value: str, flag: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+#: Largest session number accepted (the 80th session opened in 2025).
+MAX_SESSION = 200
+
+
 def sessions(spec: str | None, flag: str = "--sessions") -> list[int] | None:
-    """``"1-50"`` or ``"46,47,50"`` -> session numbers."""
+    """``"1-50"`` or ``"46,47,50"`` -> session numbers (each in [1, 200], ranges ascending)."""
     if not spec:
         return None
     out: list[int] = []
     try:
         for part in spec.split(","):
             lo, _, hi = part.strip().partition("-")
-            out.extend(range(int(lo), int(hi or lo) + 1))
+            a, b = int(lo), int(hi or lo)
+            if not 1 <= a <= b <= MAX_SESSION:
+                raise ValueError
+            out.extend(range(a, b + 1))
     except ValueError:
-        raise fail(flag, "like '1-50' or '46,47,50'", spec) from None
-    return out
+        raise fail(
+            flag, f"like '1-50' or '46,47,50' (sessions 1 to {MAX_SESSION}, ranges ascending)", spec
+        ) from None
+    return sorted(set(out))
 
 
 def output(path: Path | None, flag: str) -> Path | None:
-    """An output file: its folder is created when missing; a folder itself is refused."""
+    """An output file: its folder is created when missing; a folder itself is refused, and so
+    is a folder that cannot be written. ``--plot`` must name a figure format matplotlib
+    writes (.png, .svg, .pdf, ...). Checked before any work is done."""
     if path is None:
         return None
-    if path.is_dir():
+    if "\x00" in str(path) or not str(path).strip():
+        raise fail(flag, "a file name", str(path))
+    if path.is_dir() or str(path).endswith(("/", "\\")):
         raise fail(flag, "a file name, not a folder", str(path))
+    if flag == "--plot":
+        _figure_format(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise fail(
             flag, f"a file in a folder that can be created ({exc.strerror})", str(path)
         ) from None
+    if not os.access(path.parent, os.W_OK):
+        raise fail(flag, "a file in a folder that can be written", str(path))
     return path
+
+
+def _figure_format(path: Path) -> None:
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    kinds = FigureCanvasBase.get_supported_filetypes()
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in kinds:
+        listed = ", ".join(f".{k}" for k in ("png", "svg", "pdf") if k in kinds)
+        raise fail(
+            "--plot", f"a figure file ({listed}, or another format matplotlib writes)", str(path)
+        )
 
 
 def deprecated_flag(old: str, new: str) -> None:

@@ -118,17 +118,16 @@ def update_cmd(
     """Download the newest official GA voting file (UN Digital Library) and import it."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
-    from hedgewatch.sources.download import fetch_undl_votes
-    from hedgewatch.workflows import import_file
+    from hedgewatch.workflows import update_votes
 
     with Progress(TextColumn("Downloading"), BarColumn(), DownloadColumn(), console=console) as bar:
         task = bar.add_task("download", total=None)
-        path = fetch_undl_votes(
-            url, progress=lambda done, total: bar.update(task, completed=done, total=total)
-        )
+
+        def progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        path, counts = update_votes(url, progress=progress)
     console.print(f"Downloaded {path}")
-    with console.status("Importing ..."):
-        counts = import_file(str(path), format="undl")
     _show_counts("Imported", counts)
     _show_info()
 

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from hedgewatch._cli import _options as opt
+from hedgewatch._cli._progress import progress_on_stderr
 from hedgewatch.errors import HedgewatchError
 
 console = Console()
@@ -47,19 +48,6 @@ def _fmt(x: object, digits: int = 3) -> str:
     return f"{x:.{digits}f}"
 
 
-def _bar():
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        transient=True,
-        console=Console(stderr=True),
-    )
-
-
 def _unmapped_line(unmapped: pd.DataFrame) -> str:
     if unmapped.empty:
         return "every actor country code mapped to a state"
@@ -93,11 +81,10 @@ def import_cmd(
     engine = opt.choice(engine, "--engine", ENGINES)
     quarantine = opt.output(quarantine, "--quarantine")
 
-    with _bar() as bar:
-        task = bar.add_task("reading", total=None)
+    with progress_on_stderr("reading") as say:
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=escape(name))
+            say(name, done, total)
 
         rep = import_events(
             files,
@@ -153,11 +140,10 @@ def fetch_cmd(
     first, last = opt.span(start, end, opt.date)
     engine = opt.choice(engine, "--engine", ENGINES)
 
-    with _bar() as bar:
-        task = bar.add_task("reading the file list", total=None)
+    with progress_on_stderr("reading the file list") as say:
 
         def progress(done: int, total: int, what: str) -> None:
-            bar.update(task, completed=done, total=total, description=escape(what))
+            say(what, done, total)
 
         rep = fetch_events(
             first,
@@ -203,13 +189,15 @@ def hedge_cmd(
     start: Annotated[str | None, typer.Option("--from", help="First day or year.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day or year.")] = None,
     dataset: _Dataset = None,
-    n_boot: Annotated[int, typer.Option("--n-boot", help="Bootstrap replicates.")] = 200,
-    block: Annotated[int, typer.Option("--block", help="Bootstrap block, in days.")] = 7,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    n_boot: opt.NBoot = 200,
+    block: Annotated[int, typer.Option("--block", min=1, help="Bootstrap block, in days.")] = 7,
+    seed: opt.Seed = 0,
     penalty: Annotated[
         str, typer.Option("--penalty", help="Pivot penalty: bic | aic | number.")
     ] = "bic",
-    min_size: Annotated[int, typer.Option("--min-size", help="Shortest regime, in periods.")] = 3,
+    min_size: Annotated[
+        int, typer.Option("--min-size", min=1, help="Shortest regime, in periods.")
+    ] = 3,
     plot: opt.Plot = None,
     csv: opt.Csv = None,
 ) -> None:

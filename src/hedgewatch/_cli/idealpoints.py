@@ -69,9 +69,16 @@ def _load(
     result: Path | None, sessions: str | None, dims: int, bridges: Path | None, store: str | None
 ):
     if result is not None:
+        from hedgewatch.errors import DataFormatError, ParameterError
         from hedgewatch.idealpoints import IdealPointResult
+        from hedgewatch.sources._io import read_parquet
 
-        return IdealPointResult.from_table(pd.read_parquet(result))
+        what = "an ideal-point result written by 'hedgewatch idealpoints fit --out'"
+        table = read_parquet(result, what)
+        try:
+            return IdealPointResult.from_table(table)
+        except ParameterError:
+            raise DataFormatError(result, f"not {what}", hint="Fit again with --out") from None
     return _fit(sessions, dims, bridges, store, 500, quiet=False)
 
 

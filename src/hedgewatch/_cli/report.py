@@ -31,29 +31,30 @@ def report_cmd(
         str | None,
         typer.Option("--from", metavar="YEAR", help="First year of votes analysed."),
     ] = None,
+    historical: opt.Historical = False,
 ) -> None:
     """Write a self-contained HTML report on a state between powers.
 
     Alignment, hedging, ideal points, rhetoric, statements, strategic models, and a
     verdict on each claim.
     """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
+    from hedgewatch._cli._progress import progress_on_stderr
     from hedgewatch.report import build_report
 
     code = opt.country(state, "STATE")
     powers = opt.powers(between, more, code)
     first = opt.year(start, "--from")
     target = opt.output(out or Path(f"{code}_report.html"), "--out")
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), transient=True
-    ) as bar:
-        task = bar.add_task("starting", total=1)
-
-        def progress(step: str, done: int, total: int) -> None:
-            bar.update(task, description=step, completed=done, total=total)
-
-        rep = build_report(code, powers, out=target, claims=claims, progress=progress, start=first)
+    with progress_on_stderr() as progress:
+        rep = build_report(
+            code,
+            powers,
+            out=target,
+            claims=claims,
+            progress=progress,
+            start=first,
+            successors=opt.successors(historical),
+        )
     counts = rep.claims["verdict"].value_counts().to_dict()
     verdicts = ", ".join(f"{n} {v}" for v, n in counts.items())
     typer.echo(f"Wrote {target} ({len(rep.sections)} sections; claims: {verdicts}).")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import itertools
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import pandas as pd
@@ -48,7 +47,6 @@ def _convergence_table(results: list[pd.DataFrame], last: int, backend: str) -> 
 
 
 def _trend(r: pd.DataFrame) -> TrendResult | None:
-    from hedgewatch.errors import InsufficientDataError
     from hedgewatch.rhetoric import convergence_trend
 
     try:
@@ -137,7 +135,8 @@ def rhetoric_cmd(
     neighbours and shared narratives.
     """
     from hedgewatch import rhetoric as rh
-    from hedgewatch.store import speeches
+    from hedgewatch._cli._progress import progress_on_stderr
+    from hedgewatch.workflows import compare_rhetoric
 
     if boot is not None:
         opt.deprecated_flag("--boot", "--n-boot")
@@ -149,28 +148,18 @@ def rhetoric_cmd(
     backend = opt.choice(backend, "--backend", ("tfidf", "embeddings"))
     first, final = opt.span(start, end, opt.year)
     plot = opt.output(plot, "--plot")
-    corpus = speeches(start=first, end=final)
-    if corpus.empty:
-        raise InsufficientDataError(
-            f"No General Debate speeches between {first} and {final or 'now'}; "
-            "the bundled corpus covers 1946-2024."
-        )
-    with console.status("Comparing speeches..."):
-        results = [
-            rh.convergence(corpus, a, b, backend=backend, n_boot=n_boot, seed=seed)
-            for a, b in itertools.combinations(codes, 2)
-        ]
-        latest = int(corpus.loc[corpus["country"] == codes[0], "year"].max())
-        # Neighbours need every speech of the year: TF-IDF, as embedding ~190 speeches on
-        # a CPU takes many minutes.
-        nn = rh.nearest_neighbours(corpus, codes[0], latest)
-        nar = rh.shared_narratives(
-            corpus,
-            codes[0],
-            codes[1],
-            contrast=codes[2] if len(codes) == 3 else None,
+    with progress_on_stderr() as progress:
+        res = compare_rhetoric(
+            codes,
+            start=first,
+            end=final,
+            backend=backend,
+            n_boot=n_boot,
             n_terms=top,
+            seed=seed,
+            progress=progress,
         )
+    results, nn, latest, nar = res.pairs(), res.neighbours, res.neighbours_year, res.narratives
     console.print(_convergence_table(results, last, backend))
     console.print(_trend_table(results))
     console.print(_neighbours_table(nn, codes[0], latest))

@@ -25,16 +25,23 @@ def import_cmd(
     ] = None,
 ) -> None:
     """Import statements atomically; near-duplicates are marked, nothing is dropped."""
+    from hedgewatch._cli._progress import progress_on_stderr
     from hedgewatch.workflows import import_statements
 
     quarantine = opt.output(quarantine, "--quarantine")
 
-    rep = import_statements(
-        files, actor=actor, source=source, language=language, quarantine=quarantine
-    )
+    with progress_on_stderr() as progress:
+        rep = import_statements(
+            files,
+            actor=actor,
+            source=source,
+            language=language,
+            quarantine=quarantine,
+            progress=progress,
+        )
     typer.echo(
         f"read {rep.read}, new {rep.new}, rejected {rep.rejected}"
-        + (f" (see {quarantine})" if rep.rejected else "")
+        + (f" (written to {', '.join(rep.quarantined)})" if rep.quarantined else "")
         + f", near-duplicates {rep.duplicates}, statements in store {rep.total}"
     )
 
@@ -71,6 +78,7 @@ def sync_cmd(
     """Narratives the countries take up within WINDOW days of each other, beyond chance."""
     import pandas as pd
 
+    from hedgewatch._cli._progress import progress_on_stderr
     from hedgewatch.statements import synchronisation
     from hedgewatch.store import statements
 
@@ -79,20 +87,23 @@ def sync_cmd(
     csv = opt.output(csv, "--csv")
     # load a little before --from so that onsets near its start have context
     ctx = None if start is None else pd.Timestamp(start) - pd.Timedelta(days=120)
-    df = statements(codes, start=ctx, end=end)
-    r = synchronisation(
-        df,
-        codes,
-        window=window,
-        start=start,
-        end=end,
-        quiet=quiet,
-        method=method,
-        null=null,
-        block=block,
-        n_perm=n_perm,
-        seed=seed,
-    )
+    with progress_on_stderr() as progress:
+        progress("loading statements", 0, 0)
+        df = statements(codes, start=ctx, end=end)
+        r = synchronisation(
+            df,
+            codes,
+            window=window,
+            start=start,
+            end=end,
+            quiet=quiet,
+            method=method,
+            null=null,
+            block=block,
+            n_perm=n_perm,
+            seed=seed,
+            progress=progress,
+        )
     typer.echo(
         f"{r.start:%Y-%m-%d} to {r.end:%Y-%m-%d}, window {r.window} d, quiet {r.quiet} d, "
         f"narratives: {r.method}, null: {r.null} ({r.n_null} draws)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -98,6 +100,12 @@ def serve_cmd(
         from hedgewatch.web._app import create_app, is_local
     except ImportError as exc:
         raise MissingExtraError("'hedgewatch serve'", "web", exc.name or "fastapi") from exc
+    from hedgewatch.report.builder import section_keys
+
+    unknown = [s for s in sections or () if s not in section_keys()]
+    if unknown:
+        raise opt.fail("--section", "one of " + ", ".join(section_keys()), unknown[0])
+    sock = _listen(host, port)  # before the app starts its worker thread
     local = is_local(host)
     if not local:  # then any Host header is answered: say so
         typer.secho(
@@ -106,15 +114,19 @@ def serve_cmd(
             fg="yellow",
             err=True,
         )
-    app_ = create_app(
-        sections=sections or None,
-        n_boot=n_boot,
-        allowed_hosts=("127.0.0.1", "localhost", "[::1]", "::1", host) if local else None,
-    )
+    try:
+        app_ = create_app(
+            sections=sections or None,
+            n_boot=n_boot,
+            allowed_hosts=("127.0.0.1", "localhost", "[::1]", "::1", host) if local else None,
+        )
+    except BaseException:
+        sock.close()
+        raise
     typer.echo(f"hedgewatch: http://{host}:{port}/ (Ctrl+C to stop)")
     # h11 refuses a request head over 16 KiB with a bare 400; let heads up to 2 MiB reach
     # the app, which answers an over-long query string with a 414 and a sentence why.
-    uvicorn.run(
+    config = uvicorn.Config(
         app_,
         host=host,
         port=port,
@@ -122,6 +134,34 @@ def serve_cmd(
         access_log=False,
         h11_max_incomplete_event_size=2 * 1024 * 1024,
     )
+    with sock:
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` and listening, or one error saying why it cannot be
+    (a host that does not resolve, a port in use or not allowed) - before the server starts,
+    which would otherwise log the failure and end the process abruptly."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise opt.fail("--host", f"an address or a name of this machine ({exc})", host) from exc
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.EADDRNOTAVAIL:  # not an address of this machine
+            raise opt.fail("--host", f"an address of this machine ({reason})", host) from exc
+        raise opt.fail("--port", f"a port free on {host} ({reason})", str(port)) from exc
+    sock.set_inheritable(True)
+    return sock
 
 
 def register(app: typer.Typer) -> None:

@@ -23,7 +23,7 @@ from hedgewatch.idealpoints._ordprobit import interval_terms, log_phi_mills
 try:  # optional accelerator
     import numba
 except ImportError:  # pragma: no cover - exercised where numba is absent
-    numba = None
+    numba = None  # type: ignore[assignment, unused-ignore]
 
 #: Set HEDGEWATCH_NUMBA=1 to use the compiled loop (tests compare the two paths).
 USE_NUMBA = numba is not None and os.environ.get("HEDGEWATCH_NUMBA", "") == "1"

@@ -42,7 +42,7 @@ from scipy.stats import norm
 from hedgewatch._base import BaseEstimator, Constraints
 from hedgewatch._deprecation import deprecated_args
 from hedgewatch._validation import check_known, validated
-from hedgewatch.errors import ConvergenceWarning
+from hedgewatch.errors import ConvergenceWarning, ParameterError
 from hedgewatch.idealpoints import _fit, _tridiag
 from hedgewatch.idealpoints._design import (
     VOTE_LABELS,
@@ -103,11 +103,19 @@ class IdealPointResult:
 
     @classmethod
     def from_table(cls, table: pd.DataFrame) -> IdealPointResult:
-        """Rebuild a result written by :meth:`to_table`."""
-        info = json.loads(table.loc[table["table"] == "info", "info_json"].iloc[0])
-        cols = info.pop("columns")
-        points = table.loc[table["table"] == "points", cols["points"]].reset_index(drop=True)
-        items = table.loc[table["table"] == "items", cols["items"]].reset_index(drop=True)
+        """Rebuild a result written by :meth:`to_table` (a
+        :class:`~hedgewatch.errors.ParameterError` for any other table)."""
+        try:
+            info = json.loads(table.loc[table["table"] == "info", "info_json"].iloc[0])
+            cols = info.pop("columns")
+            points = table.loc[table["table"] == "points", cols["points"]].reset_index(drop=True)
+            items = table.loc[table["table"] == "items", cols["items"]].reset_index(drop=True)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            raise ParameterError(
+                "The 'table' parameter of IdealPointResult.from_table() must be a table written "
+                "by IdealPointResult.to_table() (columns 'table', 'info_json', the points and "
+                f"the items); got one with columns {list(table.columns)[:8]}."
+            ) from None
         for col in ("session", "year", "n_votes"):
             points[col] = points[col].astype("int64")
         for col in ("rcid", "session", "item"):

@@ -3,9 +3,9 @@
 A section is stored as one small DataFrame: a JSON row with its text, figures (sanitised
 SVG) and measurements, and one row per table holding the table as Parquet bytes (no pickle:
 a store file read back never runs code). The key holds the state, the powers, the first year,
-the settings and a fingerprint of the installed code (the modules' sizes and modification
-times), and the store's data version: an import, new settings or a code change computes the
-section again. A section not measurable on the data is kept too (its reason is the
+the settings, the successor rules (when given), a fingerprint of the installed code (the
+modules' sizes and modification times) and the store's data version: an import, new settings
+or a code change computes the section again. A section not measurable on the data is kept too (its reason is the
 answer until the data change); one missing an installed module is not.
 """
 
@@ -50,7 +50,7 @@ def cached_section(key: str, ctx: Context, compute: Callable[[], Section | None]
     show on these data, is kept as such)."""
     if ctx.cache is None:
         return compute()
-    parts = (
+    parts: tuple[object, ...] = (
         VERSION,
         key,
         ctx.state,
@@ -59,6 +59,8 @@ def cached_section(key: str, ctx: Context, compute: Callable[[], Section | None]
         repr(sorted((k, repr(v)) for k, v in ctx.settings.items())),
         code_fingerprint(),
     )
+    if ctx.successors is not None:  # they change the votes and speeches the section reads
+        parts = (*parts, ("successors", tuple(sorted(ctx.successors.items(), key=str))))
     st = ctx.store
     hit = st.cache_get(KIND, st.cache_key(*parts))
     if hit is not None:

@@ -15,7 +15,7 @@ import hedgewatch
 from hedgewatch import countries
 from hedgewatch._deprecation import deprecated_args, old_default
 from hedgewatch._validation import check_param, validated
-from hedgewatch.errors import HedgewatchError, InsufficientDataError, ParameterError
+from hedgewatch.errors import InsufficientDataError, ParameterError
 from hedgewatch.paths import bundled_tables
 from hedgewatch.report import _render
 from hedgewatch.report import claims as _claims
@@ -96,6 +96,7 @@ def build_report(
     start: int | None = None,
     settings: Mapping[str, Any] | None = None,
     sections: Sequence[str] | None = None,
+    successors: Mapping[str, str | None] | None = None,
 ) -> Report:
     """Compute the report on where ``state`` stands between ``powers``.
 
@@ -125,6 +126,11 @@ def build_report(
         ``peers``, ``n_boot``), applied over those of the claims file.
     sections
         Keys of the sections to compute and show (default all).
+    successors
+        Historical state -> continuing country, replacing
+        :data:`hedgewatch.countries.DEFAULT_SUCCESSORS` for votes and speeches; ``{}`` keeps
+        the USSR (``SUN``), Yugoslavia (``YUG``, ``SCG``) and Czechoslovakia (``CSK``) apart
+        from Russia, Serbia and the Czech Republic.
 
     Returns
     -------
@@ -139,6 +145,12 @@ def build_report(
     code, powers = _resolve(state, powers, start)
     st = get_store(store)
     claim_set = _claim_set(claims, code, powers)
+    bad = _claims.check_settings(settings or {})
+    if bad:
+        key, reason, value = bad[0]
+        raise ParameterError(
+            f"The 'settings' parameter of build_report() has {key!r} = {value!r}: {reason}."
+        )
     merged = {**DEFAULT_SETTINGS, **(claim_set.settings or {}), **(settings or {})}
     say = progress or (lambda step, done, total: None)
     steps = _steps(sections)
@@ -147,10 +159,21 @@ def build_report(
     # Load every bundled table now: a first load bumps the data version, which would
     # invalidate cache entries written earlier in this same run.
     st.ensure(*bundled_tables())
-    votes = hedgewatch.votes(start=start, store=st)
-    _check_state(votes, code, start)
+    votes = hedgewatch.votes(start=start, successors=successors, store=st)
+    for c in (code, *powers):
+        _check_state(votes, c, start, successors)
     tracker = _Tracker(say, total)
-    ctx = Context(code, powers, st, votes, start, merged, cache=st.cached, status=tracker.status)
+    ctx = Context(
+        code,
+        powers,
+        st,
+        votes,
+        start,
+        merged,
+        cache=st.cached,
+        status=tracker.status,
+        successors=successors,
+    )
     sections_done, timings = _run_sections(steps, ctx, tracker)
     say("judging claims", total - 1, total)
     names = tuple(countries.name(p) for p in powers)
@@ -200,6 +223,11 @@ def _resolve(state: str, powers: Sequence[str], start: int | None) -> tuple[str,
     return code, codes
 
 
+def section_keys() -> list[str]:
+    """The keys of the report's sections, in report order (what ``sections=`` takes)."""
+    return [k for k, _, _ in _section_list()]
+
+
 def _steps(sections: Sequence[str] | None) -> list[tuple[str, str, str]]:
     known = _section_list()
     keys = [k for k, _, _ in known]
@@ -242,10 +270,15 @@ def _run_sections(
 
 
 def run_section(key: str, title: str, target: str, ctx: Context) -> Section | None:
-    """Compute one section; a HedgewatchError or a missing module makes it not measurable.
+    """Compute one section; thin data or a missing analysis module makes it not measurable.
 
-    A section function may return None when its data is simply not loaded (the events
-    section without event data): the section is then left out of the report."""
+    Only :class:`~hedgewatch.errors.InsufficientDataError` (an empty window, a state with no
+    speeches, no statements imported) becomes a "not measurable" section. Every other error -
+    a store that cannot be opened or written, a damaged file, a bad parameter - propagates:
+    a fault must stop the report, never pass for a finding. A section function may return
+    None when its data is simply not loaded (the events section without event data): the
+    section is then left out of the report.
+    """
     module_name, func_name = target.split(":")
     try:
         module = __import__(module_name, fromlist=[func_name])
@@ -260,7 +293,7 @@ def run_section(key: str, title: str, target: str, ctx: Context) -> Section | No
         if not (exc.name or "").startswith("hedgewatch"):
             raise
         return unmeasurable(key, title, f"the analysis module is not available ({exc}).")
-    except HedgewatchError as exc:
+    except InsufficientDataError as exc:
         return unmeasurable(key, title, str(exc))
     return section
 
@@ -298,11 +331,29 @@ def _claims_source(cs: _claims.ClaimSet) -> str:
     return f"{cs.source} (claims file {name})" if cs.source else f"claims file {name}"
 
 
-def _check_state(votes: pd.DataFrame, code: str, start: int | None) -> None:
-    if not (votes["country"] == code).any():
-        since = f" from {start}" if start else ""
+def _check_state(
+    votes: pd.DataFrame,
+    code: str,
+    start: int | None,
+    successors: Mapping[str, str | None] | None = None,
+) -> None:
+    if (votes["country"] == code).any():
+        return
+    merged = countries.where_records_are(code, successors)
+    if merged:
+        raise InsufficientDataError(f"build_report(): {merged}")
+    since = f" from {start}" if start else ""
+    cast = votes.loc[votes["state"] == code, "country"]
+    if len(cast):  # a state the successors given merge into another
+        into = str(cast.iloc[0])
         raise InsufficientDataError(
-            f"build_report(): {code} ({countries.name(code)}) cast no recorded vote{since} in "
-            "the store. Check the code, the --from year, or import newer vote data "
-            "('hedgewatch data import')."
+            f"build_report(): {code} ({countries.name(code)})'s votes{since} are counted as "
+            f"{into} under the successors given; report on {into}, or leave {code} out of "
+            "the successors mapping."
         )
+    span = f"{votes['year'].min()} to {votes['year'].max()}" if len(votes) else "no vote"
+    raise InsufficientDataError(
+        f"build_report(): {code} ({countries.name(code)}) cast no recorded vote{since} in "
+        f"the store (the votes loaded run {span}). Check the code, the --from year, or import "
+        "newer vote data ('hedgewatch data import')."
+    )

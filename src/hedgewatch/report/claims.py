@@ -26,9 +26,11 @@ measurement could not be computed. :data:`MEASURES` lists every name a rule may 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import operator
 import re
+import reprlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -39,6 +41,7 @@ import pandas as pd
 import yaml
 
 from hedgewatch._deprecation import deprecated_args
+from hedgewatch._safe_yaml import read_yaml
 from hedgewatch._validation import validated
 from hedgewatch.errors import DataFormatError, Problem
 from hedgewatch.report.model import Measurement, Section
@@ -174,28 +177,12 @@ def load_claims(path: str | Path) -> ClaimSet:
     """Read and validate a claims YAML file.
 
     Raises :class:`~hedgewatch.errors.DataFormatError` naming the file and line of every
-    problem (bad YAML, unknown measurement, unknown operator, missing field).
+    problem (bad YAML, unknown measurement, unknown operator, missing field, a threshold that
+    is not a finite number, a setting out of range). The file is read within the bounds of
+    :mod:`hedgewatch._safe_yaml` (1 MiB, no alias bombs).
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataFormatError(
-            p,
-            f"cannot read the claims file ({exc.strerror})",
-            hint="Check the path given to --claims.",
-        ) from exc
-    try:
-        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        col = f"column {mark.column + 1}" if mark is not None else None
-        raise DataFormatError(
-            p,
-            [Problem(f"invalid YAML: {getattr(exc, 'problem', exc)}", line, col)],
-            hint="Fix the YAML syntax (indentation, quotes, colons).",
-        ) from exc
+    _, doc = read_yaml(p, loader=_LineLoader)
     return _claim_set(p, doc)
 
 
@@ -219,15 +206,22 @@ def _claim_set(p: Path, doc: Any) -> ClaimSet:
     powers = doc.get("powers") or ()
     if not isinstance(powers, list | tuple) or len(powers) not in (0, 2):
         problems.append(
-            Problem("'powers' must list two countries", doc.get("__line__"), "powers", powers)
+            Problem(
+                "'powers' must list two countries", doc.get("__line__"), "powers", _short(powers)
+            )
         )
         powers = ()
     settings = doc.get("settings") or {}
     if not isinstance(settings, dict):
         problems.append(
-            Problem("'settings' must be a mapping", doc.get("__line__"), "settings", settings)
+            Problem(
+                "'settings' must be a mapping", doc.get("__line__"), "settings", _short(settings)
+            )
         )
         settings = {}
+    settings = {k: v for k, v in settings.items() if k != "__line__"}
+    for key, reason, value in check_settings(settings):
+        problems.append(Problem(reason, doc.get("__line__"), f"settings.{key}", _short(value)))
     if problems:
         raise DataFormatError(
             p,
@@ -235,7 +229,6 @@ def _claim_set(p: Path, doc: Any) -> ClaimSet:
             total=len(problems),
             hint="Measurements a rule may use: " + ", ".join(MEASURES) + ".",
         )
-    settings = {k: v for k, v in settings.items() if k != "__line__"}
     return ClaimSet(
         str(p),
         tuple(claims),
@@ -248,13 +241,13 @@ def _claim_set(p: Path, doc: Any) -> ClaimSet:
 
 def _claim(item: Any, problems: list[Problem]) -> Claim | None:
     if not isinstance(item, dict):
-        problems.append(Problem("each claim must be a mapping", None, None, item))
+        problems.append(Problem("each claim must be a mapping", None, None, _short(item)))
         return None
     line = item.get("__line__")
     for name in ("id", "claim"):
         if not isinstance(item.get(name), str) or not item[name].strip():
             problems.append(
-                Problem(f"claim needs a non-empty '{name}'", line, name, item.get(name))
+                Problem(f"claim needs a non-empty '{name}'", line, name, _short(item.get(name)))
             )
     reason = str(item.get("unmeasurable") or "")
     rule = item.get("rule")
@@ -264,7 +257,7 @@ def _claim(item: Any, problems: list[Problem]) -> Claim | None:
                 "claim needs a 'rule' list of conditions or an 'unmeasurable' reason",
                 line,
                 "rule",
-                rule,
+                _short(rule),
             )
         )
         rule = []
@@ -281,21 +274,85 @@ def _claim(item: Any, problems: list[Problem]) -> Claim | None:
 
 def _condition(raw: Any, line: int | None, problems: list[Problem]) -> Condition | None:
     if not isinstance(raw, dict):
-        problems.append(Problem("a condition must be {measure, op, value}", line, "rule", raw))
+        problems.append(
+            Problem("a condition must be {measure, op, value}", line, "rule", _short(raw))
+        )
         return None
     at = raw.get("__line__", line)
     measure, op, value = raw.get("measure"), raw.get("op"), raw.get("value")
     ok = True
     if not isinstance(measure, str) or _generic(measure) not in MEASURES:
-        problems.append(Problem("unknown measurement", at, "measure", measure))
+        problems.append(Problem("unknown measurement", at, "measure", _short(measure)))
         ok = False
     if op not in OPS:
-        problems.append(Problem(f"unknown operator; use one of {', '.join(OPS)}", at, "op", op))
+        problems.append(
+            Problem(f"unknown operator; use one of {', '.join(OPS)}", at, "op", _short(op))
+        )
         ok = False
     if isinstance(value, bool) or not isinstance(value, int | float):
-        problems.append(Problem("the threshold must be a number", at, "value", value))
+        problems.append(Problem("the threshold must be a number", at, "value", _short(value)))
+        ok = False
+    elif not math.isfinite(value):
+        problems.append(Problem("the threshold must be a finite number", at, "value", value))
         ok = False
     return Condition(str(measure), str(op), float(cast(float, value))) if ok else None
+
+
+def _short(value: Any, limit: int = 80) -> Any:
+    """A value as shown in a message: long or nested values cut to ``limit`` characters."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value if not isinstance(value, str) or len(value) <= limit else value[:limit] + "..."
+    text = reprlib.repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+#: Earliest year a setting may name (the first General Assembly session).
+FIRST_YEAR = 1946
+_YEAR_SETTINGS = ("recent_from", "pivot_from", "ideal_from", "rhetoric_from")
+_MAX_BOOT = 10_000
+
+
+def check_settings(settings: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    """``(key, reason, value)`` for each setting that is unknown or out of range.
+
+    Years lie in [1946, this year]; ``n_boot`` is a whole number in [1, 10000];
+    ``reference`` is a country; ``peers`` a list of countries (or null).
+    """
+    from hedgewatch import countries
+    from hedgewatch.errors import UnknownCountryError
+    from hedgewatch.report.sections._context import DEFAULT_SETTINGS
+
+    this_year = dt.date.today().year
+    out: list[tuple[str, str, Any]] = []
+    for key, value in settings.items():
+        if key not in DEFAULT_SETTINGS:
+            out.append((key, f"unknown setting; use one of {', '.join(DEFAULT_SETTINGS)}", key))
+        elif key in _YEAR_SETTINGS:
+            optional = key in ("ideal_from", "rhetoric_from")
+            if value is None and optional:
+                continue
+            if not _whole(value) or not FIRST_YEAR <= value <= this_year:
+                out.append((key, f"must be a year in [{FIRST_YEAR}, {this_year}]", value))
+        elif key == "n_boot":
+            if not _whole(value) or not 1 <= value <= _MAX_BOOT:
+                out.append((key, f"must be a whole number in [1, {_MAX_BOOT}]", value))
+        else:  # reference, peers: countries
+            items = [value] if key == "reference" else value
+            if key == "peers" and value is None:
+                continue
+            if not isinstance(items, list) or not items:
+                out.append((key, "must be a list of countries", value))
+                continue
+            for item in items:
+                try:
+                    countries.resolve(str(item))
+                except UnknownCountryError:
+                    out.append((key, "unknown country", item))
+    return out
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _describe(measure: str, powers: tuple[str, ...]) -> str:
@@ -400,9 +457,9 @@ def _verdict(
     }
     if claim.unmeasurable:
         return row
-    missing = {
+    missing = [  # in rule order: the reason reads the same in every run
         c.measure for c in claim.rule if c.measure not in found or not found[c.measure].measured
-    }
+    ]
     used = [found[c.measure] for c in claim.rule if c.measure in found]
     row["measurement"] = "; ".join(dict.fromkeys(m.label for m in used))
     row["figure"] = " ".join(dict.fromkeys(m.figure for m in used if m.figure))
@@ -415,7 +472,10 @@ def _verdict(
     if failed:  # one measured condition fails: not supported, whatever else is missing
         row["verdict"], row["reason"] = NOT_SUPPORTED, "fails: " + "; ".join(failed)
     elif missing:
-        row["reason"] = "; ".join(dict.fromkeys(_reason(k, why) for k in missing))
+        notes = (
+            found[k].note if k in found and found[k].note else _reason(k, why) for k in missing
+        )
+        row["reason"] = "; ".join(dict.fromkeys(notes))
     else:
         row["verdict"] = SUPPORTED
     return row

@@ -39,7 +39,11 @@ class Table:
 
 @dataclass(frozen=True)
 class Measurement:
-    """A number a claim can test: value, optional interval, what it is and where it is shown."""
+    """A number a claim can test: value, optional interval, what it is and where it is shown.
+
+    A measurement whose window holds no data has a NaN value and a ``note`` saying why (the
+    claim's reason: "not measurable", never a verdict on a placeholder 0).
+    """
 
     key: str
     value: float
@@ -47,6 +51,7 @@ class Measurement:
     figure: str = ""
     lo: float = math.nan
     hi: float = math.nan
+    note: str = ""
 
     @property
     def measured(self) -> bool:

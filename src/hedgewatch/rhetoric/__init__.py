@@ -6,7 +6,8 @@ The functions take a speeches DataFrame, as returned by :func:`hedgewatch.speech
   similarity within each year (TF-IDF by default; sentence embeddings with the
   ``[embeddings]`` extra).
 * :func:`convergence`, :func:`convergence_trend` - two states over time with paragraph-
-  bootstrap intervals, trend and change points; :func:`plot_convergence`.
+  bootstrap intervals, trend and change points; :func:`plot_convergence`;
+  :func:`convergence_many`, :func:`convergence_pairs` - several pairs, each year once.
 * :func:`shared_narratives` - the terms that make two states close (contrasted with a third).
 * :func:`speech_positions` - speeches projected onto vote-based positions.
 """
@@ -18,6 +19,7 @@ from hedgewatch.rhetoric._convergence import (
     TrendResult,
     convergence,
     convergence_many,
+    convergence_pairs,
     convergence_trend,
 )
 from hedgewatch.rhetoric._similarity import (
@@ -41,6 +43,7 @@ __all__ = [
     "clear_cache",
     "convergence",
     "convergence_many",
+    "convergence_pairs",
     "convergence_trend",
     "nearest_neighbours",
     "plot_convergence",

@@ -29,7 +29,7 @@ detection methods", Signal Processing 167.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,14 +186,6 @@ def convergence_many(
     ----------
     Efron, B. and Tibshirani, R. (1993) An Introduction to the Bootstrap. Chapman & Hall.
     """
-    check_speeches(speeches)
-    check_param(
-        isinstance(n_boot, int | np.integer) and n_boot >= 0,
-        "n_boot",
-        "a non-negative integer",
-        n_boot,
-    )
-    check_level(level)
     ca = _countries.resolve(state)
     codes = [_countries.resolve(p) for p in powers]
     check_param(
@@ -202,19 +194,91 @@ def convergence_many(
         "distinct states other than 'state'",
         list(powers),
     )
-    years = {cb: set(_shared_years(speeches, ca, cb, start, end)) for cb in codes}
+    out = convergence_pairs(
+        speeches,
+        [(ca, cb) for cb in codes],
+        start=start,
+        end=end,
+        backend=backend,
+        n_boot=n_boot,
+        seed=seed,
+        level=level,
+        cache=cache,
+    )
+    return {cb: out[(ca, cb)] for cb in codes}
+
+
+@validated
+def convergence_pairs(
+    speeches: pd.DataFrame,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    backend: str | Backend = "tfidf",
+    n_boot: int = 200,
+    seed: int = 0,
+    level: float = 0.95,
+    cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    rngs: Mapping[tuple[str, str], np.random.Generator] | None = None,
+) -> dict[tuple[str, str], pd.DataFrame]:
+    """:func:`convergence` of several pairs of states, each year represented once.
+
+    Equal to ``{(a, b): convergence(speeches, a, b, ...) for a, b in pairs}`` (same seed,
+    same figures): the years are the outer loop, so each year's speeches are represented
+    once for all the pairs (``hedgewatch rhetoric PRK RUS CHN`` compares three pairs).
+
+    Parameters
+    ----------
+    speeches, start, end, backend, n_boot, seed, level, cache
+        As for :func:`convergence_many`.
+    pairs
+        ``(a, b)`` pairs of distinct states (ISO3 codes or names).
+    progress
+        Called as ``progress(years done, years)`` after each year.
+    rngs
+        The bootstrap's random generators, one per pair (ISO3 codes), drawn from in year
+        order; default one per pair seeded with ``seed``. Passing the same generators to
+        calls on consecutive spans of years gives the figures of one call on the whole span,
+        so a long series can be computed a few years of speeches at a time (memory).
+
+    Returns
+    -------
+    Dict from each ``(country_a, country_b)`` pair, as ISO3 codes, to its
+    :func:`convergence` frame.
+    """
+    check_speeches(speeches)
+    check_param(
+        isinstance(n_boot, int | np.integer) and n_boot >= 0,
+        "n_boot",
+        "a non-negative integer",
+        n_boot,
+    )
+    check_level(level)
+    codes = [(_countries.resolve(a), _countries.resolve(b)) for a, b in pairs]
+    check_param(
+        len(codes) > 0 and all(a != b for a, b in codes) and len(set(codes)) == len(codes),
+        "pairs",
+        "distinct pairs of two different states",
+        list(pairs),
+    )
+    years = {p: set(_shared_years(speeches, *p, start, end)) for p in codes}
     be = get_backend(backend)
     if be.context_free:  # embeddings: no need to encode the other speakers
-        speeches = speeches[speeches["country"].isin([ca, *codes])]
+        speeches = speeches[speeches["country"].isin({c for p in codes for c in p})]
     # One generator per pair, drawn over that pair's years in order: as if run alone.
-    rngs = {cb: np.random.default_rng(seed) for cb in codes}
-    rows: dict[str, list[tuple[object, ...]]] = {cb: [] for cb in codes}
-    for y in sorted(set().union(*years.values())):
+    gens = {p: np.random.default_rng(seed) for p in codes} if rngs is None else dict(rngs)
+    rows: dict[tuple[str, str], list[tuple[object, ...]]] = {p: [] for p in codes}
+    todo = sorted(set().union(*years.values()))
+    for i, y in enumerate(todo, start=1):
         yv = year_vectors(speeches, y, be, keep=cache)
-        for cb in codes:
-            if y in years[cb]:
-                rows[cb].append(_year_row(yv, ca, cb, n_boot, level, rngs[cb]))
-    return {cb: pd.DataFrame(rows[cb], columns=_COLUMNS) for cb in codes}
+        for p in codes:
+            if y in years[p]:
+                rows[p].append(_year_row(yv, *p, n_boot, level, gens[p]))
+        if progress is not None:
+            progress(i, len(todo))
+    return {p: pd.DataFrame(rows[p], columns=_COLUMNS) for p in codes}
 
 
 _COLUMNS = [

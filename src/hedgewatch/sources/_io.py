@@ -14,6 +14,20 @@ from hedgewatch.errors import DataFormatError, Problem
 
 #: How many bad rows a reader lists before it stops collecting.
 MAX_PROBLEMS = 20
+#: Earliest date a record may carry (votes start in 1946; statements may be older).
+FIRST_DATE = pd.Timestamp("1900-01-01")
+
+
+def latest_date() -> pd.Timestamp:
+    """The latest date a record may carry: tomorrow (UTC), so that a statement published
+    today in a time zone ahead of UTC is accepted. A later date is a typo or a misparsed
+    date (``2099``), and the record is refused rather than shown as the latest one."""
+    return pd.Timestamp.now(tz="UTC").tz_localize(None).normalize() + pd.Timedelta(days=1)
+
+
+def out_of_range(dates: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Masks of dates before :data:`FIRST_DATE` and after :func:`latest_date`."""
+    return dates < FIRST_DATE, dates > latest_date()
 
 
 def read_text(path: str | Path) -> str:
@@ -62,6 +76,16 @@ def read_csv_strings(path: str | Path) -> pd.DataFrame:
         raise DataFormatError(path, f"not a well-formed CSV file ({exc})") from exc
     except pd.errors.EmptyDataError as exc:
         raise DataFormatError(path, "the file is empty") from exc
+
+
+def require_rows(path: str | Path, df: pd.DataFrame, what: str) -> None:
+    """Refuse a table with a header and no rows: an import of nothing is a mistake."""
+    if df.empty:
+        raise DataFormatError(
+            path,
+            f"the file holds no {what} (a header only)",
+            hint="Check that this is the file you meant; nothing was imported.",
+        )
 
 
 def require_columns(path: str | Path, df: pd.DataFrame, required: list[str], what: str) -> None:
@@ -116,3 +140,22 @@ def to_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     num = pd.to_numeric(s.str.strip(), errors="coerce")
     bad = num.isna() | (num % 1 != 0)
     return num.fillna(-1).astype("int64"), bad
+
+
+def read_parquet(path: str | Path, what: str) -> pd.DataFrame:
+    """A Parquet file as a DataFrame; a missing, unreadable or non-Parquet file raises
+    :class:`DataFormatError` naming the file and ``what`` it should be."""
+    import pyarrow as pa
+
+    p = Path(path)
+    if not p.is_file():
+        reason = "it is a folder" if p.is_dir() else "no such file"
+        raise DataFormatError(p, f"cannot read {what}: {reason}", hint="Check the path.")
+    try:
+        return pd.read_parquet(p)
+    except (pa.ArrowException, ValueError, OSError) as exc:
+        raise DataFormatError(
+            p,
+            f"not a readable Parquet file ({str(exc).splitlines()[0]})",
+            hint=f"Give {what} (a .parquet file)",
+        ) from exc

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from hedgewatch.errors import DataFormatError, Problem
-from hedgewatch.sources._io import MAX_PROBLEMS, read_text
+from hedgewatch.sources._io import MAX_PROBLEMS, read_text, require_rows
 
 #: Columns of the normalised bridges table.
 BRIDGE_COLUMNS = ("rcid1", "rcid2")
@@ -57,6 +57,7 @@ def read_bridges(path: str | Path) -> pd.DataFrame:
             f"missing column(s) {', '.join(missing)}; found header {list(raw.columns)}",
             hint="A bridges file needs columns rcid1 and rcid2",
         )
+    require_rows(path, raw, "pairs of roll calls")
     problems: list[Problem] = []
     total = 0
     for col in BRIDGE_COLUMNS:

@@ -29,7 +29,8 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import cast
 
@@ -38,6 +39,7 @@ import pandas as pd
 
 from hedgewatch import countries as _countries
 from hedgewatch.errors import DataFormatError, Problem, UnknownCountryError
+from hedgewatch.sources._io import FIRST_DATE, latest_date, out_of_range, read_parquet
 
 COLUMNS = [
     "statement_id",
@@ -114,7 +116,15 @@ def read_statements(
     p = Path(path)
     if not p.exists():
         raise DataFormatError(p, "no such file or directory", hint="Check the path.")
+    if quarantine is not None:
+        _quarantine_files([p], quarantine)  # refuses a target that would overwrite the input
     raw = _read_raw(p)
+    if raw.empty and not raw.attrs.get("problems"):
+        raise DataFormatError(
+            p,
+            "the file holds no statements (it is empty or has a header only)",
+            hint="Check that this is the corpus you meant; nothing was imported",
+        )
     return _normalise(raw, p, actor=actor, source=source, language=language, quarantine=quarantine)
 
 
@@ -125,38 +135,82 @@ def read_many(
     source: str | None = None,
     language: str | None = None,
     quarantine: str | os.PathLike[str] | None = None,
+    on_file: Callable[[int, Path], None] | None = None,
 ) -> pd.DataFrame:
     """Read several corpora and concatenate them (validating all before returning any).
 
+    ``on_file(i, path)`` is called before the ``i``-th file (0-based) is read.
+
     With ``quarantine``, each file's rejected records go to one file beside ``quarantine``
-    named ``<stem>.<n>.csv`` when there are several inputs.
+    named ``<stem>.<n>.csv`` when there are several inputs; a target that is one of the
+    inputs is refused. ``out.attrs["quarantined"]`` lists the files written.
     """
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
+    targets = _quarantine_files(files, quarantine)
     frames: list[pd.DataFrame] = []
     problems: list[Problem] = []
     total = 0
-    for i, p in enumerate(paths):
-        q = quarantine
-        if quarantine is not None and len(paths) > 1:
-            qp = Path(quarantine)
-            q = qp.with_name(f"{qp.stem}.{i + 1}{qp.suffix or '.csv'}")
+    for i, (p, q) in enumerate(zip(files, targets, strict=True)):
+        if on_file is not None:
+            on_file(i, p)
         try:
             frames.append(
                 read_statements(p, actor=actor, source=source, language=language, quarantine=q)
             )
         except DataFormatError as exc:  # keep reading: report every bad file at once
+            if len(files) == 1:
+                raise
             problems.extend(Problem(f"{exc.path}: {pr}") for pr in exc.problems)
             total += exc.total
     if problems:
         raise DataFormatError(
-            ", ".join(str(p) for p in paths),
+            f"{len(files)} files",
             problems[:MAX_PROBLEMS],
             total=total,
             hint="Fix these records, or pass a quarantine file to import the rest",
         )
     out = pd.concat(frames, ignore_index=True) if frames else _empty()
     out.attrs["rejected"] = sum(f.attrs.get("rejected", 0) for f in frames)
+    out.attrs["quarantined"] = [
+        str(q) for f, q in zip(frames, targets, strict=True) if f.attrs.get("rejected")
+    ]
     return out
+
+
+def _quarantine_files(
+    paths: list[Path], quarantine: str | os.PathLike[str] | None
+) -> list[Path | None]:
+    """Where each input's rejected records would go: ``quarantine`` itself for one input,
+    ``<stem>.<n><suffix>`` beside it for several. Refuses a target that is an input."""
+    if quarantine is None:
+        return [None] * len(paths)
+    qp = Path(quarantine)
+    targets: list[Path | None]
+    if len(paths) == 1:
+        targets = [qp]
+    else:
+        targets = [
+            qp.with_name(f"{qp.stem}.{i + 1}{qp.suffix or '.csv'}") for i in range(len(paths))
+        ]
+    inputs = {_same(p) for p in paths}
+    for t in targets:
+        assert t is not None
+        if _same(t) in inputs or (t.exists() and t.is_dir()):
+            raise DataFormatError(
+                t,
+                "the quarantine file would overwrite an input"
+                if _same(t) in inputs
+                else "the quarantine path is a folder",
+                hint="Give --quarantine a new file name, e.g. rejected.csv",
+            )
+    return targets
+
+
+def _same(p: Path) -> str:
+    try:
+        return str(p.resolve())
+    except OSError:
+        return str(p.absolute())
 
 
 # -- raw readers: file -> DataFrame of strings with a 'line' column ------------------------
@@ -171,6 +225,10 @@ def _open_text(p: Path) -> io.TextIOBase:
     return open(p, encoding="utf-8", errors="strict")  # noqa: SIM115
 
 
+#: What a truncated or corrupt gzip stream raises while it is read.
+_GZIP_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error)
+
+
 def _read_raw(p: Path) -> pd.DataFrame:
     if p.is_dir():
         return _read_manifest_dir(p)
@@ -182,10 +240,7 @@ def _read_raw(p: Path) -> pd.DataFrame:
         if last in {".jsonl", ".ndjson", ".json"}:
             return _read_jsonl(p)
         if last == ".parquet":
-            df = pd.read_parquet(p)
-            df = df.astype({c: "string" for c in df.columns if df[c].dtype == object})
-            df["line"] = np.arange(1, len(df) + 1)
-            return df
+            return _read_parquet(p)
         if last in _FEED_SUFFIXES:
             return _read_feed(p)
     except UnicodeDecodeError as exc:
@@ -194,6 +249,15 @@ def _read_raw(p: Path) -> pd.DataFrame:
             f"not UTF-8 text ({exc.reason} at byte {exc.start})",
             hint="Re-encode the file as UTF-8",
         ) from exc
+    except _GZIP_ERRORS as exc:
+        raise DataFormatError(
+            p,
+            f"the gzip stream is truncated or corrupt ({exc}); the file has "
+            f"{p.stat().st_size:,} bytes",
+            hint="Download or copy the file again; nothing was imported",
+        ) from exc
+    except OSError as exc:
+        raise DataFormatError(p, f"cannot read the file ({exc.strerror or exc})") from exc
     raise DataFormatError(
         p,
         f"unknown file type {''.join(suf) or '(none)'!r}",
@@ -202,11 +266,20 @@ def _read_raw(p: Path) -> pd.DataFrame:
     )
 
 
+def _read_parquet(p: Path) -> pd.DataFrame:
+    df = read_parquet(p, "a corpus of statements")
+    df = df.astype({c: "string" for c in df.columns if df[c].dtype == object})
+    df["line"] = np.arange(1, len(df) + 1)
+    return df
+
+
 def _read_csv(p: Path, sep: str) -> pd.DataFrame:
     try:
         df = pd.read_csv(
             p, sep=sep, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
         )
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame({"line": pd.Series(dtype="int64")})  # refused by the caller
     except pd.errors.ParserError as exc:
         raise DataFormatError(
             p, f"malformed CSV ({exc})", hint="Check quoting and the number of fields per line"
@@ -217,27 +290,50 @@ def _read_csv(p: Path, sep: str) -> pd.DataFrame:
 
 
 def _read_jsonl(p: Path) -> pd.DataFrame:
-    records, problems = [], []
+    records: list[dict[str, object]] = []
+    problems: list[Problem] = []
+    i = 0
     with _open_text(p) as fh:
-        for i, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(Problem(f"invalid JSON ({exc.msg} at column {exc.colno})", i))
-                continue
-            if not isinstance(obj, dict):
-                problems.append(
-                    Problem("a line must hold one JSON object", i, value=line.strip()[:40])
-                )
-                continue
-            obj["line"] = i
-            records.append(obj)
+        try:
+            for i, line in enumerate(fh, start=1):
+                _json_line(line, i, records, problems)
+        except _GZIP_ERRORS as exc:
+            raw = getattr(getattr(fh, "buffer", None), "fileobj", None)
+            at = raw.tell() if raw is not None else p.stat().st_size
+            raise DataFormatError(
+                p,
+                [
+                    Problem(
+                        f"the gzip stream is truncated or corrupt at byte {at:,} of "
+                        f"{p.stat().st_size:,} ({exc})",
+                        i + 1,
+                    )
+                ],
+                hint=f"Lines 1-{i} were read; download or copy the file again. "
+                "Nothing was imported",
+            ) from exc
     df = pd.DataFrame.from_records(records)
     if problems:
         df.attrs["problems"] = problems
     return df
+
+
+def _json_line(
+    line: str, i: int, records: list[dict[str, object]], problems: list[Problem]
+) -> None:
+    """Parse one JSON Lines line into ``records`` (or a problem into ``problems``)."""
+    if not line.strip():
+        return
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(f"invalid JSON ({exc.msg} at column {exc.colno})", i))
+        return
+    if not isinstance(obj, dict):
+        problems.append(Problem("a line must hold one JSON object", i, value=line.strip()[:40]))
+        return
+    obj["line"] = i
+    records.append(obj)
 
 
 def _strip_html(s: str) -> str:
@@ -425,6 +521,7 @@ def _row_reasons(out: pd.DataFrame, df: pd.DataFrame, bad_actor: dict[str, str])
     reasons = pd.Series(None, index=out.index, dtype="object")
     raw_actor = _text_col(df, "actor")
     raw_date = df["date"] if "date" in df.columns else pd.Series(None, index=df.index)
+    too_early, too_late = out_of_range(out["date"])
     checks = [
         (
             out["text"].isna() & out["title"].isna(),
@@ -444,6 +541,18 @@ def _row_reasons(out: pd.DataFrame, df: pd.DataFrame, bad_actor: dict[str, str])
             ),
         ),
         (out["actor"].isna() & raw_actor.isna(), lambda i: ("actor", "missing actor", None)),
+        (
+            too_early,
+            lambda i: ("date", f"date before {FIRST_DATE:%Y-%m-%d}", str(raw_date.loc[i])),
+        ),
+        (
+            too_late,
+            lambda i: (
+                "date",
+                f"date in the future (after {latest_date():%Y-%m-%d})",
+                str(raw_date.loc[i]),
+            ),
+        ),
     ]
     for mask, make in reversed(checks):  # reversed so the first check's reason wins
         for i in out.index[mask.to_numpy()]:

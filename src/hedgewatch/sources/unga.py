@@ -15,6 +15,7 @@ lists every conflict between them. Readers compute nothing beyond normalisation.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,10 @@ from hedgewatch import countries
 from hedgewatch.errors import DataFormatError, Problem, UnknownCountryError
 from hedgewatch.sources._io import (
     ProblemCollector,
+    latest_date,
     read_csv_strings,
     require_columns,
+    require_rows,
     to_int,
 )
 from hedgewatch.sources.issues import ISSUE_CODES, tag_issues
@@ -86,6 +89,19 @@ def _finish(roll_calls: pd.DataFrame, votes: pd.DataFrame) -> VoteRecord:
     return VoteRecord(rc, v)
 
 
+def _check_range(df: pd.DataFrame, dates: pd.Series, bad: ProblemCollector) -> None:
+    """Refuse votes dated before the first General Assembly or in the future."""
+    early, late = dates < FIRST_VOTE, dates > latest_date()
+    bad.add_mask(
+        df, early, "date", f"date before the first General Assembly ({FIRST_VOTE:%Y-%m-%d})"
+    )
+    bad.add_mask(df, late, "date", f"date in the future (after {latest_date():%Y-%m-%d})")
+
+
+#: The first General Assembly session opened on 10 January 1946.
+FIRST_VOTE = pd.Timestamp("1946-01-01")
+
+
 def _states(country: pd.Series, dates: pd.Series) -> pd.Series:
     return countries.historical_states(country.reset_index(drop=True), dates.reset_index(drop=True))
 
@@ -133,6 +149,7 @@ def read_voeten(path: str | Path) -> VoteRecord:
     """
     df = read_csv_strings(path)
     require_columns(path, df, VOETEN_COLUMNS, "Voeten UNVotes")
+    require_rows(path, df, "votes")
     bad = ProblemCollector(path)
     rcid, m = to_int(df["rcid"])
     bad.add_mask(df, m, "rcid", "rcid is not an integer")
@@ -150,6 +167,7 @@ def read_voeten(path: str | Path) -> VoteRecord:
     date_text = df["date"].str.strip()
     dates = pd.to_datetime(date_text, format="%m/%d/%Y", errors="coerce")
     bad.add_mask(df, dates.isna() & (date_text != ""), "date", "not a m/d/Y date")
+    _check_range(df, dates, bad)
     known = set(countries._lookups()[2])
     bad.add_mask(df, ~ccode.isin(known) & ~m, "ccode", "unknown Correlates of War code")
     dup = pd.DataFrame({"r": rcid, "c": ccode}).duplicated(keep="first")
@@ -252,6 +270,8 @@ def read_unvotes(folder: str | Path) -> VoteRecord:
         folder / "un_roll_call_issues.rda", i, ["rcid", "short_name"], "unvotes un_roll_call_issues"
     )
 
+    require_rows(vpath, v, "votes")
+    require_rows(folder / "un_roll_calls.rda", r, "roll calls")
     bad = ProblemCollector(vpath, line_offset=1)
     vote = v["vote"].astype(str)
     bad.add_mask(
@@ -284,9 +304,12 @@ def read_unvotes(folder: str | Path) -> VoteRecord:
             "rcid": r["rcid"].astype("int64"),
             "session": r["session"].astype("int64"),
             "date": rdates,
-            "resolution": r["unres"].astype(object).where(r["unres"].notna(), None),  # type: ignore[call-overload]
-            "title": r["short"].astype(object).str.strip(),
-            "description": r["descr"].astype(object).str.strip(),
+            "resolution": repair_symbols(
+                r["unres"].astype(object).where(r["unres"].notna(), None),  # type: ignore[call-overload]
+                r["session"],
+            ),
+            "title": repair_text(r["short"].astype(object)).str.strip(),
+            "description": repair_text(r["descr"].astype(object)).str.strip(),
             "is_amendment": r["amend"].map({"1": True, "0": False, 1: True, 0: False}),
             "is_paragraph": r["para"].map({"1": True, "0": False, 1: True, 0: False}),
             "important": r["importantvote"].map({"1": True, "0": False, 1: True, 0: False}),
@@ -304,6 +327,66 @@ def read_unvotes(folder: str | Path) -> VoteRecord:
     votes = votes.merge(rc[["rcid", "date"]], on="rcid", how="left")
     votes["state"] = _states(votes["country"], votes["date"]).to_numpy()
     return _finish(rc, votes)
+
+
+# Text damage in the unvotes release (un_roll_calls.rda, 2020). The descriptions were
+# converted from a Mac-encoded source by R, which wrote the bytes it could not convert as the
+# text "<d3>" (a closing double quote, MacRoman 0xD3) or "<90>" (an apostrophe), and turned
+# the opening quote, dashes and the accented letters of two names into "_": "entitled
+# _Transparency in armaments<d3>." (208 descriptions). Five titles and descriptions carry
+# double-encoded UTF-8 after a lost byte ("People?Ã†s").
+# No general mojibake fixer can restore bytes written out as text or lost, so the repairs are
+# this explicit table, checked against the staged file in tests/sources.
+_R_ESCAPES = {"d2": "\u201c", "d3": "\u201d", "d4": "\u2018", "d5": "\u2019", "90": "\u2019"}
+_R_ESCAPE = re.compile(r"<(" + "|".join(_R_ESCAPES) + r")>")
+_OPEN_QUOTE = re.compile(r"(^|[\s(\[])_(?=\w)")  # its closing quote is "<d3>" or was lost
+_GLUED_QUOTE = re.compile(r"\bentitled_(?=\w)")  # "entitled_Towards": the space went too
+_DASH = re.compile(r"(?<=\s)_(?=\s)")  # " _ " was a dash
+_LOST_BYTE = {
+    "Brice_o": "Brice\u00f1o",  # two speakers' names, whose accented letters became "_"
+    "Gonz_lez S_nchez": "Gonz\u00e1lez S\u00e1nchez",
+    "?\u00c3\u0192\u00e2\u20ac\u00a0": "\u2019",  # People?Ãƒâ€ s -> People's
+    "?\u00c3\u2020": "\u2019",  # People?Ã†s -> People's
+    "D?\u00c3\u0192\u00c2\u00abTENTE": "D\u00c9TENTE",  # D?ÃƒÂ«TENTE -> DÉTENTE
+    "?\u00c3\u0192\u00c2\u00a1": "",  # a stray leading byte before INTERNATIONAL TRADE
+    "\u00c2\u00a0": " ",  # Â + no-break space -> space
+}
+
+
+def repair_text(s: pd.Series) -> pd.Series:
+    """Undo the text damage of the unvotes roll-call file (see the table above): R's byte
+    escapes become the quotes they stood for, double-encoded characters their originals."""
+    out = s.astype(object)
+    text = out.dropna().astype(str)
+    for bad, good in _LOST_BYTE.items():
+        text = text.str.replace(bad, good, regex=False)
+    text = text.str.replace(_GLUED_QUOTE, "entitled \u201c", regex=True)
+    text = text.str.replace(_OPEN_QUOTE, lambda m: m.group(1) + "\u201c", regex=True)
+    text = text.str.replace(_DASH, "\u2014", regex=True)
+    text = text.str.replace(_R_ESCAPE, lambda m: _R_ESCAPES[m.group(1)], regex=True)
+    out.loc[text.index] = text
+    return out
+
+
+def repair_symbols(symbols: pd.Series, sessions: pd.Series) -> pd.Series:
+    """Resolution symbols whose session part is impossible (above 200) and reads as the roll
+    call's session with one digit doubled are corrected: ``R/677/46`` of session 67 is
+    ``R/67/46`` (rcid 5924, "Decreasing the operational readiness of nuclear weapons
+    systems", A/RES/67/46)."""
+    out = symbols.astype(object).copy()
+    for i, (sym, sess) in enumerate(zip(symbols, sessions, strict=True)):
+        m = re.match(r"^(R/|A/RES/)(\d+)(/.*)$", str(sym)) if sym is not None else None
+        if m is None or pd.isna(sess) or int(m.group(2)) <= 200:
+            continue
+        digits, want = m.group(2), str(int(sess))
+        undoubled = {
+            digits[:k] + digits[k + 1 :]
+            for k in range(1, len(digits))
+            if digits[k] == digits[k - 1]
+        }
+        if want in undoubled:
+            out.iloc[i] = f"{m.group(1)}{want}{m.group(3)}"
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -376,6 +459,7 @@ def read_undl(path: str | Path) -> VoteRecord:
     required = [c for c in UNDL_COLUMNS if c != "vote_note"]
     if list(df.columns) not in (UNDL_COLUMNS, required):
         require_columns(path, df, required, "UN Digital Library GA voting")
+    require_rows(path, df, "votes")
     bad = ProblemCollector(path)
     rcid, m = to_int(df["undl_id"])
     bad.add_mask(df, m, "undl_id", "undl_id is not an integer")
@@ -385,6 +469,7 @@ def read_undl(path: str | Path) -> VoteRecord:
     )
     dates = pd.to_datetime(df["date"].str.strip(), format="%Y-%m-%d", errors="coerce")
     bad.add_mask(df, dates.isna(), "date", "not an ISO date (YYYY-MM-DD)")
+    _check_range(df, dates, bad)
     code = df["ms_code"].str.strip().str.upper()
     bad.add_mask(df, ~code.isin(known_codes()), "ms_code", "unknown ISO3 member-state code")
     dup = pd.DataFrame({"r": rcid, "c": code}).duplicated()

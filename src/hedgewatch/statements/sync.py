@@ -36,7 +36,7 @@ days, independent of the number of statements.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, cast
@@ -365,6 +365,7 @@ def synchronisation(
     min_onsets: int = 2,
     method: str = "auto",
     narratives_result: NarrativeResult | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> SyncResult:
     """Narratives that two or more countries take up within ``window`` days, beyond chance.
 
@@ -400,6 +401,9 @@ def synchronisation(
         Narrative representation: ``"auto"``, ``"phrases"``, ``"tfidf"`` or ``"concepts"``.
     narratives_result
         Narratives already found for these statements (skips that stage).
+    progress
+        Called as ``progress(step, done, total)`` before the narratives are found and before
+        each pair is tested.
 
     Returns
     -------
@@ -442,13 +446,17 @@ def synchronisation(
     lo, hi = _bounds(df, acts, start, end)
     firsts = df.groupby("actor")["date"].min()
     sel = df[(df["date"] >= lo - pd.Timedelta(days=q)) & (df["date"] <= hi)]
+    pairs = list(combinations(acts, 2))
+    say = progress or (lambda step, done, total: None)
+    say(f"finding narratives in {len(sel):,} statements", 0, len(pairs) + 1)
     nr = narratives_result or narratives(sel, method=method, seed=seed)
     member = nr.membership
     K, T = int(nr.narratives["narrative"].max()) + 1, (hi - lo).days + 1
     onsets = {a: _onsets_for(member, a, firsts[a], lo, K, T, q) for a in acts}
     labels = nr.narratives.set_index("narrative")["label"]
     summaries, overall, events = [], [], []
-    for a, b in combinations(acts, 2):
+    for i, (a, b) in enumerate(pairs, start=1):
+        say(f"testing {a}-{b} against {n_perm} null draws", i, len(pairs) + 1)
         r = permutation_test(
             onsets[a], onsets[b], w, null=null, n_perm=n_perm, seed=seed, block=blk
         )

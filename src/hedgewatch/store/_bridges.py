@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from hedgewatch._validation import validated
-from hedgewatch.errors import StoreError
+from hedgewatch.errors import MissingDataError
 from hedgewatch.store._database import Store, get_store
 
 TABLE = "bridges"
@@ -21,7 +21,7 @@ def bridges(*, store: Store | str | None = None) -> pd.DataFrame | None:
     st = get_store(store)
     try:
         st.ensure(TABLE)
-    except StoreError:
+    except MissingDataError:
         return None
     return st.table(TABLE)[["rcid1", "rcid2"]]
 

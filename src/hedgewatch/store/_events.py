@@ -37,7 +37,7 @@ import pyarrow as pa
 
 from hedgewatch import countries as _countries
 from hedgewatch._validation import fail, validated
-from hedgewatch.errors import DataFormatError, StoreError
+from hedgewatch.errors import DataFormatError, MissingDataError, ParameterError, StoreError
 from hedgewatch.store._database import Store, get_store
 
 TABLE = "events"
@@ -181,20 +181,22 @@ def resolve_dataset(
     """The dataset to read: the one given (checked), or the only one loaded."""
     ds = event_datasets(store)
     names = list(ds["dataset"])
-    if not names:
-        raise StoreError(
+    if not names:  # data-thinness (exit status 5), not a fault of the store
+        raise MissingDataError(
             f"{get_store(store).path}: no event data imported yet. Run 'hedgewatch events "
             "import FILES' or 'hedgewatch events fetch --from DATE --to DATE' first."
         )
     if dataset is None:
         if len(names) > 1:
-            raise StoreError(
+            raise ParameterError(
                 f"several event datasets are loaded ({', '.join(names)}); choose one with "
                 "dataset= (--dataset)."
             )
         return names[0]
     if dataset not in names:
-        raise StoreError(f"no event dataset {dataset!r} in the store; loaded: {', '.join(names)}.")
+        raise ParameterError(
+            f"no event dataset {dataset!r} in the store; loaded: {', '.join(names)}."
+        )
     return dataset
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from hedgewatch._validation import validated
 from hedgewatch.store._database import Store, get_store
-from hedgewatch.store._security_council import TABLES, _ensure_bundled, write_council
+from hedgewatch.store._security_council import TABLES, load_council_bundle, write_council
 from hedgewatch.store._votes import note_import, plan_assembly, write_assembly
 
 
@@ -32,10 +32,11 @@ def import_library(
         ``council_resolutions``, ``council_votes``, ``council_vetoes`` (rows written).
     """
     st = get_store(store)
-    plan = plan_assembly(record.assembly, st)
-    if len(record.council):
-        _ensure_bundled(st)
+    # read and write under the lock: no import is lost
     with st.transaction(tables=("votes", "roll_calls", *TABLES)) as con:
+        plan = plan_assembly(record.assembly, con)
+        if len(record.council):
+            load_council_bundle(con)
         conflicts = write_assembly(con, plan) if len(plan.roll_calls) or plan.drop else 0
         council = write_council(con, record.council)
         note_import(con, provenance)

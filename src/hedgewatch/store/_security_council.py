@@ -211,20 +211,19 @@ def import_council(
     from hedgewatch.store._votes import note_import
 
     st = get_store(store)
-    _ensure_bundled(st)
     with st.transaction(tables=TABLES) as con:
+        load_council_bundle(con)  # inside the write: waiting for the lock loses nothing
         counts = write_council(con, record)
         note_import(con, provenance)
     return counts
 
 
-def _ensure_bundled(st: Store) -> None:
-    """An import adds to the bundled tables: load them first on a fresh store."""
-    from hedgewatch.paths import bundled_tables
+def load_council_bundle(con: Any) -> None:
+    """Inside an import's transaction: an import adds to the bundled tables, so load those
+    the store lacks first (on a fresh store)."""
+    from hedgewatch.store._database import load_bundled
 
-    bundled = [t for t in TABLES if t in bundled_tables()]
-    if bundled:
-        st.ensure(*bundled)
+    load_bundled(con, TABLES)
 
 
 @validated

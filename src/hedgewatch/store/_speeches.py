@@ -10,7 +10,7 @@ bundled snapshot (sessions 1-79, 1946-2024) on first use; import a newer corpus 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -27,6 +27,7 @@ def speeches(
     *,
     start: int | None = None,
     end: int | None = None,
+    successors: Mapping[str, str | None] | None = None,
     store: Store | str | None = None,
 ) -> pd.DataFrame:
     """General Debate speeches, one row per state and year.
@@ -39,6 +40,10 @@ def speeches(
         European Union. Default: all.
     start, end
         First and last year, inclusive.
+    successors
+        Mapping from historical state to continuing country, replacing the stored one (which
+        follows :data:`hedgewatch.countries.DEFAULT_SUCCESSORS`); ``{}`` keeps each state
+        apart (the Soviet speeches as ``SUN``).
     store
         A :class:`~hedgewatch.store.Store` or path; default the user store.
 
@@ -67,28 +72,51 @@ def speeches(
     if end is not None:
         where.append("year <= ?")
         params.append(int(end))
+    country = _country_sql(successors)
     if countries is not None:
         codes = _codes([countries] if isinstance(countries, str) else countries)
-        where.append(f"country in ({','.join('?' * len(codes))})" if codes else "false")
+        where.append(f"{country} in ({','.join('?' * len(codes))})" if codes else "false")
         params.extend(codes)
-    df = _fetch(get_store(store), where, params, few=countries is not None)
+    df = _fetch(get_store(store), where, params, country, few=countries is not None)
     for col in ("session", "year"):
         df[col] = df[col].astype("int64")
     return df
 
 
-def _fetch(store: Store, where: list[str], params: list[object], few: bool) -> pd.DataFrame:
+def _country_sql(successors: Mapping[str, str | None] | None) -> str:
+    """SQL for the continuing country: the stored column, or one derived from ``state``."""
+    if successors is None:
+        return "country"
+    pairs = [(k, v) for k, v in successors.items() if v]
+    if not pairs:
+        return "state"
+    q = lambda x: "'" + str(x).replace("'", "''") + "'"  # noqa: E731 - codes, quoted
+    return (
+        "(case state " + " ".join(f"when {q(k)} then {q(v)}" for k, v in pairs) + " else state end)"
+    )
+
+
+def _fetch(
+    store: Store,
+    where: list[str],
+    params: list[object],
+    country: str = "country",
+    few: bool = False,
+) -> pd.DataFrame:
     """The rows, a few years per query: DuckDB's result and pandas' copy of it coexist
     only for one window of years at a time (the whole text is ~0.16 GB in pandas). A few
     countries' speeches are small: one query (the bundled table is read in place, and each
     query decompresses its text column)."""
     cond = " where " + " and ".join(where) if where else ""
+    cols = "*" if country == "country" else f"* replace ({country} as country)"
     if few:
-        return store.query(f"select * from {TABLE}{cond} order by year, country", params, (TABLE,))
+        return store.query(
+            f"select {cols} from {TABLE}{cond} order by year, country", params, (TABLE,)
+        )
     span = store.query(
         f"select min(year) as lo, max(year) as hi from {TABLE}{cond}", params, tables=(TABLE,)
     ).iloc[0]
-    sql = f"select * from {TABLE} where {' and '.join([*where, 'year between ? and ?'])}"
+    sql = f"select {cols} from {TABLE} where {' and '.join([*where, 'year between ? and ?'])}"
     if pd.isna(span["lo"]):
         return store.query(sql + " order by year, country", [*params, 0, -1])
     lo, hi = int(span["lo"]), int(span["hi"])
@@ -110,15 +138,20 @@ def _codes(values: Sequence[str]) -> list[str]:
 
 @validated
 def speech_counts(
-    state: str, *, start: int, store: Store | str | None = None
+    state: str,
+    *,
+    start: int,
+    successors: Mapping[str, str | None] | None = None,
+    store: Store | str | None = None,
 ) -> tuple[int, int, int]:
     """``(speeches, last year, speeches of state)`` from ``start`` on: a cheap stamp of the
     corpus, so that results computed from it can be cached without loading the text."""
+    country = _country_sql(successors)
     row = (
         get_store(store)
         .query(
             f"select count(*) as n, max(year) as last, "
-            f"count(*) filter (where country = ?) as own from {TABLE} where year >= ?",
+            f"count(*) filter (where {country} = ?) as own from {TABLE} where year >= ?",
             [_countries.resolve(state), int(start)],
             tables=(TABLE,),
         )

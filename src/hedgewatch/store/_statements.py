@@ -18,7 +18,7 @@ import pandas as pd
 from hedgewatch import countries as _countries
 from hedgewatch._deprecation import deprecated_args
 from hedgewatch._validation import validated
-from hedgewatch.errors import StoreError
+from hedgewatch.errors import MissingDataError
 from hedgewatch.store._database import Store, get_store
 
 TABLE = "statements"
@@ -54,7 +54,7 @@ def statements(
     """
     st = get_store(store)
     if not st.has_table(TABLE):
-        raise StoreError(
+        raise MissingDataError(
             f"{st.path}: no statements imported yet. Run 'hedgewatch statements "
             "import FILE...' (or hedgewatch.import_statements) first."
         )
@@ -101,20 +101,33 @@ def add_statements(
     ``(number of new records, the table as written)``.
     """
     st = get_store(store)
-    with st.transaction(tables=(TABLE,)) as con:
-        present = con.execute(
-            "select count(*) from information_schema.tables where table_name = ?", [TABLE]
-        ).fetchall()[0][0]
-        old = con.execute(f"select * from {TABLE}").df() if present else None
-        fresh = new[~new["statement_id"].isin(old["statement_id"])] if old is not None else new
-        cols = list(new.columns)
-        both = pd.concat([old[cols], fresh], ignore_index=True) if old is not None else fresh
-        marked = mark(both)
-        con.register("_incoming", marked)
-        con.execute(f"create or replace table {TABLE} as select * from _incoming")
-        con.unregister("_incoming")
-        if provenance:
-            con.execute(
-                "insert or replace into meta values (?, ?)", [f"import:{TABLE}", provenance]
-            )
+    try:
+        with st.transaction(tables=(TABLE,)) as con:
+            present = con.execute(
+                "select count(*) from information_schema.tables where table_name = ?", [TABLE]
+            ).fetchall()[0][0]
+            old = con.execute(f"select * from {TABLE}").df() if present else None
+            fresh = new[~new["statement_id"].isin(old["statement_id"])] if old is not None else new
+            if old is not None and fresh.empty:
+                raise _Unchanged(old)  # nothing new: leave the store (and its cache) as it is
+            cols = list(new.columns)
+            both = pd.concat([old[cols], fresh], ignore_index=True) if old is not None else fresh
+            marked = mark(both)
+            con.register("_incoming", marked)
+            con.execute(f"create or replace table {TABLE} as select * from _incoming")
+            con.unregister("_incoming")
+            if provenance:
+                con.execute(
+                    "insert or replace into meta values (?, ?)", [f"import:{TABLE}", provenance]
+                )
+    except _Unchanged as same:
+        return 0, same.table
     return len(fresh), marked
+
+
+class _Unchanged(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside a write to end it without changing the store."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        super().__init__()
+        self.table = table

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -24,8 +24,10 @@ import pandas as pd
 from hedgewatch import countries as _countries
 from hedgewatch._validation import validated
 from hedgewatch.errors import ParameterError
-from hedgewatch.paths import bundled_tables
-from hedgewatch.store._database import Store, get_store
+from hedgewatch.store._database import Store, get_store, load_bundled
+
+if TYPE_CHECKING:
+    import duckdb
 
 #: Voeten's six issue codes and their names.
 ISSUES: dict[str, str] = {
@@ -284,14 +286,17 @@ class AssemblyPlan:
     counts: dict[str, int]
 
 
-def plan_assembly(record: object, st: Store) -> AssemblyPlan:
+def plan_assembly(record: object, con: duckdb.DuckDBPyConnection) -> AssemblyPlan:
     """Decide what an import writes: new roll calls, replaced ones, and matched ones left out.
 
     Roll calls whose ``rcid`` is held are upserted. Library roll calls with a new rcid are
     matched against the held record (:mod:`hedgewatch.store._matching`) and left out when
     held; roll calls of the researchers' files (Voeten, ``unvotes``) with a new rcid that
     match a held Library roll call replace it (theirs carry absences, amendment and
-    paragraph votes). Reads the store; writes nothing.
+    paragraph votes). Reads the store through ``con``, the connection of the import's own
+    transaction: what it reads is what the write changes, even when another import finished
+    while this one waited for the lock. On first use the bundled record is loaded there too.
+    Writes nothing else.
     """
     from hedgewatch.sources.unga import VoteRecord
     from hedgewatch.store._matching import MATCH_COLUMNS, Matches, candidates, match_roll_calls
@@ -300,17 +305,14 @@ def plan_assembly(record: object, st: Store) -> AssemblyPlan:
         raise TypeError("import_record() takes a VoteRecord from hedgewatch.sources.unga")
     rc, v = record.roll_calls, record.votes
     # An import adds to the current record; on first use that is the bundled snapshot.
-    if not {"roll_calls", "votes"} <= set(st.tables()) and {"roll_calls", "votes"} <= set(
-        bundled_tables()
-    ):
-        st.ensure("roll_calls", "votes")
+    load_bundled(con, ("roll_calls", "votes"))
     empty = Matches(pd.DataFrame(columns=list(MATCH_COLUMNS)))
-    if "roll_calls" not in set(st.tables()) or rc.empty:
+    if "roll_calls" not in {r[0] for r in con.execute("show tables").fetchall()} or rc.empty:
         counts = {"roll_calls_added": len(rc), "roll_calls_replaced": 0, **empty.counts()}
         return AssemblyPlan(rc, v, (), counts)
-    held = st.query(
+    held = con.execute(
         "select rcid, session, date, resolution, is_amendment, is_paragraph, source from roll_calls"
-    )
+    ).df()
     new = rc[~rc["rcid"].isin(held["rcid"])]
     library = new["source"] == LIBRARY_SOURCE
     drop: tuple[int, ...] = ()
@@ -318,7 +320,7 @@ def plan_assembly(record: object, st: Store) -> AssemblyPlan:
     if library.any():
         inc = new[library]
         ids = candidates(held, inc)
-        matches = match_roll_calls(held, _held_votes(st, ids), inc, v[v["rcid"].isin(inc["rcid"])])
+        matches = match_roll_calls(held, _held_votes(con, ids), inc, v[v["rcid"].isin(inc["rcid"])])
         rc = rc[~rc["rcid"].isin(matches.rcids)]
         v = v[v["rcid"].isin(rc["rcid"])]
     if (~library).any():
@@ -327,7 +329,7 @@ def plan_assembly(record: object, st: Store) -> AssemblyPlan:
         if len(lib_held):
             ids = candidates(lib_held, inc)
             matches = match_roll_calls(
-                lib_held, _held_votes(st, ids), inc, v[v["rcid"].isin(inc["rcid"])]
+                lib_held, _held_votes(con, ids), inc, v[v["rcid"].isin(inc["rcid"])]
             )
             drop = tuple(int(x) for x in matches.pairs["held_rcid"])
     upserted = int(rc["rcid"].isin(held["rcid"]).sum())
@@ -339,14 +341,16 @@ def plan_assembly(record: object, st: Store) -> AssemblyPlan:
     return AssemblyPlan(rc, v, drop, counts)
 
 
-def _held_votes(st: Store, rcids: np.ndarray) -> pd.DataFrame:
+def _held_votes(con: duckdb.DuckDBPyConnection, rcids: np.ndarray) -> pd.DataFrame:
     if len(rcids) == 0:
         return pd.DataFrame(columns=["rcid", "country", "vote"])
-    with st.connect() as con:
-        con.register("_ids", pd.DataFrame({"rcid": np.asarray(rcids, dtype="int64")}))
+    con.register("_ids", pd.DataFrame({"rcid": np.asarray(rcids, dtype="int64")}))
+    try:
         return con.execute(
             "select v.rcid, v.country, v.vote from votes v semi join _ids using (rcid)"
         ).df()
+    finally:
+        con.unregister("_ids")
 
 
 def write_assembly(con: Any, plan: AssemblyPlan) -> int:
@@ -407,8 +411,8 @@ def import_record(
         ``votes`` (rows written).
     """
     st = get_store(store)
-    plan = plan_assembly(record, st)
     with st.transaction(tables=("votes", "roll_calls")) as con:
+        plan = plan_assembly(record, con)  # reads inside the write: no import is lost
         conflicts = write_assembly(con, plan)
         note_import(con, provenance)
     return {**plan.counts, "conflicts": conflicts, "votes": len(plan.votes)}

@@ -116,12 +116,14 @@ def win_probabilities(x: np.ndarray, w: np.ndarray, width: float) -> np.ndarray:
 
     Every actor ``k`` casts ``w_k (|x_k - x_j| - |x_k - x_i|) / width`` votes for ``i`` over
     ``j``; ``P[i, j]`` is the share of all votes cast that favour ``i``. Pairs at the same
-    position get 0 (there is nothing to contest).
+    position get 0 (there is nothing to contest); positions closer than the smallest normal
+    float count as the same.
     """
+    # The 1/width factor of every vote cancels in the share; dividing first would underflow
+    # to 0 for positions a few units in the last place apart (and call a contest a tie).
     votes = w[:, None, None] * (
         np.abs(x[:, None, None] - x[None, None, :]) - np.abs(x[:, None, None] - x[None, :, None])
     )
-    votes /= width
     pro = np.clip(votes, 0.0, None).sum(axis=0)
     total = np.abs(votes).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):

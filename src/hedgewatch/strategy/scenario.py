@@ -214,16 +214,13 @@ def read_scenario(path: str | Path) -> Scenario:
 
 # -- readers ------------------------------------------------------------------------------
 def _read_yaml(path: Path) -> Scenario:
-    import yaml
+    from hedgewatch._safe_yaml import read_yaml
+    from hedgewatch.errors import DataFormatError
 
-    text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        loc = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        raise ScenarioError(f"{path}: {loc}: invalid YAML ({exc.problem}).") from exc
+        node, data = read_yaml(path, hint="Fix the YAML; see docs/strategy.md for the layout.")
+    except DataFormatError as exc:
+        raise ScenarioError(str(exc)) from exc
     if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
         raise ScenarioError(
             f"{path}: a scenario file must be a mapping with an 'actors' list; "

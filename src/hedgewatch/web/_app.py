@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from hedgewatch._validation import check_param, validated
 from hedgewatch.errors import MissingExtraError
 
 try:
@@ -147,6 +148,7 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "...'"
 
 
+@validated
 def create_app(
     store: Store | str | None = None,
     *,
@@ -172,6 +174,15 @@ def create_app(
         web page elsewhere cannot reach the app through a DNS name rebound to 127.0.0.1.
         None answers any host (for ``--host`` other than loopback).
     """
+    from hedgewatch.report.builder import section_keys
+
+    keys = section_keys()
+    check_param(
+        sections is None or (not isinstance(sections, str) and set(sections) <= set(keys)),
+        "sections",
+        "report section keys among " + ", ".join(keys),
+        sections,
+    )
     ctx = _Context(get_store(store), sections, n_boot, Jobs(max_pending=max_pending))
     startup = ctx.jobs.submit(("startup",), ctx.load_members)
 

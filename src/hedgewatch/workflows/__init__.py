@@ -11,8 +11,12 @@ who wants an answer in one call:
 * :func:`fit_unga` - dynamic ideal points of the stored record, cached in the store;
 * :func:`forecast_unga` - rolling-origin forecasts of the stored record (out-of-sample
   predictability), summarised and cached;
+* :func:`compare_rhetoric` (:class:`RhetoricResult`) - speech convergence, neighbours and
+  shared narratives of two or three states, cached in the store;
+  :func:`speech_vocabularies` - the yearly vocabularies of the speeches, cached;
 * :func:`import_statements` (:class:`ImportReport`) - read corpora, mark duplicates, add;
 * :func:`import_file` - read a vote file in any supported layout and import it;
+* :func:`update_votes` - download the newest official vote file (verified) and import it;
 * :func:`import_events`, :func:`fetch_events` - event files and GDELT exports into the store
   (embedded DuckDB or Dask); :func:`event_hedge` (:class:`EventHedgingResult`) and
   :func:`compare_positions` - event positions from the store;
@@ -29,7 +33,7 @@ if TYPE_CHECKING:
     from hedgewatch.workflows._atlas import atlas, register_source
     from hedgewatch.workflows.alignment import HedgingResult, align, hedge
     from hedgewatch.workflows.council import shield
-    from hedgewatch.workflows.data import import_file
+    from hedgewatch.workflows.data import import_file, update_votes
     from hedgewatch.workflows.events import (
         EventHedgingResult,
         EventImportReport,
@@ -40,7 +44,11 @@ if TYPE_CHECKING:
         import_events,
     )
     from hedgewatch.workflows.idealpoints import fit_unga, forecast_unga
-    from hedgewatch.workflows.rhetoric import speech_vocabularies
+    from hedgewatch.workflows.rhetoric import (
+        RhetoricResult,
+        compare_rhetoric,
+        speech_vocabularies,
+    )
     from hedgewatch.workflows.statements import ImportReport, import_statements
 
 # name -> module that defines it, imported on first use: an event import need not load the
@@ -53,6 +61,7 @@ _LAZY: dict[str, str] = {
     "hedge": "hedgewatch.workflows.alignment",
     "shield": "hedgewatch.workflows.council",
     "import_file": "hedgewatch.workflows.data",
+    "update_votes": "hedgewatch.workflows.data",
     "EventHedgingResult": "hedgewatch.workflows.events",
     "EventImportReport": "hedgewatch.workflows.events",
     "FetchReport": "hedgewatch.workflows.events",
@@ -62,6 +71,8 @@ _LAZY: dict[str, str] = {
     "import_events": "hedgewatch.workflows.events",
     "fit_unga": "hedgewatch.workflows.idealpoints",
     "forecast_unga": "hedgewatch.workflows.idealpoints",
+    "RhetoricResult": "hedgewatch.workflows.rhetoric",
+    "compare_rhetoric": "hedgewatch.workflows.rhetoric",
     "speech_vocabularies": "hedgewatch.workflows.rhetoric",
     "ImportReport": "hedgewatch.workflows.statements",
     "import_statements": "hedgewatch.workflows.statements",
@@ -87,8 +98,10 @@ __all__ = [
     "FetchReport",
     "HedgingResult",
     "ImportReport",
+    "RhetoricResult",
     "align",
     "atlas",
+    "compare_rhetoric",
     "compare_positions",
     "event_hedge",
     "fetch_events",
@@ -101,4 +114,5 @@ __all__ = [
     "register_source",
     "shield",
     "speech_vocabularies",
+    "update_votes",
 ]

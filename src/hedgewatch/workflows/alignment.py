@@ -6,7 +6,7 @@ The analyses in this package take a votes DataFrame; these two functions fetch i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,9 +25,24 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def _fetch(countries, *, start, end, sessions, issues, important_only, drop_unanimous, store):
+def _fetch(
+    countries,
+    *,
+    start,
+    end,
+    sessions,
+    issues,
+    important_only,
+    drop_unanimous,
+    store,
+    successors=None,
+):
     # Unanimity is a property of the whole roll call: it needs every country's vote.
     wanted = None if drop_unanimous else list(countries)
+    for c in countries:  # a historical state counted under its successor has no rows
+        merged = _countries.where_records_are(_countries.resolve(c), successors)
+        if merged:
+            raise InsufficientDataError(merged)
     v = votes(
         wanted,
         start=start,
@@ -35,6 +50,7 @@ def _fetch(countries, *, start, end, sessions, issues, important_only, drop_unan
         sessions=sessions,
         issues=issues,
         important_only=important_only,
+        successors=successors,
         store=store,
     )
     if v.empty:
@@ -60,6 +76,7 @@ def align(
     measure: str = "agreement",
     drop_unanimous: bool = False,
     per_issue: bool = False,
+    successors: Mapping[str, str | None] | None = None,
     store: Store | str | None = None,
 ) -> pd.DataFrame:
     """Similarity of countries with partners over a window of the stored record.
@@ -75,6 +92,9 @@ def align(
     per_issue
         One result per Voeten issue (those in ``issues``, default all six), with an
         ``issue`` column; an issue on which a pair never co-voted gets a NaN row and a note.
+    successors
+        Historical state -> continuing country (see :func:`hedgewatch.votes`); ``{}`` keeps
+        the USSR, Yugoslavia and Czechoslovakia apart.
     store
         A :class:`~hedgewatch.store.Store` or path; default the user store.
 
@@ -94,6 +114,7 @@ def align(
         important_only=important_only,
         drop_unanimous=drop_unanimous,
         store=store,
+        successors=successors,
     )
     if not per_issue:
         return dyadic(v, countries, partners, by=by, measure=measure, drop_unanimous=drop_unanimous)
@@ -183,6 +204,7 @@ def hedge(
     min_size: int = 3,
     level: float = 0.95,
     sides: bool = False,
+    successors: Mapping[str, str | None] | None = None,
     store: Store | str | None = None,
 ) -> HedgingResult:
     """Hedging index of ``state`` between ``powers`` from the stored record, with pivots.
@@ -199,6 +221,8 @@ def hedge(
         first two powers.
     penalty, min_size
         As in :func:`pivots`.
+    successors
+        Historical state -> continuing country (see :func:`hedgewatch.votes`).
     store
         A :class:`~hedgewatch.store.Store` or path; default the user store.
 
@@ -218,6 +242,7 @@ def hedge(
         important_only=important_only,
         drop_unanimous=drop_unanimous,
         store=store,
+        successors=successors,
     )
     idx = hedging_index(
         v,

@@ -1,11 +1,15 @@
-"""One-call data workflow: read a vote file in any supported layout and import it."""
+"""One-call data workflows: import a vote file in any supported layout; fetch and import the
+newest official file."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from hedgewatch._validation import check_choice, validated
+from hedgewatch.errors import DataFormatError
 from hedgewatch.store import (
     Store,
     import_council,
@@ -79,3 +83,32 @@ def import_file(
         counts = import_library(record, store=store, provenance=provenance)
         return {**counts, "row_check": record.checks.summary(), "notes": list(record.notes)}
     return import_record(record, store=store, provenance=provenance)
+
+
+@validated
+def update_votes(
+    record_url: str | None = None,
+    *,
+    dest: str | os.PathLike[str] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    store: Store | str | None = None,
+) -> tuple[Path, dict[str, Any]]:
+    """Download the newest UN Digital Library voting file (verified; see
+    :mod:`hedgewatch.sources.download`) and import it.
+
+    A file that downloads whole but does not import (a bad row) is deleted, so the next
+    update downloads it again instead of reusing it.
+
+    Returns
+    -------
+    ``(path of the kept download, import counts)``.
+    """
+    from hedgewatch.sources.download import discard, fetch_undl_votes
+
+    path = fetch_undl_votes(record_url, dest, progress=progress)
+    try:
+        counts = import_file(str(path), format="undl", store=store)
+    except DataFormatError:
+        discard(path)
+        raise
+    return path, counts

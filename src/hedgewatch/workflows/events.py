@@ -107,6 +107,13 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]] | str) -> list[str]:
             out.append(text)
         else:
             raise DataFormatError(text, "file not found", hint="Check the path.")
+    for name in out:  # an empty file is an error (a failed download or export), never 0 rows
+        if os.path.getsize(name) == 0:
+            raise DataFormatError(
+                name,
+                "the file is empty (0 bytes)",
+                hint="Check that its download or export finished; nothing was imported.",
+            )
     return list(dict.fromkeys(out))
 
 
@@ -282,7 +289,8 @@ def _combined_error(bad: list[FileSummary]) -> DataFormatError:
     for s in bad:
         tag = "" if s is first else f"[{s.name}] "
         if s.error:
-            problems.append(Problem(tag + s.error.split(": ", 1)[-1]))
+            why = s.error.split(": ", 1)[-1].replace("; nothing was imported", "")
+            problems.append(Problem(tag + why.rstrip(". ")))
             total += 1
         else:
             problems += [Problem(tag + p.reason, p.line, p.column, p.value) for p in s.problems]

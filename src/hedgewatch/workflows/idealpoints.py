@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -23,6 +23,7 @@ def fit_unga(
     store: Store | str | None = None,
     cache: bool = True,
     callback: Callable[[int, float], None] | None = None,
+    successors: Mapping[str, str | None] | None = None,
     **params: Any,
 ) -> IdealPointResult:
     """Fit :class:`DynamicIdealPoints` to the General Assembly record in the store.
@@ -44,6 +45,9 @@ def fit_unga(
         Reuse a fit of the same data and settings from the store's cache.
     callback
         Progress callback passed to :meth:`DynamicIdealPoints.fit`.
+    successors
+        Historical state -> continuing country (see :func:`hedgewatch.votes`); ``{}`` fits
+        the USSR, Yugoslavia and Czechoslovakia apart from their continuing countries.
     **params
         Estimator settings (``n_dims``, ``drift``, ...).
 
@@ -57,13 +61,21 @@ def fit_unga(
     br = _bridges(st, bridges, title_bridging, sess)
 
     def compute() -> pd.DataFrame:
-        v = votes(sessions=sess, store=st)
+        v = votes(sessions=sess, successors=successors, store=st)
         return model.fit(v, br, callback=callback).to_table()
 
     if not cache:
         return IdealPointResult.from_table(compute())
     n_br = 0 if br is None else len(br)
-    parts = ("idealpoints-v5", sess, n_br, title_bridging, sorted(model.get_params().items()))
+    parts: tuple[object, ...] = (
+        "idealpoints-v5",
+        sess,
+        n_br,
+        title_bridging,
+        sorted(model.get_params().items()),
+    )
+    if successors is not None:
+        parts = (*parts, sorted(successors.items(), key=str))
     inputs = _inputs(bridges, title_bridging)
     return IdealPointResult.from_table(st.cached("idealpoints", parts, compute, inputs=inputs))
 

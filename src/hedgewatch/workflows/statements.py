@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,13 +16,15 @@ from hedgewatch.store import Store, add_statements
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What an import did: records read, new, rejected (quarantined), duplicates, total."""
+    """What an import did: records read, new, rejected (quarantined), duplicates, total,
+    and the quarantine files written."""
 
     read: int
     new: int
     rejected: int
     duplicates: int
     total: int
+    quarantined: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """One-row table of the counts."""
@@ -38,6 +40,7 @@ def import_statements(
     language: str | None = None,
     quarantine: str | os.PathLike[str] | None = None,
     store: Store | str | os.PathLike[str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportReport:
     """Read corpora, mark near-duplicates over old and new records, write the table at once.
 
@@ -51,19 +54,39 @@ def import_statements(
         Write rejected records there instead of failing (see the reader).
     store
         The store (default: the user's).
+    progress
+        Called as ``progress(step, done, total)`` before each file is read and before the
+        near-duplicates are marked and the store written.
 
     Returns
     -------
     ImportReport
     """
-    new = read_many(paths, actor=actor, source=source, language=language, quarantine=quarantine)
+    paths = list(paths)
+    say = progress or (lambda step, done, total: None)
+    total = len(paths) + 1
+
+    def reading(i: int, path: object) -> None:
+        say(f"reading {path}", i, total)
+
+    new = read_many(
+        paths,
+        actor=actor,
+        source=source,
+        language=language,
+        quarantine=quarantine,
+        on_file=reading,
+    )
+    say(f"marking near-duplicates and writing {len(new):,} records", len(paths), total)
     added, marked = add_statements(
         new, mark_duplicates, provenance=",".join(str(p) for p in paths), store=store
     )
+    say("done", total, total)
     return ImportReport(
         read=len(new),
         new=added,
         rejected=int(new.attrs.get("rejected", 0)),
         duplicates=int(marked["duplicate_of"].notna().sum()),
         total=len(marked),
+        quarantined=tuple(new.attrs.get("quarantined", ())),
     )

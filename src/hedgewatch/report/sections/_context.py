@@ -37,6 +37,7 @@ class Context:
     settings: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
     cache: Callable[..., pd.DataFrame] | None = None
     status: Callable[[str], None] | None = None
+    successors: Mapping[str, str | None] | None = None  # None: the default successor rules
 
     def say(self, text: str) -> None:
         """Report progress inside a long section (shown beside the section's title)."""
@@ -45,6 +46,26 @@ class Context:
 
     def setting(self, name: str) -> Any:
         return self.settings.get(name, DEFAULT_SETTINGS[name])
+
+    def window_note(self, setting: str) -> str:
+        """Why the window from the year ``setting`` holds no vote of the state, or ``""``
+        when it holds some (measurements of an empty window are "not measurable")."""
+        since = int(self.setting(setting))
+        if "country" not in self.votes:
+            return ""
+        years = self.votes.loc[self.votes["country"] == self.state, "year"]
+        if len(years) and int(years.max()) >= since:
+            return ""
+        span = (
+            f"its recorded votes run {int(years.min())} to {int(years.max())}"
+            if len(years)
+            else "it has no recorded vote"
+        )
+        return (
+            f"{self.name(self.state)} ({self.state}) cast no vote from {since} on ({span}); "
+            f"set '{setting}' to an earlier year in a claims file's settings (--claims) to "
+            "measure it"
+        )
 
     def name(self, code: str) -> str:
         """Short English name of a country for labels."""
@@ -73,13 +94,20 @@ class Context:
         compute: Callable[[], pd.DataFrame],
         inputs: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """``compute()``, through the store cache when one is configured; ``inputs`` as in
-        :meth:`Store.cached <hedgewatch.store.Store.cached>`."""
+        """``compute()``, through the store cache when one is configured (the key includes
+        the successor rules: they change the votes every result is computed from);
+        ``inputs`` as in :meth:`Store.cached <hedgewatch.store.Store.cached>`."""
         if self.cache is None:
             return compute()
+        parts = self._with_successors(parts)
         if inputs is None:
             return self.cache(kind, parts, compute)
         return self.cache(kind, parts, compute, inputs=inputs)
+
+    def _with_successors(self, parts: tuple[object, ...]) -> tuple[object, ...]:
+        if self.successors is None:
+            return parts
+        return (*parts, ("successors", tuple(sorted(self.successors.items(), key=str))))
 
     def cached_many(
         self,

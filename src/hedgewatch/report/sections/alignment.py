@@ -153,6 +153,19 @@ def _pivot_measures(
     since = int(ctx.setting("pivot_from"))
     up = found[(found["size"] > 0) & (pd.to_numeric(found["period"]) >= since)]
     label = f"largest rise in agreement with {name} from {since} on"
+    empty = _empty_window(ctx, h, since)
+    if empty:  # no vote from pivot_from on: "no pivot" would be a verdict on no data
+        nan = float("nan")
+        return [
+            Measurement(f"pivot_{role}_size", nan, label, "alignment", note=empty),
+            Measurement(
+                f"pivot_{role}_gap_change",
+                nan,
+                f"gap change across a pivot toward {name}",
+                "alignment",
+                note=empty,
+            ),
+        ]
     if up.empty:
         return [Measurement(f"pivot_{role}_size", 0.0, label, "alignment")]
     top = up.loc[up["size"].idxmax()]
@@ -210,7 +223,9 @@ def hedging_section(ctx: Context) -> Section:
     """Position between the first two powers and free agency, by year and recent window."""
     a, b = ctx.powers[:2]
     h = yearly(ctx, (a, b))
-    w = window(ctx)
+    since = int(ctx.setting("recent_from"))
+    empty = ctx.window_note("recent_from")
+    w = None if empty else window(ctx)
     found = _cached_pivots(ctx, h, "position")
     window_years = ctx.years_since(int(ctx.setting("recent_from")))
     svg_pos = figures.band_lines(
@@ -225,20 +240,22 @@ def hedging_section(ctx: Context) -> Section:
     svg_free = figures.band_lines(
         h, [("free_agency", "free agency")], ylabel="free agency", key="hedging-free"
     )
-    since = int(ctx.setting("recent_from"))
-    row = w.iloc[0]
-    sides_text, sides_measures = _sides(ctx, since)
-    measures = (
-        _window_measures(ctx, row, since) + _position_pivot_measures(ctx, found) + sides_measures
-    )
-    summary = _window_table(ctx, w, since)
-    text = (
-        f"Since {since}, {ctx.name(ctx.state)}'s position between {ctx.name(a)} (-1) and "
-        f"{ctx.name(b)} (+1) is {row['position']:.2f} (95% interval "
-        f"{row['position_lo']:.2f} to {row['position_hi']:.2f}); free agency "
-        f"{row['free_agency']:.3f} ({int(row['n_votes'])} common roll calls of "
-        f"{window_years}: the window pools the roll calls of the years present)."
-    )
+    sides_text, sides_measures = _sides(ctx, since, empty)
+    measures = _window_measures(ctx, None if w is None else w.iloc[0], since, empty)
+    measures += _position_pivot_measures(ctx, found, h) + sides_measures
+    if w is None:
+        summary = pd.DataFrame(columns=["measure", "value", "95% interval"])
+        text = f"Recent window: {empty}."
+    else:
+        row = w.iloc[0]
+        summary = _window_table(ctx, w, since)
+        text = (
+            f"Since {since}, {ctx.name(ctx.state)}'s position between {ctx.name(a)} (-1) and "
+            f"{ctx.name(b)} (+1) is {row['position']:.2f} (95% interval "
+            f"{row['position_lo']:.2f} to {row['position_hi']:.2f}); free agency "
+            f"{row['free_agency']:.3f} ({int(row['n_votes'])} common roll calls of "
+            f"{window_years}: the window pools the roll calls of the years present)."
+        )
     return Section(
         "hedging",
         "Hedging index",
@@ -280,10 +297,31 @@ def hedging_section(ctx: Context) -> Section:
     )
 
 
-def _sides(ctx: Context, since: int) -> tuple[str, list[Measurement]]:
+def _empty_window(ctx: Context, h: pd.DataFrame, since: int) -> str:
+    """Why the yearly series ``h`` has no year from ``since`` on ("" when it has some)."""
+    if (pd.to_numeric(h["period"]) >= since).any():
+        return ""
+    return ctx.window_note("pivot_from") or (
+        f"no year from {since} on with enough common roll calls; set 'pivot_from' to an "
+        "earlier year in a claims file's settings (--claims) to measure it"
+    )
+
+
+def _sides(ctx: Context, since: int, empty: str = "") -> tuple[str, list[Measurement]]:
     """Side-taking since ``since``: on the roll calls that divided the first two powers, the
-    share on which the state voted with each (and with neither)."""
+    share on which the state voted with each (and with neither). ``empty``: why the window
+    holds no vote (its measures are then NaN with that note: not measurable)."""
     a, b = ctx.powers[:2]
+    if empty:
+        label = f"share of votes dividing the powers on which it sided with {{}}, since {since}"
+        return f"Side-taking since {since}: not measurable ({empty}).", [
+            Measurement(key, float("nan"), label.format(who), "hedging-position", note=empty)
+            for key, who in (
+                ("side_A", ctx.name(a)),
+                ("side_B", ctx.name(b)),
+                ("side_neither", "neither power"),
+            )
+        ]
     recent = ctx.votes[ctx.votes["year"] >= since]
     try:
         r = side_taking(recent, (a, b), countries=ctx.state, by=None).iloc[0]
@@ -310,7 +348,9 @@ def _sides(ctx: Context, since: int) -> tuple[str, list[Measurement]]:
     return text, out
 
 
-def _position_pivot_measures(ctx: Context, found: pd.DataFrame) -> list[Measurement]:
+def _position_pivot_measures(
+    ctx: Context, found: pd.DataFrame, h: pd.DataFrame
+) -> list[Measurement]:
     """The largest change point of the position toward each power since ``pivot_from``.
 
     The position axis runs from A (-1) to B (+1), so a shift toward B is a positive change
@@ -319,11 +359,16 @@ def _position_pivot_measures(ctx: Context, found: pd.DataFrame) -> list[Measurem
     """
     since = int(ctx.setting("pivot_from"))
     late = found[pd.to_numeric(found["period"]) >= since]
+    empty = _empty_window(ctx, h, since)
     out: list[Measurement] = []
     for role, sign in (("A", -1.0), ("B", 1.0)):
         name = ctx.name(ctx.powers["AB".index(role)])
         toward = late[sign * late["size"] > 0]
         label = f"largest shift of the hedging position toward {name} from {since} on"
+        if empty:  # no vote from pivot_from on: no pivot can be seen, none is claimed absent
+            key = f"position_pivot_{role}_size"
+            out.append(Measurement(key, float("nan"), label, "hedging-position", note=empty))
+            continue
         dated = dict(zip(found["period"], _dated(found), strict=True))
         if toward.empty:
             out.append(Measurement(f"position_pivot_{role}_size", 0.0, label, "hedging-position"))
@@ -349,7 +394,10 @@ def _position_pivot_measures(ctx: Context, found: pd.DataFrame) -> list[Measurem
     return out
 
 
-def _window_measures(ctx: Context, row: pd.Series, since: int) -> list[Measurement]:
+def _window_measures(
+    ctx: Context, row: pd.Series | None, since: int, note: str = ""
+) -> list[Measurement]:
+    """The recent-window measurements; NaN with ``note`` when the window is empty."""
     a, b = ctx.powers[:2]
     span = f"since {since} ({ctx.years_since(since)})"
     labels = {
@@ -364,11 +412,14 @@ def _window_measures(ctx: Context, row: pd.Series, since: int) -> list[Measureme
     out = []
     for col, (label, fig) in labels.items():
         key = col.replace(a, "A").replace(b, "B") if col.startswith("agree_") else col
-        lo, hi = float(row[f"{col}_lo"]), float(row[f"{col}_hi"])
+        nan = float("nan")
+        value = nan if row is None else float(row[col])
+        lo = nan if row is None else float(row[f"{col}_lo"])
+        hi = nan if row is None else float(row[f"{col}_hi"])
         out += [
-            Measurement(key, float(row[col]), label, fig, lo, hi),
-            Measurement(f"{key}_lo", lo, f"{label}, lower 95% bound", fig),
-            Measurement(f"{key}_hi", hi, f"{label}, upper 95% bound", fig),
+            Measurement(key, value, label, fig, lo, hi, note=note),
+            Measurement(f"{key}_lo", lo, f"{label}, lower 95% bound", fig, note=note),
+            Measurement(f"{key}_hi", hi, f"{label}, upper 95% bound", fig, note=note),
         ]
     return out
 

@@ -27,7 +27,9 @@ def fitted(ctx: Context):
     def tick(cycle: int, _log_posterior: float) -> None:
         ctx.say(f"fitting, cycle {cycle}; cached for the next report")
 
-    return fit_unga(sessions=_sessions(ctx), store=ctx.store, callback=tick)
+    return fit_unga(
+        sessions=_sessions(ctx), store=ctx.store, callback=tick, successors=ctx.successors
+    )
 
 
 def _sessions(ctx: Context) -> list[int] | None:
@@ -48,7 +50,9 @@ def idealpoints_section(ctx: Context) -> Section:
     svg = figures.to_svg(fig, "idealpoints")
     pts = res.to_frame()
     pts = pts[pts["country"].isin(codes)]
-    sessions = sorted(pts["session"].unique())[-5:]
+    own = sorted(pts.loc[pts["country"] == ctx.state, "session"].unique())
+    # the state's last five sessions (a historical state ends before the record does)
+    sessions = own[-5:] if own else sorted(pts["session"].unique())[-5:]
     last = pts[pts["session"].isin(sessions)]
     wide = last.pivot_table(index="year", columns="country", values="ideal_point")
     voted = _vote_years(ctx)
@@ -77,7 +81,7 @@ def idealpoints_section(ctx: Context) -> Section:
         ),
         tables=(
             Table(
-                "Last five sessions with votes",
+                f"Last five sessions of {ctx.state} with votes",
                 table.round(3).rename(columns={"votes_in": "votes loaded from"}),
                 "year = the year the session opened (September); 'votes loaded from' = the "
                 "years of the roll calls loaded for it. Sessions without votes (a gap in the "

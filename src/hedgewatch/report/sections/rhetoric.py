@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from hedgewatch import countries
 from hedgewatch.errors import InsufficientDataError
 from hedgewatch.report import figures
 from hedgewatch.report.model import Figure, Measurement, Section, Table
@@ -95,10 +96,15 @@ class _Speeches:
     def stamp(self) -> tuple[int, int, int]:
         from hedgewatch.store import speech_counts
 
-        counts = speech_counts(self.ctx.state, start=self.first, store=self.ctx.store)
+        ctx = self.ctx
+        counts = speech_counts(
+            ctx.state, start=self.first, successors=ctx.successors, store=ctx.store
+        )
         if counts[2] == 0:
+            merged = countries.where_records_are(ctx.state, ctx.successors)
             raise InsufficientDataError(
-                f"no General Debate speech of {self.ctx.state} from {self.first} on."
+                f"no General Debate speech of {ctx.state} from {self.first} on."
+                + (f" {merged}" if merged else "")
             )
         return counts
 
@@ -107,7 +113,9 @@ class _Speeches:
             from hedgewatch.store import speeches
 
             codes = [self.ctx.state, *self.ctx.powers]
-            self._frame = speeches(codes, start=self.first, store=self.ctx.store)
+            self._frame = speeches(
+                codes, start=self.first, successors=self.ctx.successors, store=self.ctx.store
+            )
         return self._frame
 
     def backend(self) -> Backend:
@@ -154,6 +162,14 @@ def _convergence(ctx: Context, sp: _Speeches, stamp: tuple, n_boot: int) -> dict
     def one(power: str) -> pd.DataFrame:
         if power not in memo:
             todo = [p for p in ctx.powers if p not in memo]
+            frame = sp.frame()
+            spoke = frame.groupby("country")["year"].agg(set)
+            for p in todo:
+                if not spoke.get(ctx.state, set()) & spoke.get(p, set()):
+                    raise InsufficientDataError(
+                        f"{ctx.name(ctx.state)} ({ctx.state}) and {ctx.name(p)} ({p}) never "
+                        f"both spoke in the General Debate from {sp.first} on."
+                    )
             memo.update(
                 convergence_many(
                     sp.frame(), ctx.state, todo, n_boot=n_boot, cache=False, backend=sp.backend()
@@ -182,6 +198,16 @@ def _merge(conv: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def _measures(ctx: Context, frame: pd.DataFrame, since: int) -> list[Measurement]:
     recent = frame[frame["period"] >= since]
     earlier = frame[frame["period"] < since]
+    note = ""
+    if recent.empty or earlier.empty:
+        years = frame["period"]
+        span = f"{int(years.min())} to {int(years.max())}" if len(years) else "no year"
+        side = "from" if recent.empty else "before"
+        note = (
+            f"no General Debate year {side} {since} with speeches of {ctx.state} and the "
+            f"powers (the years compared run {span}); set 'recent_from' in a claims file's "
+            "settings (--claims) to measure it"
+        )
     out = []
     a, b = ctx.powers[:2]
     for p, other in ((a, b), (b, a)):
@@ -194,6 +220,7 @@ def _measures(ctx: Context, frame: pd.DataFrame, since: int) -> list[Measurement
                 _finite(change),
                 f"speech similarity with {ctx.name(p)}: mean since {since} minus mean before",
                 "rhetoric",
+                note=note,
             )
         )
         out.append(
@@ -202,6 +229,7 @@ def _measures(ctx: Context, frame: pd.DataFrame, since: int) -> list[Measurement
                 _finite(diff),
                 f"speech similarity since {since}: with {ctx.name(p)} minus with {ctx.name(other)}",
                 "rhetoric",
+                note=note if recent.empty else "",
             )
         )
     return out
@@ -213,6 +241,8 @@ def _finite(x: float) -> float:
 
 def _lead(ctx: Context, frame: pd.DataFrame, since: int) -> str:
     recent = frame[frame["period"] >= since]
+    if recent.empty:
+        return f"No debate since {since} has speeches of {ctx.name(ctx.state)} and the powers."
     parts = [f"{ctx.name(p)} {recent[f'sim_{p}'].mean():.3f}" for p in ctx.powers]
     return f"Mean similarity since {since} ({len(recent)} debates): " + ", ".join(parts) + "."
 
@@ -221,19 +251,23 @@ def _narratives(ctx: Context, sp: _Speeches, power: str, since: int, stamp: tupl
     from hedgewatch.rhetoric import shared_narratives
 
     other = next(p for p in ctx.powers if p != power)
-    t = ctx.cached(
-        "report:narratives",
-        ("v2", ctx.state, power, other, since, *stamp),
-        lambda: shared_narratives(
-            sp.frame(),
-            ctx.state,
-            power,
-            contrast=other,
-            start=since,
-            n_terms=N_TERMS,
-            backend=sp.backend(),
-        ),
-    )
+    title = f"Narratives shared with {ctx.name(power)} more than with {ctx.name(other)}"
+    try:
+        t = ctx.cached(
+            "report:narratives",
+            ("v2", ctx.state, power, other, since, *stamp),
+            lambda: shared_narratives(
+                sp.frame(),
+                ctx.state,
+                power,
+                contrast=other,
+                start=since,
+                n_terms=N_TERMS,
+                backend=sp.backend(),
+            ),
+        )
+    except InsufficientDataError as exc:  # e.g. a state with no speech since recent_from
+        return Table(title, pd.DataFrame(columns=["term", "score"]), f"Not measurable: {exc}")
     shown = pd.DataFrame(
         {
             "term": t["term"],
@@ -243,7 +277,7 @@ def _narratives(ctx: Context, sp: _Speeches, power: str, since: int, stamp: tupl
         }
     )
     return Table(
-        f"Narratives shared with {ctx.name(power)} more than with {ctx.name(other)}",
+        title,
         shown,
         "Examples are quoted from the speeches as they are in the corpus.",
     )

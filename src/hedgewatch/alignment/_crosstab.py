@@ -157,6 +157,34 @@ def unanimous_rcids(rcid: np.ndarray, code: np.ndarray) -> np.ndarray:
     return one.index[one.to_numpy()].to_numpy()
 
 
+def vote_arrays(
+    votes: pd.DataFrame, *, by: str | None, drop_unanimous: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The yes/abstain/no rows of a tidy votes frame as arrays ``(period, rcid, country, code)``,
+    duplicates refused, unanimous roll calls dropped when asked (an error if nothing is left)."""
+    code = vote_codes(votes)
+    keep = code >= 0
+    if not keep.any():
+        raise InsufficientDataError(
+            f"{caller()}(): the votes given hold no yes/abstain/no vote (empty window?). "
+            "Widen the years, sessions or issues selected."
+        )
+    period = period_key(votes, by).to_numpy()[keep]
+    rcid = votes["rcid"].to_numpy()[keep]
+    country = votes["country"].astype(str).to_numpy()[keep]
+    code = code[keep]
+    check_duplicates(rcid, country)
+    if drop_unanimous:
+        unan = np.isin(rcid, unanimous_rcids(rcid, code))
+        if unan.all():
+            raise InsufficientDataError(
+                f"{caller()}(): every roll call in the votes given was unanimous; nothing is left "
+                "with drop_unanimous=True. Pass all countries' votes or set it to False."
+            )
+        period, rcid, country, code = period[~unan], rcid[~unan], country[~unan], code[~unan]
+    return period, rcid, country, code
+
+
 @validated
 def crosstab(
     votes: pd.DataFrame,
@@ -186,26 +214,7 @@ def crosstab(
     -------
     :class:`Crosstabs`
     """
-    code = vote_codes(votes)
-    keep = code >= 0
-    if not keep.any():
-        raise InsufficientDataError(
-            f"{caller()}(): the votes given hold no yes/abstain/no vote (empty window?). "
-            "Widen the years, sessions or issues selected."
-        )
-    period = period_key(votes, by).to_numpy()[keep]
-    rcid = votes["rcid"].to_numpy()[keep]
-    country = votes["country"].astype(str).to_numpy()[keep]
-    code = code[keep]
-    check_duplicates(rcid, country)
-    if drop_unanimous:
-        unan = np.isin(rcid, unanimous_rcids(rcid, code))
-        if unan.all():
-            raise InsufficientDataError(
-                f"{caller()}(): every roll call in the votes given was unanimous; nothing is left "
-                "with drop_unanimous=True. Pass all countries' votes or set it to False."
-            )
-        period, rcid, country, code = period[~unan], rcid[~unan], country[~unan], code[~unan]
+    period, rcid, country, code = vote_arrays(votes, by=by, drop_unanimous=drop_unanimous)
     present = set(pd.unique(country))
     row_codes = sorted(present) if rows is None else check_present(rows, present, "countries")
     col_codes = sorted(present) if cols is None else check_present(cols, present, "partners")

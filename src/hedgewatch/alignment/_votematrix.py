@@ -15,14 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hedgewatch._validation import caller
-from hedgewatch.alignment._crosstab import (
-    check_duplicates,
-    period_key,
-    unanimous_rcids,
-    vote_codes,
-)
-from hedgewatch.errors import InsufficientDataError
+from hedgewatch.alignment._crosstab import vote_arrays
 
 #: Code used for "no vote" in :attr:`VoteMatrix.codes`.
 MISSING = -1
@@ -88,26 +81,7 @@ def vote_matrix(
     votes: pd.DataFrame, *, by: str | None = "year", drop_unanimous: bool = False
 ) -> VoteMatrix:
     """Build the :class:`VoteMatrix` of a tidy votes frame (rows that are not a vote dropped)."""
-    code = vote_codes(votes)
-    keep = code >= 0
-    if not keep.any():
-        raise InsufficientDataError(
-            f"{caller()}(): the votes given hold no yes/abstain/no vote (empty window?). "
-            "Widen the years, sessions or issues selected."
-        )
-    period = period_key(votes, by).to_numpy()[keep]
-    rcid = votes["rcid"].to_numpy()[keep]
-    country = votes["country"].astype(str).to_numpy()[keep]
-    code = code[keep]
-    check_duplicates(rcid, country)
-    if drop_unanimous:
-        unan = np.isin(rcid, unanimous_rcids(rcid, code))
-        period, rcid, country, code = period[~unan], rcid[~unan], country[~unan], code[~unan]
-        if not len(rcid):
-            raise InsufficientDataError(
-                f"{caller()}(): every roll call in the votes given was unanimous; nothing is left "
-                "with drop_unanimous=True. Pass all countries' votes or set it to False."
-            )
+    period, rcid, country, code = vote_arrays(votes, by=by, drop_unanimous=drop_unanimous)
     pcodes, labels = pd.factorize(period, sort=True)
     order = np.argsort(pcodes, kind="stable")
     pcodes, rcid, country, code = pcodes[order], rcid[order], country[order], code[order]

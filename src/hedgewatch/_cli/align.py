@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from hedgewatch._cli import _options as opt
+from hedgewatch._cli._tables import pivot_table
 
 console = Console()
 
@@ -106,22 +107,6 @@ def _sides_line(index: pd.DataFrame, powers: list[str]) -> str:
         f"Side-taking: on the {n} votes that divided {a} and {b}, with {a} {k_a / n:.0%} "
         f"({k_a}), with {b} {k_b / n:.0%} ({k_b}), with neither {(n - k_a - k_b) / n:.0%}."
     )
-
-
-def _pivot_table(piv: pd.DataFrame, column: str) -> Table:
-    table = Table(title=f"Pivots in {column} (PELT)")
-    for c in ("from period", "before", "after", "size", "direction", "stability"):
-        table.add_column(c, justify="left" if c in ("from period", "direction") else "right")
-    for _, r in piv.iterrows():
-        table.add_row(
-            str(r["period"]),
-            _fmt(r["before"]),
-            _fmt(r["after"]),
-            f"{r['size']:+.3f}",
-            str(r["direction"]),
-            f"{r['stability']:.0%}",
-        )
-    return table
 
 
 def align_cmd(
@@ -223,7 +208,7 @@ def hedge_cmd(
     if res.pivots.empty:
         console.print(f"No pivot in {res.pivot_column} clears the {penalty} penalty.")
     else:
-        console.print(_pivot_table(res.pivots, res.pivot_column))
+        console.print(pivot_table(res.pivots, f"Pivots in {res.pivot_column} (PELT)"))
     if csv is not None:
         res.index.to_csv(csv, index=False)
         console.print(f"Wrote {escape(str(csv))}")

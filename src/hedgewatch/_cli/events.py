@@ -13,6 +13,7 @@ from rich.table import Table
 
 from hedgewatch._cli import _options as opt
 from hedgewatch._cli._progress import progress_on_stderr
+from hedgewatch._cli._tables import pivot_table
 from hedgewatch.errors import HedgewatchError
 
 console = Console()
@@ -234,7 +235,7 @@ def hedge_cmd(
     if res.pivots.empty:
         console.print(f"No change point in the position clears the {penalty} penalty.")
     else:
-        console.print(_pivot_table(res.pivots))
+        console.print(pivot_table(res.pivots, "Change points of the position (PELT)"))
     if csv is not None:
         res.index.to_csv(csv, index=False)
         console.print(f"Wrote {escape(str(csv))}")
@@ -266,22 +267,6 @@ def _hedge_table(res) -> Table:
     notes = [f"{r['period']}: {r['note']}" for _, r in res.index.iterrows() if r["note"]]
     if notes:
         t.caption = escape("Notes: " + "; ".join(notes[:6]))
-    return t
-
-
-def _pivot_table(piv: pd.DataFrame) -> Table:
-    t = Table(title="Change points of the position (PELT)")
-    for c in ("from period", "before", "after", "size", "direction", "stability"):
-        t.add_column(c, justify="left" if c in ("from period", "direction") else "right")
-    for _, r in piv.iterrows():
-        t.add_row(
-            str(r["period"]),
-            _fmt(r["before"]),
-            _fmt(r["after"]),
-            f"{r['size']:+.3f}",
-            str(r["direction"]),
-            f"{r['stability']:.0%}",
-        )
     return t
 
 

@@ -121,6 +121,10 @@ class TfidfBackend:
     def cache_key(self) -> tuple[object, ...]:
         return (self.name, tuple(self.ngram_range), self.min_df, self.sublinear_tf)
 
+    def tokenizer(self) -> Callable[[str], list[str]]:
+        """scikit-learn's tokenizer of this backend's vectorizer (stop words still in)."""
+        return self._vectorizer(1).build_tokenizer()
+
     def _vectorizer(self, n_docs: int, vocabulary: list[str] | None = None) -> CountVectorizer:
         return CountVectorizer(
             lowercase=False,
@@ -223,11 +227,16 @@ class FittedTfidf:
         self.base = base or TfidfBackend()
 
     def cache_key(self) -> tuple[object, ...]:
-        stamp = tuple(
-            (int(y), int(v["n_docs"].iloc[0]), len(v), int(v["df"].sum()))
-            for y, v in sorted(self.vocabularies.items())
-        )
-        return ("tfidf-fitted", *self.base.cache_key(), stamp)
+        # Computed once: every year's look-up in the year cache asks for it.
+        key: tuple[object, ...] | None = getattr(self, "_cache_key", None)
+        if key is None:
+            stamp = tuple(
+                (int(y), int(v["n_docs"].iloc[0]), len(v), int(v["df"].sum()))
+                for y, v in sorted(self.vocabularies.items())
+            )
+            key = ("tfidf-fitted", *self.base.cache_key(), stamp)
+            self._cache_key = key
+        return key
 
     def fit_units(self, paragraphs: Sequence[Sequence[str]]) -> UnitVectors:
         raise InsufficientDataError(
@@ -242,8 +251,9 @@ class FittedTfidf:
                 "(hedgewatch.rhetoric.backends.year_vocabulary)."
             )
         terms = voc["term"].to_numpy(dtype=object)
-        cv = self.base._vectorizer(len(paragraphs), vocabulary=list(terms))
-        counts = cv.transform(["\n".join(p) for p in paragraphs]).tocsr()
+        counts, units = _count_speeches(
+            paragraphs, dict(zip(terms.tolist(), range(len(terms)), strict=True)), self.base
+        )
         # TfidfTransformer's smooth idf, in float32 as it computes it for float32 counts
         idf = np.full(len(terms), int(voc["n_docs"].iloc[0]) + 1, dtype=np.float32)
         idf /= voc["df"].to_numpy(np.float32) + np.float32(1.0)
@@ -260,9 +270,73 @@ class FittedTfidf:
             return normalize(x, norm="l2", copy=False).astype(np.float32)
 
         def paragraph_units(row: int) -> sparse.csr_matrix:
-            return cv.transform(paragraphs[row]).tocsr()
+            return units[row]
 
         return UnitVectors(combine(counts), paragraph_units, combine, lambda: terms)
+
+
+def _count_speeches(
+    paragraphs: Sequence[Sequence[str]], vocabulary: Mapping[str, int], base: TfidfBackend
+) -> tuple[sparse.csr_matrix, list[sparse.csr_matrix]]:
+    """Term counts of each speech (its paragraphs joined by line breaks) and of each of its
+    paragraphs, as ``CountVectorizer(vocabulary=...)`` with ``base``'s settings counts them,
+    each paragraph tokenised once.
+
+    A speech's n-grams are its paragraphs' n-grams and those that straddle a line break (the
+    token pattern never spans one, so the speech's tokens are its paragraphs' tokens in
+    order).
+    """
+    tokenize = base.tokenizer()
+    lo, hi = base.ngram_range
+    get = vocabulary.get
+    n_terms = len(vocabulary)
+    speech_ids: list[list[int]] = []
+    units = []
+    for speech in paragraphs:
+        tokens = [[w for w in tokenize(p) if w not in STOP_WORDS] for p in speech]
+        ids = [[i for g in _word_ngrams(t, lo, hi) if (i := get(g)) is not None] for t in tokens]
+        units.append(_count_rows(ids, n_terms))
+        across = [i for g in _straddling_ngrams(tokens, lo, hi) if (i := get(g)) is not None]
+        speech_ids.append([i for row in ids for i in row] + across)
+    return _count_rows(speech_ids, n_terms), units
+
+
+def _word_ngrams(tokens: list[str], lo: int, hi: int) -> list[str]:
+    """scikit-learn's word n-grams of stop-word-free tokens (``ngram_range=(lo, hi)``)."""
+    out = list(tokens) if lo == 1 else []
+    n_tokens = len(tokens)
+    for n in range(max(lo, 2), min(hi, n_tokens) + 1):
+        out.extend(" ".join(tokens[i : i + n]) for i in range(n_tokens - n + 1))
+    return out
+
+
+def _straddling_ngrams(tokens: list[list[str]], lo: int, hi: int) -> list[str]:
+    """The n-grams of the paragraphs' tokens joined in order that no paragraph holds."""
+    flat = [w for t in tokens for w in t]
+    owner = [k for k, t in enumerate(tokens) for _ in t]
+    starts = np.cumsum([0, *(len(t) for t in tokens)])
+    breaks = sorted({int(b) for b in starts[1:-1] if 0 < b < len(flat)})
+    out = []
+    for n in range(max(lo, 2), hi + 1):
+        first = sorted({s for b in breaks for s in range(max(b - n + 1, 0), b)})
+        out.extend(
+            " ".join(flat[s : s + n])
+            for s in first
+            if s + n <= len(flat) and owner[s] != owner[s + n - 1]
+        )
+    return out
+
+
+def _count_rows(rows: Sequence[Sequence[int]], n_terms: int) -> sparse.csr_matrix:
+    """A CSR count matrix (float32, sorted indices) from each row's column ids."""
+    indptr = np.cumsum([0, *(len(r) for r in rows)])
+    cols = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=int(indptr[-1]))
+    owner = np.repeat(np.arange(len(rows)), np.diff(indptr))
+    x = sparse.csr_matrix(
+        (np.ones(len(cols), dtype=np.float32), (owner, cols)), shape=(len(rows), n_terms)
+    )
+    x.sum_duplicates()
+    return x
 
 
 class EmbeddingBackend:

@@ -231,7 +231,12 @@ class FittedTfidf:
         key: tuple[object, ...] | None = getattr(self, "_cache_key", None)
         if key is None:
             stamp = tuple(
-                (int(y), int(v["n_docs"].iloc[0]), len(v), int(v["df"].sum()))
+                (
+                    int(y),
+                    int(v["n_docs"].iloc[0]),
+                    len(v),
+                    int(v["df"].to_numpy().sum(dtype=np.int64)),
+                )
                 for y, v in sorted(self.vocabularies.items())
             )
             key = ("tfidf-fitted", *self.base.cache_key(), stamp)

@@ -77,15 +77,51 @@ def lookup_many(
     have = [k for k in keys if k in set(entry.get("keys", ()))]
     if not have:
         return {}
+    index, columns = entry.get("index", {}), entry.get("columns", {})
+    groups = _row_groups(entry["file"])
+    if groups is not None and all(k in groups for k in have):
+        # one row group per result: read just those, without the key column
+        return {
+            k: _restore(frame.reset_index(drop=True), index.get(k), columns.get(k))
+            for k, frame in zip(have, _read_groups(entry["file"], [groups[k] for k in have]))
+        }
     import pyarrow.parquet as pq
 
     table = pq.read_table(folder() / entry["file"], filters=[(KEY, "in", have)])
     frame = table.to_pandas()
-    index, columns = entry.get("index", {}), entry.get("columns", {})
     return {
         k: _restore(g.drop(columns=[KEY]).reset_index(drop=True), index.get(k), columns.get(k))
         for k, g in frame.groupby(KEY, sort=False)
     }
+
+
+@lru_cache(maxsize=8)
+def _row_groups(file: str) -> dict[str, int] | None:
+    """Key -> row group of a shipped file, from the key column's statistics (None when a
+    group holds several keys or has no statistics)."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(folder() / file).metadata
+    col = meta.schema.to_arrow_schema().get_field_index(KEY)
+    out: dict[str, int] = {}
+    for i in range(meta.num_row_groups):
+        stats = meta.row_group(i).column(col).statistics
+        if stats is None or not stats.has_min_max or stats.min != stats.max:
+            return None
+        out[str(stats.min)] = i
+    return out
+
+
+def _read_groups(file: str, groups: Sequence[int]) -> list[pd.DataFrame]:
+    """The given row groups of a shipped file as frames, in that order, the key dropped."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(folder() / file)
+    names = [n for n in pf.schema_arrow.names if n != KEY]
+    frame = pf.read_row_groups(list(groups), columns=names).to_pandas()
+    ends = np.cumsum([pf.metadata.row_group(g).num_rows for g in groups])
+    return [frame.iloc[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def _restore(

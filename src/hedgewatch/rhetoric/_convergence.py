@@ -35,7 +35,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import sparse
+from scipy.special import ndtri
 
 from hedgewatch import countries as _countries
 from hedgewatch._deprecation import deprecated_args
@@ -320,7 +321,7 @@ def _year_row(
     lo = hi = np.nan
     if n_boot > 1:
         sims = _rowdot(_resample(ua, n_boot, rng, yv), _resample(ub, n_boot, rng, yv))
-        half = stats.norm.ppf(0.5 + level / 2) * float(np.std(sims, ddof=1))
+        half = float(ndtri(0.5 + level / 2)) * float(np.std(sims, ddof=1))
         lo, hi = point - half, point + half
     return (yv.year, a, b, point, float(lo), float(hi), ua.shape[0], ub.shape[0])
 
@@ -381,6 +382,8 @@ def convergence_trend(
     with a linear computational cost", Journal of the American Statistical Association
     107(500).
     """
+    from scipy import stats  # imported here: scipy.stats alone takes ~1 s to import
+
     if noise is None and {"lower", "upper"} <= set(series.columns):
         se = ((series["upper"] - series["lower"]) / (2 * stats.norm.ppf(0.5 + level / 2))).median()
         noise = None if pd.isna(se) else float(se)

@@ -29,10 +29,6 @@ from typing import cast
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import Ridge
-from sklearn.model_selection import GroupKFold
 
 from hedgewatch._validation import check_param, validated
 from hedgewatch.errors import InsufficientDataError
@@ -127,6 +123,12 @@ def speech_positions(
     )
     data = _joined(speeches, positions, start, end, n_folds)
     texts = ["\n".join(p) for p in clean_paragraphs(list(data["text"]))]
+    # imported here, not with the package: the report's rhetoric section never needs them
+    from scipy import stats
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import GroupKFold
+
     vec = TfidfVectorizer(
         lowercase=False,
         token_pattern=TOKEN_PATTERN,
@@ -178,6 +180,8 @@ def _joined(
 
 
 def _by_year(out: pd.DataFrame) -> pd.DataFrame:
+    from scipy import stats
+
     rows = []
     for year, g in out.groupby("year"):
         if len(g) < _MIN_PER_YEAR:

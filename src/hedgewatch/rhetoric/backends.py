@@ -255,12 +255,9 @@ class FittedTfidf:
                 f"No TF-IDF vocabulary for {year}: build it from that year's whole debate "
                 "(hedgewatch.rhetoric.backends.year_vocabulary)."
             )
-        terms = voc["term"].to_numpy(dtype=object)
-        counts, units = _count_speeches(
-            paragraphs, dict(zip(terms.tolist(), range(len(terms)), strict=True)), self.base
-        )
+        counts, units, offsets = _count_speeches(paragraphs, voc["term"], self.base)
         # TfidfTransformer's smooth idf, in float32 as it computes it for float32 counts
-        idf = np.full(len(terms), int(voc["n_docs"].iloc[0]) + 1, dtype=np.float32)
+        idf = np.full(len(voc), int(voc["n_docs"].iloc[0]) + 1, dtype=np.float32)
         idf /= voc["df"].to_numpy(np.float32) + np.float32(1.0)
         np.log(idf, out=idf)
         idf += np.float32(1.0)
@@ -275,35 +272,56 @@ class FittedTfidf:
             return normalize(x, norm="l2", copy=False).astype(np.float32)
 
         def paragraph_units(row: int) -> sparse.csr_matrix:
-            return units[row]
+            return units[offsets[row] : offsets[row + 1]]
 
-        return UnitVectors(combine(counts), paragraph_units, combine, lambda: terms)
+        def terms() -> np.ndarray:
+            return voc["term"].to_numpy(dtype=object)
+
+        return UnitVectors(combine(counts), paragraph_units, combine, terms)
 
 
 def _count_speeches(
-    paragraphs: Sequence[Sequence[str]], vocabulary: Mapping[str, int], base: TfidfBackend
-) -> tuple[sparse.csr_matrix, list[sparse.csr_matrix]]:
-    """Term counts of each speech (its paragraphs joined by line breaks) and of each of its
-    paragraphs, as ``CountVectorizer(vocabulary=...)`` with ``base``'s settings counts them,
-    each paragraph tokenised once.
+    paragraphs: Sequence[Sequence[str]], vocabulary: pd.Series, base: TfidfBackend
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
+    """Term counts of each speech (its paragraphs joined by line breaks) and of every
+    paragraph, as ``CountVectorizer(vocabulary=...)`` with ``base``'s settings counts them;
+    and where each speech's paragraphs start (row offsets into the paragraph counts, one
+    more than there are speeches).
 
-    A speech's n-grams are its paragraphs' n-grams and those that straddle a line break (the
-    token pattern never spans one, so the speech's tokens are its paragraphs' tokens in
-    order).
+    Each paragraph is tokenised once: a speech's n-grams are its paragraphs' n-grams and
+    those that straddle a line break (the token pattern never spans one, so the speech's
+    tokens are its paragraphs' tokens in order). ``vocabulary`` holds the terms in column
+    order.
     """
     tokenize = base.tokenizer()
     lo, hi = base.ngram_range
-    get = vocabulary.get
-    n_terms = len(vocabulary)
-    speech_ids: list[list[int]] = []
-    units = []
+    grams: list[str] = []
+    sizes: list[int] = []  # n-grams of each paragraph, then those straddling, per speech
     for speech in paragraphs:
         tokens = [[w for w in tokenize(p) if w not in STOP_WORDS] for p in speech]
-        ids = [[i for g in _word_ngrams(t, lo, hi) if (i := get(g)) is not None] for t in tokens]
-        units.append(_count_rows(ids, n_terms))
-        across = [i for g in _straddling_ngrams(tokens, lo, hi) if (i := get(g)) is not None]
-        speech_ids.append([i for row in ids for i in row] + across)
-    return _count_rows(speech_ids, n_terms), units
+        for t in tokens:
+            g = _word_ngrams(t, lo, hi)
+            grams.extend(g)
+            sizes.append(len(g))
+        g = _straddling_ngrams(tokens, lo, hi)
+        grams.extend(g)
+        sizes.append(len(g))
+    terms = vocabulary.to_numpy(dtype=object).tolist()
+    get = dict(zip(terms, range(len(terms)), strict=True)).get
+    cols = np.fromiter((get(g, -1) for g in grams), dtype=np.int64, count=len(grams))
+    hit = cols >= 0
+    # each n-gram's row: its paragraph's, or (straddling) none, and its speech's
+    n_par = np.fromiter((len(p) for p in paragraphs), dtype=np.int64, count=len(paragraphs))
+    is_par = np.ones(len(sizes), dtype=bool)
+    is_par[np.cumsum(n_par + 1) - 1] = False
+    block = np.repeat(np.arange(len(sizes)), sizes)
+    par_row = np.cumsum(is_par) - 1  # row of each paragraph block
+    speech_row = np.repeat(np.arange(len(paragraphs)), n_par + 1)
+    n_terms = len(vocabulary)
+    in_par = hit & is_par[block]
+    units = _count_matrix(par_row[block[in_par]], cols[in_par], int(n_par.sum()), n_terms)
+    counts = _count_matrix(speech_row[block[hit]], cols[hit], len(paragraphs), n_terms)
+    return counts, units, np.concatenate([[0], np.cumsum(n_par)])
 
 
 def _word_ngrams(tokens: list[str], lo: int, hi: int) -> list[str]:
@@ -311,7 +329,10 @@ def _word_ngrams(tokens: list[str], lo: int, hi: int) -> list[str]:
     out = list(tokens) if lo == 1 else []
     n_tokens = len(tokens)
     for n in range(max(lo, 2), min(hi, n_tokens) + 1):
-        out.extend(" ".join(tokens[i : i + n]) for i in range(n_tokens - n + 1))
+        if n == 2:
+            out.extend([f"{a} {b}" for a, b in zip(tokens[:-1], tokens[1:], strict=True)])
+        else:
+            out.extend([" ".join(tokens[i : i + n]) for i in range(n_tokens - n + 1)])
     return out
 
 
@@ -319,8 +340,11 @@ def _straddling_ngrams(tokens: list[list[str]], lo: int, hi: int) -> list[str]:
     """The n-grams of the paragraphs' tokens joined in order that no paragraph holds."""
     flat = [w for t in tokens for w in t]
     owner = [k for k, t in enumerate(tokens) for _ in t]
-    starts = np.cumsum([0, *(len(t) for t in tokens)])
-    breaks = sorted({int(b) for b in starts[1:-1] if 0 < b < len(flat)})
+    breaks, at = set(), 0
+    for t in tokens[:-1]:
+        at += len(t)
+        if 0 < at < len(flat):
+            breaks.add(at)
     out = []
     for n in range(max(lo, 2), hi + 1):
         first = sorted({s for b in breaks for s in range(max(b - n + 1, 0), b)})
@@ -332,13 +356,11 @@ def _straddling_ngrams(tokens: list[list[str]], lo: int, hi: int) -> list[str]:
     return out
 
 
-def _count_rows(rows: Sequence[Sequence[int]], n_terms: int) -> sparse.csr_matrix:
-    """A CSR count matrix (float32, sorted indices) from each row's column ids."""
-    indptr = np.cumsum([0, *(len(r) for r in rows)])
-    cols = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=int(indptr[-1]))
-    owner = np.repeat(np.arange(len(rows)), np.diff(indptr))
+def _count_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> Any:
+    """A CSR count matrix (float32, sorted indices) with one count per ``(row, col)``."""
     x = sparse.csr_matrix(
-        (np.ones(len(cols), dtype=np.float32), (owner, cols)), shape=(len(rows), n_terms)
+        (np.ones(len(cols), dtype=np.float32), (rows, cols.astype(np.int64))),
+        shape=(n_rows, n_cols),
     )
     x.sum_duplicates()
     return x

@@ -119,7 +119,10 @@ def _read_groups(file: str, groups: Sequence[int]) -> list[pd.DataFrame]:
 
     pf = pq.ParquetFile(folder() / file)
     names = [n for n in pf.schema_arrow.names if n != KEY]
-    frame = pf.read_row_groups(list(groups), columns=names).to_pandas()
+    # strings not deduplicated: a vocabulary's terms are distinct, and looking each up in a
+    # hash table costs twice the conversion
+    table = pf.read_row_groups(list(groups), columns=names)
+    frame = table.to_pandas(deduplicate_objects=False)
     ends = np.cumsum([pf.metadata.row_group(g).num_rows for g in groups])
     return [frame.iloc[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 

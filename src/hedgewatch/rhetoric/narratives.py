@@ -165,31 +165,35 @@ def _with_examples(
     top: pd.DataFrame, speeches: pd.DataFrame, years: list[int], a: str, b: str
 ) -> pd.DataFrame:
     for side, code in (("a", a), ("b", b)):
-        sents = _sentences(speeches, code, years)
-        found = [_example(_term_pattern(t), sents) for t in top["term"]]
+        texts = _texts(speeches, code, years)
+        found = [_example(_term_pattern(t), texts) for t in top["term"]]
         top[f"example_{side}"] = [f[0] for f in found]
         top[f"example_{side}_year"] = pd.array([f[1] for f in found], dtype="Int64")
     return top[_COLUMNS]
 
 
-def _sentences(speeches: pd.DataFrame, code: str, years: list[int]) -> list[tuple[int, str]]:
+def _texts(speeches: pd.DataFrame, code: str, years: list[int]) -> list[tuple[int, str]]:
+    """The state's speeches of those years, latest first."""
     rows = speeches[(speeches["country"] == code) & speeches["year"].isin(years)]
     rows = rows.sort_values("year", ascending=False)
-    return [
-        (int(y), s)
-        for y, text in zip(rows["year"], rows["text"], strict=True)
-        for line in text.splitlines()
-        for s in sentences(line)
-    ]
+    return [(int(y), text) for y, text in zip(rows["year"], rows["text"], strict=True)]
 
 
 def _example(
-    pattern: re.Pattern[str], sents: list[tuple[int, str]]
+    pattern: re.Pattern[str], texts: list[tuple[int, str]]
 ) -> tuple[str | None, int | None]:
-    for year, sentence in sents:
-        m = pattern.search(sentence)
-        if m and not is_procedural(sentence):
-            return _trim(sentence, m.start(), m.end()), year
+    """The first sentence (latest speech first, in speech order) holding the term and not
+    procedural."""
+    for year, text in texts:
+        # A sentence's match is one in its speech too (its neighbours there are spaces or
+        # line breaks): a speech without any is skipped unsplit.
+        if pattern.search(text) is None:
+            continue
+        for line in text.splitlines():
+            for sentence in sentences(line):
+                m = pattern.search(sentence)
+                if m and not is_procedural(sentence):
+                    return _trim(sentence, m.start(), m.end()), year
     return None, None
 
 

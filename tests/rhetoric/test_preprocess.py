@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from hedgewatch.rhetoric.preprocess import (
+    PROCEDURAL_SENTENCE,
     PROCEDURAL_WORDS,
     STOP_WORDS,
+    _blocks,
     clean,
     clean_paragraphs,
     is_procedural,
@@ -23,7 +27,7 @@ def test_ritual_sentences_removed_politics_kept():
     assert "the hostile policy of the united states must end." in out
 
 
-def test_duckdb_and_python_filters_agree():
+def test_many_and_one_filters_agree():
     texts = [
         OPENING + "\n" + "Sanctions are illegal.\n" * 9,
         "We thank the Secretary-General "
@@ -31,6 +35,33 @@ def test_duckdb_and_python_filters_agree():
     ]
     many = clean_paragraphs(texts)
     assert ["\n".join(p) for p in many] == [clean(t) for t in texts]
+
+
+HOSTILE = (
+    "We congratulate you\r\non your election as President! Peace... "
+    "Thanks to the President?? Predecessor"  # a trigger in a piece without an end
+    "\n\u00e9lection to the presidency. Tribute\u00e9 to the President. "
+    "Our gratitude, which is long, goes to " + "x" * 130 + " the Secretary-General. End"
+)
+
+
+def test_piecewise_filter_equals_the_one_pattern_substitution(extract):
+    # The filter cuts the text into pieces and drops those holding a trigger; it must give
+    # the text that the one pattern PROCEDURAL_SENTENCE removes (RE2 and ASCII word
+    # boundaries, as DuckDB applied it to the whole corpus): checked on real speeches and
+    # on pieces ending without a full stop, carriage returns, repeated stops, non-ASCII
+    # letters beside a trigger and a trigger's long gap.
+    one = re.compile(PROCEDURAL_SENTENCE, re.ASCII)
+    texts = [*extract["text"], HOSTILE]
+    got = clean_paragraphs(texts)
+    removed = 0
+    for text, paras in zip(texts, got, strict=True):
+        expect = _blocks(one.sub("", text.lower()))
+        assert paras == expect
+        removed += len(text) - sum(len(p) for p in paras)
+    assert removed > 0
+    assert "thanks to the president" not in "\n".join(got[-1])
+    assert "peace..." in "\n".join(got[-1])
 
 
 def test_is_procedural():

@@ -27,6 +27,7 @@ BERT-networks", Proceedings of EMNLP-IJCNLP.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -312,7 +313,7 @@ def _count_speeches(
         sizes.append(len(g))
     terms = vocabulary.to_numpy(dtype=object).tolist()
     get = dict(zip(terms, range(len(terms)), strict=True)).get
-    cols = np.fromiter((get(g, -1) for g in grams), dtype=np.int64, count=len(grams))
+    cols = np.array(list(map(get, grams, itertools.repeat(-1, len(grams)))), dtype=np.int64)
     hit = cols >= 0
     # each n-gram's row: its paragraph's, or (straddling) none, and its speech's
     n_par = np.fromiter((len(p) for p in paragraphs), dtype=np.int64, count=len(paragraphs))
@@ -342,6 +343,9 @@ def _word_ngrams(tokens: list[str], lo: int, hi: int) -> list[str]:
 
 def _straddling_ngrams(tokens: list[list[str]], lo: int, hi: int) -> list[str]:
     """The n-grams of the paragraphs' tokens joined in order that no paragraph holds."""
+    if hi == 2:  # the bigrams across each break between paragraphs with tokens
+        held = [t for t in tokens if t]
+        return [f"{a[-1]} {b[0]}" for a, b in zip(held[:-1], held[1:], strict=True)]
     flat = [w for t in tokens for w in t]
     owner = [k for k, t in enumerate(tokens) for _ in t]
     breaks, at = set(), 0

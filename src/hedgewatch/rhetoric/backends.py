@@ -353,7 +353,7 @@ def _straddling_ngrams(tokens: list[list[str]], lo: int, hi: int) -> list[str]:
         at += len(t)
         if 0 < at < len(flat):
             breaks.add(at)
-    out = []
+    out: list[str] = []
     for n in range(max(lo, 2), hi + 1):
         first = sorted({s for b in breaks for s in range(max(b - n + 1, 0), b)})
         out.extend(

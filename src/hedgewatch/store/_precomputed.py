@@ -81,9 +81,10 @@ def lookup_many(
     groups = _row_groups(entry["file"])
     if groups is not None and all(k in groups for k in have):
         # one row group per result: read just those, without the key column
+        frames = _read_groups(entry["file"], [groups[k] for k in have])
         return {
             k: _restore(frame.reset_index(drop=True), index.get(k), columns.get(k))
-            for k, frame in zip(have, _read_groups(entry["file"], [groups[k] for k in have]))
+            for k, frame in zip(have, frames, strict=True)
         }
     import pyarrow.parquet as pq
 

@@ -133,3 +133,20 @@ def test_convergence_pairs_in_parts_equals_one_pass():
         parts = pd.concat([early[p], late[p]], ignore_index=True)
         pd.testing.assert_frame_equal(parts, whole[p])
         pd.testing.assert_frame_equal(whole[p], convergence(sp, *p, n_boot=30))
+
+
+def test_one_product_for_all_pairs_equals_each_pair_resampled_alone(extract):
+    # The year's replicates of every pair come from one sparse product; each pair's draws
+    # and figures must be those of resampling its two speeches on their own, bit for bit.
+    from hedgewatch.rhetoric._convergence import _year_row, _year_rows
+    from hedgewatch.rhetoric._similarity import year_vectors
+
+    year = int(extract["year"].max())
+    yv = year_vectors(extract, year)
+    pairs = [("PRK", "RUS"), ("PRK", "CHN"), ("CUB", "VEN")]
+    together = _year_rows(
+        yv, pairs, 40, 0.9, {p: np.random.default_rng(i) for i, p in enumerate(pairs)}
+    )
+    alone = [_year_row(yv, *p, 40, 0.9, np.random.default_rng(i)) for i, p in enumerate(pairs)]
+    assert together == alone
+    assert all(row[4] < row[3] < row[5] for row in together)

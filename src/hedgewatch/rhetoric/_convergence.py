@@ -274,9 +274,9 @@ def convergence_pairs(
     todo = sorted(set().union(*years.values()))
     for i, y in enumerate(todo, start=1):
         yv = year_vectors(speeches, y, be, keep=cache)
-        for p in codes:
-            if y in years[p]:
-                rows[p].append(_year_row(yv, *p, n_boot, level, gens[p]))
+        here = [p for p in codes if y in years[p]]
+        for p, row in zip(here, _year_rows(yv, here, n_boot, level, gens), strict=True):
+            rows[p].append(row)
         if progress is not None:
             progress(i, len(todo))
     return {p: pd.DataFrame(rows[p], columns=_COLUMNS) for p in codes}
@@ -308,6 +308,55 @@ def _shared_years(
             f"{len(yb)}). Widen start/end or check the codes."
         )
     return [int(y) for y in both]
+
+
+def _year_rows(
+    yv: YearVectors,
+    pairs: list[tuple[str, str]],
+    n_boot: int,
+    level: float,
+    gens: Mapping[tuple[str, str], np.random.Generator],
+) -> list[tuple[object, ...]]:
+    """One year's row of every pair. With sparse paragraph units, the replicates of all the
+    pairs are one sparse product: each speech resampled is a block of ``n_boot`` rows of
+    multinomial paragraph counts (drawn from its pair's generator, ``a`` then ``b``, as
+    :func:`_year_row` draws them), over the stacked paragraphs of the speeches; each row of
+    the product is the one :func:`_resample` computes for it, entry for entry."""
+    if n_boot <= 1 or not pairs:
+        return [_year_row(yv, *p, n_boot, level, gens[p]) for p in pairs]
+    speakers = {c: yv.row(c) for p in pairs for c in p}
+    units = {c: yv.units.paragraph_units(r) for c, r in speakers.items()}
+    if not all(sparse.issparse(u) for u in units.values()):
+        return [_year_row(yv, *p, n_boot, level, gens[p]) for p in pairs]
+    order = list(units)
+    start = dict(zip(order, np.cumsum([0, *(units[c].shape[0] for c in order)]), strict=False))
+    rows, cols, vals = [], [], []
+    for k, (p, c) in enumerate((q, c) for q in pairs for c in q):
+        n = units[c].shape[0]
+        w = gens[p].multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(np.float32)
+        r, j = np.nonzero(w)
+        rows.append(r + k * n_boot)
+        cols.append(j + start[c])
+        vals.append(w[r, j])
+    n_rows = 2 * len(pairs) * n_boot
+    weights = sparse.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(n_rows, int(start[order[-1]] + units[order[-1]].shape[0])),
+    )
+    replicates = yv.units.combine(weights @ sparse.vstack([units[c] for c in order], "csr"))
+    z = float(ndtri(0.5 + level / 2))
+    out: list[tuple[object, ...]] = []
+    for k, (a, b) in enumerate(pairs):
+        va, vb = yv.units.vectors[speakers[a]], yv.units.vectors[speakers[b]]
+        point = float(_rowdot(va, vb)[0])
+        at = 2 * k * n_boot
+        sims = _rowdot(replicates[at : at + n_boot], replicates[at + n_boot : at + 2 * n_boot])
+        half = z * float(np.std(sims, ddof=1))
+        out.append(
+            (yv.year, a, b, point, point - half, point + half)
+            + (units[a].shape[0], units[b].shape[0])
+        )
+    return out
 
 
 def _year_row(

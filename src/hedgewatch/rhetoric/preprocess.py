@@ -44,6 +44,7 @@ PROCEDURAL_TRIGGER = (
 PROCEDURAL_SENTENCE = r"[^.!?\r\n]*(?:" + PROCEDURAL_TRIGGER + r")[^.!?\r\n]*[.!?]?"
 _PROCEDURAL = re.compile(PROCEDURAL_SENTENCE)
 _TRIGGER = re.compile(PROCEDURAL_TRIGGER, re.ASCII)
+_TRIGGER_ANY = re.compile(PROCEDURAL_TRIGGER)  # Unicode word boundaries, as _PROCEDURAL
 #: Words one of which every trigger contains (a sentence without any is kept unread).
 PROCEDURAL_KEYWORDS = (
     "congratulat",
@@ -134,4 +135,8 @@ def clean(text: str) -> str:
 
 def is_procedural(sentence: str) -> bool:
     """Whether a sentence is ritual (would be removed)."""
-    return _PROCEDURAL.search(sentence.lower()) is not None
+    # _PROCEDURAL.search(text) finds a match exactly when a trigger matches somewhere (the
+    # text around a trigger may be empty): search for the trigger alone, which does not
+    # backtrack over the sentence at every position, and only when a keyword is there.
+    text = sentence.lower()
+    return _KEYWORD.search(text) is not None and _TRIGGER_ANY.search(text) is not None

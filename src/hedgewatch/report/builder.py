@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -348,10 +349,31 @@ def _compute(ctx: Context, steps: list[Step]) -> tuple[dict[str, Section | None]
     return out, times
 
 
+#: How the second process starts. Forked on Linux: it inherits the loaded modules and the
+#: votes already read, so it starts computing at once (no store connection is open at that
+#: moment: every read opens and closes its own). Spawned elsewhere (macOS and Windows cannot
+#: fork safely): it imports hedgewatch and opens the store by its path.
+START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+_INHERITED: dict[int, Context] = {}
+
+
 def _start_beside(ctx: Context, steps: list[Step]) -> tuple[Future, ProcessPoolExecutor]:
-    """Start computing ``steps`` in a new process (spawned: it shares no connection, lock or
-    thread with this one; it opens the store by its path, and caches what it computes there
-    as any other process would)."""
+    """Start computing ``steps`` in a second process; it caches what it computes in the
+    store as any other process would."""
+    if START_METHOD == "fork":
+        # The context travels by inheritance (the fork happens in submit()): the votes
+        # already read are shared, not copied or pickled. No progress from that process.
+        loaded = ctx.__dict__.get("votes")
+        child = replace(ctx, vote_source=loaded if loaded is not None else ctx.vote_source)
+        child = replace(child, status=None)
+        _INHERITED[id(child)] = child
+        pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_own_stdio
+        )
+        try:
+            return pool.submit(_beside_inherited, id(child), steps), pool
+        finally:
+            _INHERITED.pop(id(child), None)  # the child has its copy
     spec = {
         "state": ctx.state,
         "powers": tuple(ctx.powers),
@@ -365,10 +387,27 @@ def _start_beside(ctx: Context, steps: list[Step]) -> tuple[Future, ProcessPoolE
     return pool.submit(_beside, spec, steps), pool
 
 
+def _own_stdio() -> None:
+    """In a forked process: new standard streams on the same descriptors (a thread of the
+    parent, such as a progress bar's, may have held the old ones' locks at the fork)."""
+    sys.stdout = open(1, "w", closefd=False, buffering=1)  # noqa: SIM115 - lives with the process
+    sys.stderr = open(2, "w", closefd=False, buffering=1)  # noqa: SIM115
+
+
+def _beside_inherited(
+    key: int, steps: list[Step]
+) -> tuple[dict[str, Section | None], dict[str, float]]:
+    """In a forked second process: compute ``steps`` on the context inherited."""
+    try:
+        return _compute(_INHERITED[key], steps)
+    finally:
+        _release_workers()
+
+
 def _beside(
     spec: dict[str, Any], steps: list[Step]
 ) -> tuple[dict[str, Section | None], dict[str, float]]:
-    """In the second process: rebuild the report's context and compute ``steps``."""
+    """In a spawned second process: rebuild the report's context and compute ``steps``."""
     st = get_store(spec["store"])
     successors = spec["successors"]
     ctx = Context(

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import pickle
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
@@ -349,18 +350,24 @@ def _compute(ctx: Context, steps: list[Step]) -> tuple[dict[str, Section | None]
     return out, times
 
 
-#: How the second process starts. Forked on Linux: it inherits the loaded modules and the
-#: votes already read, so it starts computing at once (no store connection is open at that
-#: moment: every read opens and closes its own). Spawned elsewhere (macOS and Windows cannot
-#: fork safely): it imports hedgewatch and opens the store by its path.
-START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 _INHERITED: dict[int, Context] = {}
+
+
+def start_method() -> str:
+    """How the second process starts. Forked on Linux when the report is built on the main
+    thread: it inherits the loaded modules and the votes already read, so it starts
+    computing at once (no store connection of this thread is open at that moment: every read
+    opens and closes its own). Spawned otherwise - on macOS and Windows (they cannot fork
+    safely) and from another thread (a web server's, whose other threads may be reading
+    the store at the fork): it imports hedgewatch and opens the store by its path."""
+    on_main = threading.current_thread() is threading.main_thread()
+    return "fork" if sys.platform.startswith("linux") and on_main else "spawn"
 
 
 def _start_beside(ctx: Context, steps: list[Step]) -> tuple[Future, ProcessPoolExecutor]:
     """Start computing ``steps`` in a second process; it caches what it computes in the
     store as any other process would."""
-    if START_METHOD == "fork":
+    if start_method() == "fork":
         # The context travels by inheritance (the fork happens in submit()): the votes
         # already read are shared, not copied or pickled. No progress from that process.
         loaded = ctx.__dict__.get("votes")

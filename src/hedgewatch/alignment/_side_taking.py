@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from hedgewatch import countries as _countries
 from hedgewatch._validation import caller, check_level, check_param, check_present, validated
@@ -68,7 +68,7 @@ def side_counts(mat: VoteMatrix, a: str, b: str) -> dict[str, np.ndarray]:
 
 def wilson(k: np.ndarray, n: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of ``k`` successes in ``n`` trials (NaN where ``n`` is 0)."""
-    z = float(norm.ppf(0.5 + level / 2))
+    z = float(ndtri(0.5 + level / 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         p = k / n
         denom = 1 + z**2 / n

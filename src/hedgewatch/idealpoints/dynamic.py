@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from hedgewatch._base import BaseEstimator, Constraints
 from hedgewatch._deprecation import deprecated_args
@@ -361,7 +361,7 @@ def _points_frame(
     s_n, t_n = design.active.shape
     has = design.n_votes > 0
     si, ti = np.nonzero(has)
-    z = norm.ppf(0.5 + level / 2)
+    z = ndtri(0.5 + level / 2)
     df = pd.DataFrame(
         {
             "country": design.countries[si],

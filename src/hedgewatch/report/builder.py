@@ -159,21 +159,19 @@ def build_report(
     # Load every bundled table now: a first load bumps the data version, which would
     # invalidate cache entries written earlier in this same run.
     st.ensure(*bundled_tables())
-    votes = hedgewatch.votes(start=start, successors=successors, store=st)
-    for c in (code, *powers):
-        _check_state(votes, c, start, successors)
     tracker = _Tracker(say, total)
     ctx = Context(
         code,
         powers,
         st,
-        votes,
+        partial(hedgewatch.votes, start=start, successors=successors, store=st),
         start,
         merged,
         cache=st.cached,
         status=tracker.status,
         successors=successors,
     )
+    _check_states(ctx, (code, *powers))
     sections_done, timings = _run_sections(steps, ctx, tracker)
     say("judging claims", total - 1, total)
     names = tuple(countries.name(p) for p in powers)
@@ -329,6 +327,24 @@ def _fits(cs: _claims.ClaimSet, code: str, powers: tuple[str, ...]) -> bool:
 def _claims_source(cs: _claims.ClaimSet) -> str:
     name = Path(cs.path).name
     return f"{cs.source} (claims file {name})" if cs.source else f"claims file {name}"
+
+
+def _check_states(ctx: Context, codes: Sequence[str]) -> None:
+    """Refuse a state or power without votes in the window (see :func:`_check_state`). The
+    answer is cached with the data version, so a report whose sections are all cached reads
+    no votes at all."""
+
+    def check() -> pd.DataFrame:
+        for c in codes:
+            try:
+                _check_state(ctx.votes, c, ctx.start, ctx.successors)
+            except InsufficientDataError as exc:
+                return pd.DataFrame({"error": [str(exc)]})
+        return pd.DataFrame({"error": [""]})
+
+    error = str(ctx.cached("report:states", ("v1", *codes, ctx.start), check)["error"].iloc[0])
+    if error:
+        raise InsufficientDataError(error)
 
 
 def _check_state(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import pandas as pd
@@ -27,17 +27,27 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Context:
-    """Inputs shared by the sections of one report."""
+    """Inputs shared by the sections of one report.
+
+    ``vote_source`` is the votes frame, or a function returning it: then the votes are read
+    on first use of :attr:`votes` only (a report whose sections all come from the cache
+    never reads them)."""
 
     state: str
     powers: tuple[str, ...]
     store: Store
-    votes: pd.DataFrame
+    vote_source: pd.DataFrame | Callable[[], pd.DataFrame]
     start: int | None = None
     settings: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
     cache: Callable[..., pd.DataFrame] | None = None
     status: Callable[[str], None] | None = None
     successors: Mapping[str, str | None] | None = None  # None: the default successor rules
+
+    @cached_property
+    def votes(self) -> pd.DataFrame:
+        """The votes the report analyses (read once, on first use)."""
+        src = self.vote_source
+        return src if isinstance(src, pd.DataFrame) else src()
 
     def say(self, text: str) -> None:
         """Report progress inside a long section (shown beside the section's title)."""

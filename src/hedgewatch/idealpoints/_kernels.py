@@ -3,7 +3,9 @@
 ``evaluate`` returns, at the current positions and roll-call parameters, the log-likelihood
 summed per state and per roll-call group, and the gradient and information (negative
 Hessian) of the log-likelihood for every state-session position and every roll-call group.
-The default is vectorised numpy (``np.bincount`` accumulations, SIMD special functions).
+The default is vectorised numpy (per-vote terms in whole arrays, summed with one
+``np.bincount`` per state-session sum and one ``np.add.reduceat`` over the votes' runs per
+group sum; see :class:`Part`).
 A compiled numba loop gives the same numbers; it is opt-in (``HEDGEWATCH_NUMBA=1``) because
 on the project's 2-core machine it measured slower (16.7 s against 7.1 s for the full
 record: numba's scalar ``erfc``/``log``/``exp`` cost more than numpy's vectorised ones).
@@ -195,7 +197,7 @@ def _part_pass(
                 h_theta[:, k, j] = h_theta[:, j, k] = -np.bincount(part.unit, hb_j, minlength=u_n)
     if need in ("items", "all"):
         g_item, h_item = _item_terms(part, mid, g, h, ths, k_n, d)
-    return Eval(ll_unit, ll_item, g_theta, h_theta, g_item, h_item)  # type: ignore[arg-type]
+    return Eval(ll_unit, ll_item, g_theta, h_theta, g_item, h_item)
 
 
 def _one_sided(x: np.ndarray, logp: np.ndarray, mills: np.ndarray, h: np.ndarray) -> None:

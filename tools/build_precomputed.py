@@ -49,7 +49,8 @@ def main() -> None:
         st = Store(Path(home) / "hedgewatch.duckdb")
         st.ensure(*bundled_tables())
         t0 = time.perf_counter()
-        build_report("PRK", ["CHN", "RUS"], store=st, progress=_say)
+        # one process: the results to ship are recorded in this one
+        build_report("PRK", ["CHN", "RUS"], store=st, progress=_say, n_jobs=1)
         years = st.query("select distinct year from speeches order by year")["year"]
         speech_vocabularies([int(y) for y in years if y >= args.years_from], store=st)
         print(f"computed in {time.perf_counter() - t0:.0f} s")

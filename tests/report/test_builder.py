@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -217,3 +219,72 @@ def test_position_pivots_follow_the_hedging_change_points(prk_report):
     if toward_russia > 0:
         assert m["position_pivot_B_year"].value >= 2010
         assert 0 <= m["position_pivot_B_stability"].value <= 1
+
+
+def _same_sections(a, b) -> None:
+    assert [s.key for s in a.sections] == [s.key for s in b.sections]
+    for x, y in zip(a.sections, b.sections, strict=True):
+        assert x.paragraphs == y.paragraphs, x.key
+        np.testing.assert_array_equal(
+            [m.value for m in x.measurements], [m.value for m in y.measurements], x.key
+        )
+        for tx, ty in zip(x.tables, y.tables, strict=True):
+            pd.testing.assert_frame_equal(tx.frame, ty.frame)
+    pd.testing.assert_frame_equal(a.claims, b.claims)
+
+
+def test_a_second_process_computes_the_same_sections(tmp_path, fast):
+    # Two fresh stores, so nothing is read back from a cache: one report computed in this
+    # process alone, one with the vote-free Council section in a second process. (The
+    # session's PRK report, built with the default two processes, computes the rhetoric
+    # section beside the others; test_sections checks its values.)
+    from hedgewatch.store import Store
+
+    keys = ["hedging", "council"]
+    reports = []
+    for jobs in (1, 2):
+        st = Store(tmp_path / f"jobs{jobs}" / "hedgewatch.duckdb")
+        st.ensure("votes", "roll_calls")
+        reports.append(
+            build_report("PRK", ("CHN", "RUS"), store=st, settings=fast, sections=keys, n_jobs=jobs)
+        )
+    one, two = reports
+    assert "waited_for_second_process" in two.timings  # it did run beside this one
+    assert "waited_for_second_process" not in one.timings
+    assert [s.key for s in two.sections] == keys and all(s.ok for s in two.sections)
+    _same_sections(one, two)
+
+
+def test_a_second_process_that_dies_leaves_its_sections_to_this_one(store, fast, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from hedgewatch.report import builder
+
+    def doomed(ctx, steps):  # a process that dies before it answers (killed, out of memory)
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        return pool.submit(os._exit, 1), pool
+
+    monkeypatch.setattr(builder, "_start_beside", doomed)
+    rep = build_report(
+        "PRK",
+        ("CHN", "RUS"),
+        store=store,
+        settings={**fast, "n_boot": 41},
+        sections=["hedging", "council"],
+        n_jobs=2,
+    )
+    assert [s.key for s in rep.sections] == ["hedging", "council"]
+    assert rep.section("council").ok and "waited_for_second_process" in rep.timings
+
+
+@pytest.mark.parametrize("bad", [0, 3, 1.5, True, "2"])
+def test_n_jobs_must_be_one_or_two(store, bad):
+    with pytest.raises(ParameterError, match="'n_jobs'"):
+        build_report("PRK", ("CHN", "RUS"), store=store, n_jobs=bad)
+
+
+def test_jobs_from_the_environment(store, monkeypatch):
+    monkeypatch.setenv("HEDGEWATCH_REPORT_JOBS", "many")
+    with pytest.raises(ParameterError, match="HEDGEWATCH_REPORT_JOBS"):
+        build_report("PRK", ("CHN", "RUS"), store=store)

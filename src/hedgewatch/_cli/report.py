@@ -32,6 +32,16 @@ def report_cmd(
         typer.Option("--from", metavar="YEAR", help="First year of votes analysed."),
     ] = None,
     historical: opt.Historical = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            max=2,
+            help="Processes computing sections (default 2 on two or more cores: the "
+            "speech, statement and Council sections beside the vote-based ones).",
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML report on a state between powers.
 
@@ -54,6 +64,7 @@ def report_cmd(
             progress=progress,
             start=first,
             successors=opt.successors(historical),
+            n_jobs=jobs,
         )
     counts = rep.claims["verdict"].value_counts().to_dict()
     verdicts = ", ".join(f"{n} {v}" for v, n in counts.items())

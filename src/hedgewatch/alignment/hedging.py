@@ -64,6 +64,8 @@ def _distances(measure: str) -> np.ndarray:
 
 
 def _wide(votes: pd.DataFrame, actors: list[str], by: str | None, drop_unanimous: bool):
+    if not drop_unanimous:  # only the actors' rows enter: select them first (~100x fewer)
+        votes = votes[votes["country"].isin(actors)]
     code = vote_codes(votes)
     keep = code >= 0
     frame = pd.DataFrame(

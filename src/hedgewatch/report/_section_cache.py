@@ -45,31 +45,24 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+_MISS = object()
+
+
+def is_cached(key: str, ctx: Context) -> bool:
+    """Whether the section ``key`` would be read back from the cache (nothing computed)."""
+    return ctx.cache is not None and _lookup(key, ctx) is not _MISS
+
+
 def cached_section(key: str, ctx: Context, compute: Callable[[], Section | None]) -> Section | None:
     """``compute()`` the section, or read it back from the store's cache (None, nothing to
     show on these data, is kept as such)."""
     if ctx.cache is None:
         return compute()
-    parts: tuple[object, ...] = (
-        VERSION,
-        key,
-        ctx.state,
-        tuple(ctx.powers),
-        ctx.start,
-        repr(sorted((k, repr(v)) for k, v in ctx.settings.items())),
-        code_fingerprint(),
-    )
-    if ctx.successors is not None:  # they change the votes and speeches the section reads
-        parts = (*parts, ("successors", tuple(sorted(ctx.successors.items(), key=str))))
+    hit = _lookup(key, ctx)
+    if hit is not _MISS:
+        return hit  # type: ignore[return-value]
+    parts = _parts(key, ctx)
     st = ctx.store
-    hit = st.cache_get(KIND, st.cache_key(*parts))
-    if hit is not None:
-        if len(hit) and (hit["part"] == "none").all():
-            return None
-        try:
-            return from_frame(hit)
-        except (KeyError, ValueError, TypeError):  # written by another layout: compute
-            pass
     section = compute()
     if section is None:  # nothing to show on these data (no event data loaded): kept too
         st.cache_put(KIND, st.cache_key(*parts), pd.DataFrame({"part": ["none"], "text": [""]}))
@@ -81,6 +74,35 @@ def cached_section(key: str, ctx: Context, compute: Callable[[], Section | None]
             return section
         st.cache_put(KIND, st.cache_key(*parts), frame)
     return section
+
+
+def _lookup(key: str, ctx: Context) -> Section | None | object:
+    """The cached section, None when "nothing to show" was cached, ``_MISS`` otherwise."""
+    st = ctx.store
+    hit = st.cache_get(KIND, st.cache_key(*_parts(key, ctx)))
+    if hit is None:
+        return _MISS
+    if len(hit) and (hit["part"] == "none").all():
+        return None
+    try:
+        return from_frame(hit)
+    except (KeyError, ValueError, TypeError):  # written by another layout: compute
+        return _MISS
+
+
+def _parts(key: str, ctx: Context) -> tuple[object, ...]:
+    parts: tuple[object, ...] = (
+        VERSION,
+        key,
+        ctx.state,
+        tuple(ctx.powers),
+        ctx.start,
+        repr(sorted((k, repr(v)) for k, v in ctx.settings.items())),
+        code_fingerprint(),
+    )
+    if ctx.successors is not None:  # they change the votes and speeches the section reads
+        parts = (*parts, ("successors", tuple(sorted(ctx.successors.items(), key=str))))
+    return parts
 
 
 def to_frame(section: Section) -> pd.DataFrame:

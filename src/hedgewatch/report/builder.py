@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import multiprocessing
+import os
+import pickle
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,7 +25,7 @@ from hedgewatch.errors import InsufficientDataError, ParameterError
 from hedgewatch.paths import bundled_tables
 from hedgewatch.report import _render
 from hedgewatch.report import claims as _claims
-from hedgewatch.report._section_cache import cached_section
+from hedgewatch.report._section_cache import cached_section, is_cached
 from hedgewatch.report.model import Report, Section, unmeasurable
 from hedgewatch.report.sections import provenance
 from hedgewatch.report.sections._context import DEFAULT_SETTINGS, Context
@@ -29,6 +35,15 @@ from hedgewatch.store import Store, get_store
 Progress = Callable[[str, int, int], None]
 
 SectionFn = Callable[[Context], Section | None]
+
+log = logging.getLogger(__name__)
+
+#: Sections that read no votes (the speeches' text, imported statements, the Council record):
+#: when they and some vote-based section are not cached, they are computed in a second
+#: process while this one computes the others (see ``n_jobs``).
+BESIDE = ("rhetoric", "synchronisation", "council")
+#: Environment variable giving the default ``n_jobs`` of :func:`build_report`.
+JOBS_ENV = "HEDGEWATCH_REPORT_JOBS"
 
 
 def _section_list() -> list[tuple[str, str, str]]:
@@ -97,6 +112,7 @@ def build_report(
     settings: Mapping[str, Any] | None = None,
     sections: Sequence[str] | None = None,
     successors: Mapping[str, str | None] | None = None,
+    n_jobs: int | None = None,
 ) -> Report:
     """Compute the report on where ``state`` stands between ``powers``.
 
@@ -131,6 +147,12 @@ def build_report(
         :data:`hedgewatch.countries.DEFAULT_SUCCESSORS` for votes and speeches; ``{}`` keeps
         the USSR (``SUN``), Yugoslavia (``YUG``, ``SCG``) and Czechoslovakia (``CSK``) apart
         from Russia, Serbia and the Czech Republic.
+    n_jobs
+        Processes computing sections: 1 computes everything here; 2 (the default on a
+        machine with two or more cores; ``HEDGEWATCH_REPORT_JOBS`` sets another default)
+        computes the sections that read no votes (rhetoric, synchronisation, Council) in a
+        second process beside the others, when both kinds are to be computed (not cached).
+        The results are the same either way.
 
     Returns
     -------
@@ -142,6 +164,7 @@ def build_report(
     """
     if powers is None:
         powers = old_default("powers", ("CHN", "RUS"), "build_report")
+    jobs = _jobs(n_jobs)
     code, powers = _resolve(state, powers, start)
     st = get_store(store)
     claim_set = _claim_set(claims, code, powers)
@@ -172,7 +195,7 @@ def build_report(
         successors=successors,
     )
     _check_states(ctx, (code, *powers))
-    sections_done, timings = _run_sections(steps, ctx, tracker)
+    sections_done, timings = _run_sections(steps, ctx, tracker, jobs)
     say("judging claims", total - 1, total)
     names = tuple(countries.name(p) for p in powers)
     table = _claims.evaluate(claim_set, sections_done, powers=names)
@@ -252,19 +275,126 @@ class _Tracker:
         self.say(f"{self.title} ({text})", self.done, self.total)
 
 
+def _jobs(n_jobs: int | None) -> int:
+    """The number of processes: ``n_jobs``, else the environment's default, else 2 on a
+    machine with two or more cores."""
+    if n_jobs is None:
+        env = os.environ.get(JOBS_ENV, "").strip()
+        if env:
+            check_param(env in ("1", "2"), JOBS_ENV, "1 or 2 (environment variable)", env)
+            return int(env)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return 2 if (cores or 1) >= 2 else 1
+    check_param(
+        isinstance(n_jobs, int) and not isinstance(n_jobs, bool) and n_jobs in (1, 2),
+        "n_jobs",
+        "1 or 2",
+        n_jobs,
+    )
+    return n_jobs
+
+
+Step = tuple[str, str, str]
+
+
 def _run_sections(
-    steps: list[tuple[str, str, str]], ctx: Context, tracker: _Tracker
+    steps: list[Step], ctx: Context, tracker: _Tracker, jobs: int = 1
 ) -> tuple[tuple[Section, ...], dict[str, float]]:
-    """Compute the sections in order; return them and the seconds each took."""
-    computed, timings = [], {}
-    for i, (key, title, target) in enumerate(steps, start=1):
-        tracker.step(title, i)
+    """Compute the sections (the :data:`BESIDE` ones in a second process when ``jobs`` is 2
+    and there is work for both); return them in report order and the seconds each took."""
+    todo = [s for s in steps if ctx.cache is None or not is_cached(s[0], ctx)]
+    beside = [s for s in todo if s[0] in BESIDE] if jobs > 1 else []
+    if len(beside) == len(todo):  # nothing to do beside them: no second process
+        beside = []
+    future, pool = _start_beside(ctx, beside) if beside else (None, None)
+    done: dict[str, Section | None] = {}
+    timings: dict[str, float] = {}
+    try:
+        for i, (key, title, target) in enumerate(steps, start=1):
+            if (key, title, target) in beside:
+                continue
+            tracker.step(title, i)
+            t0 = time.perf_counter()
+            done[key] = cached_section(key, ctx, partial(run_section, key, title, target, ctx))
+            timings[key] = round(time.perf_counter() - t0, 3)
+        if future is not None:
+            tracker.step(", ".join(t for _, t, _ in beside) + " (second process)", len(steps))
+            t0 = time.perf_counter()
+            try:
+                sections, times = future.result()
+            except (BrokenExecutor, OSError, pickle.PicklingError) as exc:
+                # The second process could not run (no process can be started, it was
+                # killed, a result could not be sent back): compute its sections here.
+                log.warning("hedgewatch: computing %s in this process (%s)", beside, exc)
+                sections, times = _compute(ctx, beside)
+            done.update(sections)
+            timings.update(times)
+            timings["waited_for_second_process"] = round(time.perf_counter() - t0, 3)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    computed = [done[k] for k, _, _ in steps if done.get(k) is not None]
+    return tuple(s for s in computed if s is not None), timings
+
+
+def _compute(ctx: Context, steps: list[Step]) -> tuple[dict[str, Section | None], dict[str, float]]:
+    """Compute (or read back) ``steps`` in this process."""
+    out: dict[str, Section | None] = {}
+    times: dict[str, float] = {}
+    for key, title, target in steps:
         t0 = time.perf_counter()
-        section = cached_section(key, ctx, partial(run_section, key, title, target, ctx))
-        timings[key] = round(time.perf_counter() - t0, 3)
-        if section is not None:  # None: nothing to show (e.g. no event data loaded)
-            computed.append(section)
-    return tuple(computed), timings
+        out[key] = cached_section(key, ctx, partial(run_section, key, title, target, ctx))
+        times[key] = round(time.perf_counter() - t0, 3)
+    return out, times
+
+
+def _start_beside(ctx: Context, steps: list[Step]) -> tuple[Future, ProcessPoolExecutor]:
+    """Start computing ``steps`` in a new process (spawned: it shares no connection, lock or
+    thread with this one; it opens the store by its path, and caches what it computes there
+    as any other process would)."""
+    spec = {
+        "state": ctx.state,
+        "powers": tuple(ctx.powers),
+        "store": str(ctx.store.path),
+        "start": ctx.start,
+        "settings": dict(ctx.settings),
+        "successors": None if ctx.successors is None else dict(ctx.successors),
+        "cache": ctx.cache is not None,
+    }
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return pool.submit(_beside, spec, steps), pool
+
+
+def _beside(
+    spec: dict[str, Any], steps: list[Step]
+) -> tuple[dict[str, Section | None], dict[str, float]]:
+    """In the second process: rebuild the report's context and compute ``steps``."""
+    st = get_store(spec["store"])
+    successors = spec["successors"]
+    ctx = Context(
+        spec["state"],
+        spec["powers"],
+        st,
+        partial(hedgewatch.votes, start=spec["start"], successors=successors, store=st),
+        spec["start"],
+        spec["settings"],
+        cache=st.cached if spec["cache"] else None,
+        successors=successors,
+    )
+    try:
+        return _compute(ctx, steps)
+    finally:
+        _release_workers()
+
+
+def _release_workers() -> None:
+    """Stop joblib's reusable worker processes if this process started some (yearly
+    vocabularies are built in parallel for a corpus other than the bundled one): a process
+    exiting waits for its children, which idle for minutes before they stop."""
+    if "joblib.externals.loky" in sys.modules:
+        from joblib.externals.loky import get_reusable_executor
+
+        get_reusable_executor().shutdown(wait=True)
 
 
 def run_section(key: str, title: str, target: str, ctx: Context) -> Section | None:

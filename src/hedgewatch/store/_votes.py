@@ -206,7 +206,10 @@ def votes(
     if isinstance(countries, str):
         countries = [countries]
     st = get_store(store)
-    where, params = _filters(None, start, end, sessions, issues, important_only)
+    # The stored ``country`` is the state under the default successor rules: with those,
+    # the countries are filtered in the query; other rules re-derive it from ``state`` first.
+    in_query = countries if successors is None else None
+    where, params = _filters(in_query, start, end, sessions, issues, important_only)
     if not include_absent:
         where.append("v.vote <> 'absent'")
     sql = (
@@ -219,7 +222,7 @@ def votes(
     df = st.query(sql, params, tables=("votes", "roll_calls"))
     if successors is not None:
         df["country"] = _countries.apply_successors(df["state"], successors).to_numpy()
-    if countries is not None:
+    if countries is not None and in_query is None:
         keep = {_countries.resolve(c) for c in countries}
         df = df[df["country"].isin(keep)].reset_index(drop=True)
     df["date"] = pd.to_datetime(df["date"])

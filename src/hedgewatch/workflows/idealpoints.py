@@ -100,7 +100,11 @@ def _bridges(
     if title_bridging:
         from hedgewatch.idealpoints.bridging import title_bridges
 
-        extra = title_bridges(roll_calls(sessions=sess, store=st))
+        def compute() -> pd.DataFrame:
+            return title_bridges(roll_calls(sessions=sess, store=st))
+
+        # cached (a report asks for them four times: two fits, two forecasts)
+        extra = st.cached("title-bridges", ("v1", sess), compute, inputs=("roll_calls",))
         br = extra if br is None else pd.concat([br, extra], ignore_index=True)
     return br
 

@@ -49,6 +49,17 @@ class Context:
         src = self.vote_source
         return src if isinstance(src, pd.DataFrame) else src()
 
+    @cached_property
+    def state_votes(self) -> pd.DataFrame:
+        """The votes of the state alone (from :attr:`votes` when read already, else one
+        query for the state's rows only)."""
+        if "votes" in self.__dict__ or isinstance(self.vote_source, pd.DataFrame):
+            v = self.votes
+            return v[v["country"] == self.state] if "country" in v else v
+        from hedgewatch.store import votes
+
+        return votes([self.state], start=self.start, successors=self.successors, store=self.store)
+
     def say(self, text: str) -> None:
         """Report progress inside a long section (shown beside the section's title)."""
         if self.status is not None:

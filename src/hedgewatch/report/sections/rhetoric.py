@@ -147,7 +147,7 @@ class _Speeches:
 
 
 def _first_year(ctx: Context) -> int:
-    own = ctx.votes.loc[ctx.votes["country"] == ctx.state, "year"]
+    own = ctx.state_votes["year"]
     first = int(own.min()) if len(own) else 1946
     return max(int(ctx.start or 0), int(ctx.setting("rhetoric_from") or 0), first)
 

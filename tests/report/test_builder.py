@@ -288,3 +288,18 @@ def test_jobs_from_the_environment(store, monkeypatch):
     monkeypatch.setenv("HEDGEWATCH_REPORT_JOBS", "many")
     with pytest.raises(ParameterError, match="HEDGEWATCH_REPORT_JOBS"):
         build_report("PRK", ("CHN", "RUS"), store=store)
+
+
+def test_fork_only_from_the_main_thread():
+    import sys
+    import threading
+
+    from hedgewatch.report.builder import start_method
+
+    here = start_method()
+    assert here == ("fork" if sys.platform.startswith("linux") else "spawn")
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(start_method()))
+    t.start()
+    t.join()
+    assert seen == ["spawn"]  # a web server's job thread: other threads may read the store

@@ -8,9 +8,11 @@ import multiprocessing
 import os
 import pickle
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -348,10 +350,37 @@ def _compute(ctx: Context, steps: list[Step]) -> tuple[dict[str, Section | None]
     return out, times
 
 
+_INHERITED: dict[int, Context] = {}
+
+
+def start_method() -> str:
+    """How the second process starts. Forked on Linux when the report is built on the main
+    thread: it inherits the loaded modules and the votes already read, so it starts
+    computing at once (no store connection of this thread is open at that moment: every read
+    opens and closes its own). Spawned otherwise - on macOS and Windows (they cannot fork
+    safely) and from another thread (a web server's, whose other threads may be reading
+    the store at the fork): it imports hedgewatch and opens the store by its path."""
+    on_main = threading.current_thread() is threading.main_thread()
+    return "fork" if sys.platform.startswith("linux") and on_main else "spawn"
+
+
 def _start_beside(ctx: Context, steps: list[Step]) -> tuple[Future, ProcessPoolExecutor]:
-    """Start computing ``steps`` in a new process (spawned: it shares no connection, lock or
-    thread with this one; it opens the store by its path, and caches what it computes there
-    as any other process would)."""
+    """Start computing ``steps`` in a second process; it caches what it computes in the
+    store as any other process would."""
+    if start_method() == "fork":
+        # The context travels by inheritance (the fork happens in submit()): the votes
+        # already read are shared, not copied or pickled. No progress from that process.
+        loaded = ctx.__dict__.get("votes")
+        child = replace(ctx, vote_source=loaded if loaded is not None else ctx.vote_source)
+        child = replace(child, status=None)
+        _INHERITED[id(child)] = child
+        pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_own_stdio
+        )
+        try:
+            return pool.submit(_beside_inherited, id(child), steps), pool
+        finally:
+            _INHERITED.pop(id(child), None)  # the child has its copy
     spec = {
         "state": ctx.state,
         "powers": tuple(ctx.powers),
@@ -365,10 +394,27 @@ def _start_beside(ctx: Context, steps: list[Step]) -> tuple[Future, ProcessPoolE
     return pool.submit(_beside, spec, steps), pool
 
 
+def _own_stdio() -> None:
+    """In a forked process: new standard streams on the same descriptors (a thread of the
+    parent, such as a progress bar's, may have held the old ones' locks at the fork)."""
+    sys.stdout = open(1, "w", closefd=False, buffering=1)  # noqa: SIM115 - lives with the process
+    sys.stderr = open(2, "w", closefd=False, buffering=1)  # noqa: SIM115
+
+
+def _beside_inherited(
+    key: int, steps: list[Step]
+) -> tuple[dict[str, Section | None], dict[str, float]]:
+    """In a forked second process: compute ``steps`` on the context inherited."""
+    try:
+        return _compute(_INHERITED[key], steps)
+    finally:
+        _release_workers()
+
+
 def _beside(
     spec: dict[str, Any], steps: list[Step]
 ) -> tuple[dict[str, Section | None], dict[str, float]]:
-    """In the second process: rebuild the report's context and compute ``steps``."""
+    """In a spawned second process: rebuild the report's context and compute ``steps``."""
     st = get_store(spec["store"])
     successors = spec["successors"]
     ctx = Context(

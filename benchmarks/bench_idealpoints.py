@@ -7,7 +7,10 @@ Run:  python benchmarks/bench_idealpoints.py [--pyirt-epochs 500] [--skip-pyirt]
 Targets (issue 16, 2 cores): the full-record 1-D fit <= 3 s wall, with the same estimates
 as before (``--before SRC``: a ``src`` folder of the earlier code, e.g. ``git archive main
 src | tar -x -C /tmp/before``; Pearson r of the positions > 0.999) and BSV's r >= 0.97; the
-rolling evaluation over 30 origins (sessions 47-76, 1992-2021) <= 60 s.
+rolling evaluation over 30 origins (sessions 47-76, 1992-2021) <= 60 s, with the same
+forecasts as before (``--before SRC`` runs the earlier code's rolling evaluation in another
+process too: largest difference of any forecast probability, and of any state-session's
+log-loss, relative).
 
 Prints what was measured, on what data and machine, wall time, iterations, peak memory, the
 agreement with Bailey, Strezhnev & Voeten's published estimates (sessions 1-50), vote
@@ -129,7 +132,52 @@ def compare_before(res, src: str) -> None:
     )
 
 
-def bench_rolling(votes, bridges, n_origins: int, n_dims: int) -> None:
+ROLLING_CHILD = """
+import sys, time, pandas as pd, hedgewatch as hw
+from hedgewatch.idealpoints import DynamicIdealPoints, rolling_forecast, title_bridges
+from hedgewatch.sources.bridges import read_bridges
+bsv = read_bridges(sys.argv[1])
+br = pd.concat([bsv, title_bridges(hw.roll_calls())], ignore_index=True)
+origins = [int(o) for o in sys.argv[4].split(",")]
+t0 = time.perf_counter()
+fc = rolling_forecast(hw.votes(), br, origins=origins, model=DynamicIdealPoints(n_dims=int(sys.argv[3])))
+fc.votes.assign(_seconds=time.perf_counter() - t0).to_parquet(sys.argv[2])
+"""
+
+
+def compare_rolling_before(fc, src: str, origins: list[int], n_dims: int) -> None:
+    """Run the rolling evaluation with the code in ``src`` (another process) and compare
+    every forecast probability and every state-session's log-loss."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from hedgewatch.idealpoints import forecast_scores
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "before.parquet"
+        env = {**os.environ, "PYTHONPATH": str(Path(src).resolve())}
+        args = [str(SHARED / "unga" / "bsv_matches.csv"), str(out), str(n_dims)]
+        cmd = [sys.executable, "-c", ROLLING_CHILD, *args, ",".join(map(str, origins))]
+        subprocess.run(cmd, env=env, check=True)
+        before = pd.read_parquet(out)
+    seconds = float(before.pop("_seconds").iloc[0])
+    keys = ["country", "session", "rcid"]
+    m = fc.votes.merge(before, on=keys, suffixes=("", "_b"))
+    cols = [c for c in fc.votes.columns if c.startswith("p_")]
+    dp = max(float((m[c] - m[c + "_b"]).abs().max()) for c in cols)
+    a, b = forecast_scores(fc.votes), forecast_scores(before)
+    s = a.merge(b, on=["country", "session"], suffixes=("", "_b"))
+    rel = ((s["log_loss"] - s["log_loss_b"]).abs() / s["log_loss_b"].abs()).max()
+    print(
+        f"  same forecasts as the code in {src} (its rolling evaluation took {seconds:.1f} s "
+        f"wall in that process): {len(m):,} of {len(before):,} forecast votes matched; "
+        f"largest difference of a probability {dp:.1e}; of a state-session's log-loss "
+        f"{rel:.1e} relative (target ~1e-6)"
+    )
+
+
+def bench_rolling(votes, bridges, n_origins: int, n_dims: int, before: str | None) -> None:
     """Rolling-origin evaluation over ``n_origins`` sessions from 1992 (session 47) on."""
     from hedgewatch.idealpoints import DynamicIdealPoints, rank_forecasts, rolling_forecast
 
@@ -157,6 +205,8 @@ def bench_rolling(votes, bridges, n_origins: int, n_dims: int) -> None:
         f"{me['best_baseline']}; rank {me['rank_all']} of {len(r)} states (1 = least "
         "predictable)"
     )
+    if before:
+        compare_rolling_before(fc, before, origins, n_dims)
 
 
 def bench_pyirt(votes, epochs: int):
@@ -236,7 +286,7 @@ def main() -> None:
         f"(loaded in {time.perf_counter() - t0:.1f} s)"
     )
     if args.origins:
-        bench_rolling(votes, bridges, args.origins, args.dims)
+        bench_rolling(votes, bridges, args.origins, args.dims, args.before)
     if args.skip_fit:
         return
     ours, res = bench_hedgewatch(votes, bridges)

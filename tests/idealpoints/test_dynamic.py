@@ -279,3 +279,68 @@ def test_set_params_as_in_scikit_learn(sim):
     with pytest.raises(ParameterError, match=r"The 'drift' parameter of DynamicIdealPoints\(\)"):
         model.fit(votes)
     assert repr(clone(model)) == "DynamicIdealPoints(drift=-1.0, uncertainty='none')"
+
+
+@pytest.mark.parametrize("n_dims", [1, 2])
+@pytest.mark.parametrize("n_parts", [1, 3])
+def test_pass_equals_the_vote_by_vote_formulas(n_dims, n_parts):
+    """The vectorised pass (runs, reduceat, bincount) against each vote's interval terms
+    summed by hand: log-likelihoods to 1e-10, Newton terms to 1e-5 of their scale (the
+    Mills ratio's exponential is taken in float32)."""
+    from hedgewatch.idealpoints import _kernels
+    from hedgewatch.idealpoints._design import build_design
+    from hedgewatch.idealpoints._fit import Priors, _Model, initial_state
+    from hedgewatch.idealpoints._ordprobit import vote_terms
+
+    votes, _ = simulate(n_states=12, n_sessions=3, n_rc=10, seed=5, n_dims=n_dims)
+    dz = build_design(votes, None)
+    model = _Model(dz, Priors(), n_dims)
+    model.parts = _kernels.make_parts(dz.y, dz.item, dz.unit, n_parts)
+    st = initial_state(dz, n_dims)
+    rng = np.random.default_rng(1)
+    st.beta[:] = rng.normal(size=st.beta.shape)
+    st.theta[:] = np.where(dz.active[..., None], rng.normal(size=st.theta.shape), 0.0)
+    got = model.evaluate(st)
+
+    s, t = dz.active.shape
+    th = st.theta.reshape(-1, n_dims)[dz.unit]
+    b = st.beta[dz.item]
+    c = st.cuts[dz.item]
+    eta = (th * b).sum(1)
+    inf = np.full(len(eta), np.inf)
+    lo = np.select([dz.y == 0, dz.y == 1], [-inf, c[:, 0]], c[:, 1])
+    hi = np.select([dz.y == 0, dz.y == 1], [c[:, 0], c[:, 1]], inf)
+    v = vote_terms(lo - eta, hi - eta)
+    u_n, k_n, p = s * t, dz.n_items, n_dims + 2
+
+    def by(index, w, n):
+        return np.bincount(index, w, minlength=n)
+
+    def close(actual, desired):
+        np.testing.assert_allclose(actual, desired, rtol=1e-5, atol=1e-5 * np.abs(desired).max())
+
+    np.testing.assert_allclose(got.ll_state, by(dz.unit // t, v.logp, s), rtol=1e-10)
+    np.testing.assert_allclose(got.ll_item, by(dz.item, v.logp, k_n), rtol=1e-10)
+    g_item, h_item = np.zeros((k_n, p)), np.zeros((k_n, p, p))
+    for k in range(n_dims):
+        g = by(dz.unit, v.g * b[:, k], u_n)
+        close(got.g_theta[:, k], g)
+        g_item[:, k] = by(dz.item, v.g * th[:, k], k_n)
+        for j in range(n_dims):
+            h = -by(dz.unit, v.h * b[:, k] * b[:, j], u_n)
+            close(got.h_theta[:, k, j], h)
+            h_item[:, k, j] = -by(dz.item, v.h * th[:, k] * th[:, j], k_n)
+    # c1 is the upper bound of a no and the lower bound of an abstention; c2 likewise
+    for col, upper_of, lower_of in ((n_dims, 0, 1), (n_dims + 1, 1, 2)):
+        up, low = dz.y == upper_of, dz.y == lower_of
+        g_item[:, col] = by(dz.item[up], v.lb[up], k_n) + by(dz.item[low], v.la[low], k_n)
+        h_item[:, col, col] = -by(dz.item[up], v.lbb[up], k_n) - by(dz.item[low], v.laa[low], k_n)
+        for k in range(n_dims):
+            cross = by(dz.item[up], ((v.lab + v.lbb) * th[:, k])[up], k_n) + by(
+                dz.item[low], ((v.laa + v.lab) * th[:, k])[low], k_n
+            )
+            h_item[:, k, col] = h_item[:, col, k] = cross
+    ab = dz.y == 1
+    h_item[:, n_dims, n_dims + 1] = h_item[:, n_dims + 1, n_dims] = -by(dz.item[ab], v.lab[ab], k_n)
+    close(got.g_item, g_item)
+    close(got.h_item, h_item)

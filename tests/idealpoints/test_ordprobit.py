@@ -9,6 +9,7 @@ from scipy.stats import norm
 
 from hedgewatch.idealpoints._ordprobit import (
     category_probs,
+    interval_terms,
     log_interval_prob,
     log_ndtr_fast,
     vote_terms,
@@ -30,6 +31,18 @@ def test_log_interval_prob_is_finite_far_in_both_tails():
     expected = norm.logsf(30.0) + np.log1p(-np.exp(norm.logsf(31.0) - norm.logsf(30.0)))
     assert np.isclose(up, expected, rtol=1e-10)
     assert np.isclose(down, expected, rtol=1e-10)
+
+
+def test_interval_terms_equal_the_log_space_formulas_into_the_far_tails():
+    """Abstentions take Phi(hi) - Phi(lo) reflected into the lower half; past ndtr's
+    underflow (|bound| > 37) the log-space formula. Both agree with vote_terms."""
+    lo = np.array([-3.0, -0.2, 0.5, 5.0, 30.0, -31.0, 40.0, -45.0, 1.0])
+    width = np.array([1.0, 0.4, 1e-6, 2.0, 1.0, 1.0, 0.5, 2.0, 1e-3])
+    got, want = interval_terms(lo, lo + width), vote_terms(lo, lo + width)
+    assert np.isfinite(got.logp).all()
+    np.testing.assert_allclose(got.logp, want.logp, rtol=1e-9)
+    for name in ("la", "lb", "laa", "lbb", "lab", "g", "h"):
+        np.testing.assert_allclose(getattr(got, name), getattr(want, name), rtol=1e-7)
 
 
 def test_log_ndtr_fast_agrees_with_scipy():

@@ -3,7 +3,9 @@
 ``evaluate`` returns, at the current positions and roll-call parameters, the log-likelihood
 summed per state and per roll-call group, and the gradient and information (negative
 Hessian) of the log-likelihood for every state-session position and every roll-call group.
-The default is vectorised numpy (``np.bincount`` accumulations, SIMD special functions).
+The default is vectorised numpy (per-vote terms in whole arrays, summed with one
+``np.bincount`` per state-session sum and one ``np.add.reduceat`` over the votes' runs per
+group sum; see :class:`Part`).
 A compiled numba loop gives the same numbers; it is opt-in (``HEDGEWATCH_NUMBA=1``) because
 on the project's 2-core machine it measured slower (16.7 s against 7.1 s for the full
 record: numba's scalar ``erfc``/``log``/``exp`` cost more than numpy's vectorised ones).
@@ -53,9 +55,10 @@ def evaluate(
 
 # -- numpy path --------------------------------------------------------------------------
 class Part:
-    """A share of the votes, sorted by category then roll-call group, with the runs of each
-    group in each category block precomputed: sums over groups are ``np.add.reduceat`` on
-    contiguous runs rather than scattered ``np.bincount`` adds."""
+    """A share of the votes, sorted by category then roll-call group, cut into runs (one
+    group's votes within one category block): per-vote roll-call parameters are the runs'
+    values repeated (``np.repeat``, no scattered reads) and sums over groups are one
+    ``np.add.reduceat`` over the runs, folded onto the groups."""
 
     def __init__(self, y: np.ndarray, item: np.ndarray, unit: np.ndarray) -> None:
         if np.any(np.diff(y) < 0):
@@ -64,26 +67,39 @@ class Part:
         self.n0, self.n1 = int((y == 0).sum()), int((y == 1).sum())
         n, m = len(y), self.n0 + self.n1
         self.blocks = (slice(0, self.n0), slice(self.n0, m), slice(m, n))
-        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
-        for sl in self.blocks:
+        starts, blocks = [], []
+        for b, sl in enumerate(self.blocks):
             it = item[sl]
             if len(it) == 0:
-                self.runs.append((np.zeros(0, np.int64), np.zeros(0, np.int64)))
                 continue
             if np.any(np.diff(it) < 0):
                 raise ValueError("internal: votes must be sorted by group within a category")
-            starts = np.concatenate([[0], np.flatnonzero(np.diff(it)) + 1])
-            self.runs.append((starts, it[starts]))
-        self.units = tuple(unit[sl] for sl in self.blocks)
-        self.cut_no = item[: self.n0] * 2  # c1 bounds a no vote from above
-        self.cut_ab = item[self.n0 : m] * 2  # an abstention lies between c1 and c1 + 1
-        self.cut_yes = item[m:] * 2 + 1  # c2 bounds a yes vote from below
+            starts.append(sl.start + np.concatenate([[0], np.flatnonzero(np.diff(it)) + 1]))
+            blocks.append(np.full(len(starts[-1]), b, np.int8))
+        self.start = np.concatenate(starts) if starts else np.zeros(0, np.int64)
+        self.block = np.concatenate(blocks) if blocks else np.zeros(0, np.int8)
+        self.length = np.diff(np.append(self.start, n))
+        self.group = item[self.start]
+        # runs of each block, and the abstentions' runs relative to their block
+        self.run_of = tuple(np.flatnonzero(self.block == b) for b in range(3))
+        self.ab_start = self.start[self.run_of[1]] - self.n0
+        self.ab_group = self.group[self.run_of[1]]
+        self.ab_length = self.length[self.run_of[1]]
+        # the cut-point that bounds each run's votes: c1 (no, abstain) or c2 (yes)
+        self.cut_col = (self.block == 2).astype(np.int64)
 
-    def group_sum(self, block: int, w: np.ndarray, out: np.ndarray) -> None:
-        """``out[group] += sum of w over the group's votes`` in one category block."""
-        starts, groups = self.runs[block]
-        if len(starts):
-            out[groups] += np.add.reduceat(w, starts)
+    def run_sums(self, w: np.ndarray) -> np.ndarray:
+        """Sum of ``w`` (one value per vote of the part) over each run."""
+        if len(self.start) == 0:
+            return np.zeros(0)
+        return np.add.reduceat(w, self.start)
+
+    def fold(self, runs: np.ndarray, k_n: int, block: int | None = None) -> np.ndarray:
+        """Per-run sums onto the groups (of one block's runs, or of all)."""
+        if block is None:
+            return np.bincount(self.group, runs, minlength=k_n)
+        sel = self.run_of[block]
+        return np.bincount(self.group[sel], runs[sel], minlength=k_n)
 
 
 def make_parts(y: np.ndarray, item: np.ndarray, unit: np.ndarray, n_parts: int) -> list[Part]:
@@ -138,95 +154,113 @@ def _part_pass(
     d: int,
     need: str,
 ) -> Eval:
-    """Log-likelihood per unit and per group, and the Newton terms, for one part."""
+    """Log-likelihood per unit and per group, and the Newton terms, for one part.
+
+    Per vote: the log-probability and its first two derivatives in the linear predictor
+    (``g``, ``h``), written into whole-part arrays so that every sum over units is one
+    ``np.bincount`` and every sum over groups one ``np.add.reduceat`` over the runs."""
     n0, n1 = part.n0, part.n1
     m = n0 + n1
-    if d == 1:
-        th = theta[:, 0][part.unit]
-        b = beta[:, 0][part.item]
-        eta = th * b
-        ths, bs = [th], [b]
-    else:
-        th2 = theta[part.unit]
-        b2 = beta[part.item]
-        eta = np.einsum("ij,ij->i", th2, b2)
-        ths = [th2[:, k] for k in range(d)]
-        bs = [b2[:, k] for k in range(d)]
-    # no: log Phi(c1 - eta); yes: log Phi(eta - c2); abstain: the interval (c1, c2].
-    x_no = cuts[part.cut_no] - eta[:n0]
-    l_no, m_no = log_phi_mills(x_no)
-    x_yes = eta[m:] - cuts[part.cut_yes]
-    l_yes, m_yes = log_phi_mills(x_yes)
-    mid = interval_terms(cuts[part.cut_ab] - eta[n0:m], cuts[part.cut_ab + 1] - eta[n0:m])
-    h_no = -x_no * m_no - m_no * m_no  # d2/d eta2 (= d2/d c1^2) of a no vote's log p
-    h_yes = -x_yes * m_yes - m_yes * m_yes
-    # per block: (votes, log p, d log p / d eta, d2 log p / d eta2)
-    blocks = part.blocks
-    terms = ((l_no, -m_no, h_no), (mid.logp, mid.g, mid.h), (l_yes, m_yes, h_yes))
-    units = part.units
-    ll_unit = sum(np.bincount(u, t[0], minlength=u_n) for u, t in zip(units, terms, strict=True))
-    ll_item = np.zeros(k_n)
-    for blk, t in enumerate(terms):
-        part.group_sum(blk, t[0], ll_item)
+    cuts2 = cuts.reshape(-1, 2)
+    th_t = np.ascontiguousarray(theta.T)
+    ths = [th_t[k].take(part.unit) for k in range(d)]
+    bvs = [np.repeat(beta[part.group, k], part.length) for k in range(d)]
+    eta = ths[0] * bvs[0]
+    for k in range(1, d):
+        eta += ths[k] * bvs[k]
+    # x = c - eta, c the bound of each vote: no (-inf, c1], abstain (c1, c2], yes (c2, inf)
+    x = np.repeat(cuts2[part.group, part.cut_col], part.length)
+    x -= eta
+    logp, g, h = np.empty(len(x)), np.empty(len(x)), np.empty(len(x))
+    _one_sided(x[:n0], logp[:n0], g[:n0], h[:n0])  # log Phi(c1 - eta)
+    np.negative(g[:n0], out=g[:n0])  # d/d eta = -phi/Phi
+    xy = x[m:]
+    np.negative(xy, out=xy)  # yes: log Phi(eta - c2)
+    _one_sided(xy, logp[m:], g[m:], h[m:])
+    mid = None
+    if n1:
+        upper = np.repeat(cuts2[part.ab_group, 1], part.ab_length)
+        upper -= eta[n0:m]
+        mid = interval_terms(x[n0:m], upper)
+        logp[n0:m], g[n0:m], h[n0:m] = mid.logp, mid.g, mid.h
+    ll_unit = np.bincount(part.unit, logp, minlength=u_n)
+    ll_item = part.fold(part.run_sums(logp), k_n)
     g_theta = h_theta = g_item = h_item = None
     if need in ("theta", "all"):
         g_theta = np.empty((u_n, d))
         h_theta = np.empty((u_n, d, d))
         for k in range(d):
-            g_theta[:, k] = sum(
-                np.bincount(u, t[1] * bs[k][sl], minlength=u_n)
-                for u, t, sl in zip(units, terms, blocks, strict=True)
-            )
+            g_theta[:, k] = np.bincount(part.unit, g * bvs[k], minlength=u_n)
+            hb = h * bvs[k]
             for j in range(k, d):
-                h_theta[:, k, j] = h_theta[:, j, k] = -sum(
-                    np.bincount(u, t[2] * bs[k][sl] * bs[j][sl], minlength=u_n)
-                    for u, t, sl in zip(units, terms, blocks, strict=True)
-                )
+                hb_j = hb * bvs[j] if j != k else hb * bvs[k]
+                h_theta[:, k, j] = h_theta[:, j, k] = -np.bincount(part.unit, hb_j, minlength=u_n)
     if need in ("items", "all"):
-        g_item = np.zeros((k_n, d + 2))
-        h_item = np.zeros((k_n, d + 2, d + 2))
-        for k in range(d):
-            for blk, (t, sl) in enumerate(zip(terms, blocks, strict=True)):
-                part.group_sum(blk, t[1] * ths[k][sl], g_item[:, k])
-            for j in range(k, d):
-                acc = np.zeros(k_n)
-                for blk, (t, sl) in enumerate(zip(terms, blocks, strict=True)):
-                    part.group_sum(blk, t[2] * ths[k][sl] * ths[j][sl], acc)
-                h_item[:, k, j] = h_item[:, j, k] = -acc
-        c1, c2 = d, d + 1
-        _cut_terms(part, mid, m_no, h_no, m_yes, h_yes, ths, blocks, g_item, h_item, c1, c2)
-    return Eval(ll_unit, ll_item, g_theta, h_theta, g_item, h_item)  # type: ignore[arg-type]
+        g_item, h_item = _item_terms(part, mid, g, h, ths, k_n, d)
+    return Eval(ll_unit, ll_item, g_theta, h_theta, g_item, h_item)
 
 
-def _cut_terms(part, mid, m_no, h_no, m_yes, h_yes, ths, blocks, g_item, h_item, c1, c2) -> None:
-    """Gradient and information of the cut-points, and their cross terms with beta.
+def _one_sided(x: np.ndarray, logp: np.ndarray, mills: np.ndarray, h: np.ndarray) -> None:
+    """``log Phi(x)``, the inverse Mills ratio ``phi(x) / Phi(x)`` and
+    ``d2 log Phi(x) / dx2 = -m (x + m)`` of a vote bounded on one side, into the arrays."""
+    if len(x) == 0:
+        return
+    log_phi_mills(x, out=(logp, mills))
+    np.add(x, mills, out=h)
+    h *= mills
+    np.negative(h, out=h)
 
-    A no vote is bounded above by c1, a yes vote below by c2, an abstention below by c1 and
-    above by c2; ``la``/``lb`` are d log p / d (lower / upper bound)."""
-    k_n = len(g_item)
-    col = np.zeros(k_n)
 
-    def put(target: tuple, *terms: tuple[int, np.ndarray], sign: float = 1.0) -> None:
-        col[:] = 0.0
-        for blk, w in terms:
-            part.group_sum(blk, w, col)
-        if len(target) == 1:
-            g_item[:, target[0]] += sign * col
-        else:
-            i, j = target
-            h_item[:, i, j] += sign * col
-            if i != j:
-                h_item[:, j, i] += sign * col
+def _item_terms(
+    part: Part, mid, g: np.ndarray, h: np.ndarray, ths: list[np.ndarray], k_n: int, d: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gradient and information of every group's (beta, c1, c2).
 
-    put((c1,), (0, m_no), (1, mid.la))
-    put((c2,), (1, mid.lb), (2, -m_yes))
-    put((c1, c1), (0, h_no), (1, mid.laa), sign=-1.0)
-    put((c2, c2), (1, mid.lbb), (2, h_yes), sign=-1.0)
-    put((c1, c2), (1, mid.lab), sign=-1.0)
-    ab = blocks[1]
-    for k, th in enumerate(ths):
-        put((k, c1), (0, h_no * th[blocks[0]]), (1, (mid.laa + mid.lab) * th[ab]))
-        put((k, c2), (1, (mid.lab + mid.lbb) * th[ab]), (2, h_yes * th[blocks[2]]))
+    A no vote is bounded above by c1 and a yes vote below by c2, so for them
+    ``d log p / d c = -g`` and ``d2 log p / d c2 = h``, and the information between
+    ``beta_k`` and the cut-point is ``h theta_k``. An abstention lies in (c1, c2]:
+    ``la``/``lb`` are d log p / d (lower / upper bound), ``la + lb = -g`` and
+    ``laa + 2 lab + lbb = h``."""
+    c1, c2 = d, d + 1
+    g_item = np.zeros((k_n, d + 2))
+    h_item = np.zeros((k_n, d + 2, d + 2))
+    ab = part.blocks[1]
+    for k in range(d):
+        g_item[:, k] = part.fold(part.run_sums(g * ths[k]), k_n)
+        ht = h * ths[k]
+        for j in range(k, d):
+            h_item[:, k, j] = h_item[:, j, k] = -part.fold(part.run_sums(ht * ths[j]), k_n)
+        ht_runs = part.run_sums(ht)
+        cross_c1 = part.fold(ht_runs, k_n, 0)
+        cross_c2 = part.fold(ht_runs, k_n, 2)
+        if mid is not None:
+            s1 = _ab_sum(part, (mid.laa + mid.lab) * ths[k][ab], k_n)
+            cross_c1 += s1
+            cross_c2 += part.fold(ht_runs, k_n, 1) - s1
+        h_item[:, k, c1] = h_item[:, c1, k] = cross_c1
+        h_item[:, k, c2] = h_item[:, c2, k] = cross_c2
+    g_runs, h_runs = part.run_sums(g), part.run_sums(h)
+    g_item[:, c1] = -part.fold(g_runs, k_n, 0)
+    g_item[:, c2] = -part.fold(g_runs, k_n, 2)
+    h_item[:, c1, c1] = -part.fold(h_runs, k_n, 0)
+    h_item[:, c2, c2] = -part.fold(h_runs, k_n, 2)
+    if mid is not None:
+        la = _ab_sum(part, mid.la, k_n)
+        laa = _ab_sum(part, mid.laa, k_n)
+        lab = _ab_sum(part, mid.lab, k_n)
+        g_item[:, c1] += la
+        g_item[:, c2] += -part.fold(g_runs, k_n, 1) - la  # lb = -g - la
+        h_item[:, c1, c1] -= laa
+        h_item[:, c2, c2] -= part.fold(h_runs, k_n, 1) - laa - 2.0 * lab  # lbb
+        h_item[:, c1, c2] = h_item[:, c2, c1] = -lab
+    return g_item, h_item
+
+
+def _ab_sum(part: Part, w: np.ndarray, k_n: int) -> np.ndarray:
+    """Sum over each group's abstentions of ``w`` (one value per abstention)."""
+    if len(part.ab_start) == 0:
+        return np.zeros(k_n)
+    return np.bincount(part.ab_group, np.add.reduceat(w, part.ab_start), minlength=k_n)
 
 
 _POOL: ThreadPoolExecutor | None = None

@@ -214,7 +214,7 @@ class DynamicIdealPoints(BaseEstimator):
 
     Examples
     --------
-    Fitting the whole record takes about 6 s on two cores, too long for the docstring
+    Fitting the whole record takes 5-7 s on two shared cores, too long for the docstring
     tests, hence the skips:
 
     >>> import hedgewatch as hw

@@ -510,9 +510,17 @@ def _check_states(ctx: Context, codes: Sequence[str]) -> None:
     answer is cached with the data version, so a report whose sections are all cached reads
     no votes at all."""
 
+    def has_votes(code: str) -> bool:
+        if ctx.successors is None and "votes" not in ctx.__dict__:  # one state's rows only
+            own = hedgewatch.votes([code], start=ctx.start, store=ctx.store)
+            return len(own) > 0
+        return bool((ctx.votes["country"] == code).any())
+
     def check() -> pd.DataFrame:
         for c in codes:
-            try:
+            if has_votes(c):
+                continue
+            try:  # why not, from the whole record
                 _check_state(ctx.votes, c, ctx.start, ctx.successors)
             except InsufficientDataError as exc:
                 return pd.DataFrame({"error": [str(exc)]})

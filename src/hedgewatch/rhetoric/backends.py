@@ -29,23 +29,45 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-from sklearn.preprocessing import normalize
-from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from hedgewatch._deprecation import deprecated_args
 from hedgewatch._validation import blame, check_param, validated
 from hedgewatch.errors import InsufficientDataError, MissingExtraError
 from hedgewatch.rhetoric.preprocess import STOP_WORDS, TOKEN_PATTERN
 
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import CountVectorizer
+
 BACKENDS = ("tfidf", "embeddings")
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer() -> Callable[[str], list[str]]:
+    pattern = re.compile(TOKEN_PATTERN)
+    if pattern.groups > 1:  # pragma: no cover - scikit-learn refuses such a pattern too
+        raise ValueError("the token pattern captures more than one group")
+    return pattern.findall
+
+
+def l2_normalise_rows(x: sparse.csr_matrix) -> None:
+    """Scale each row of a CSR matrix to unit Euclidean length, in place (empty rows stay
+    zero): what scikit-learn's ``normalize(x, norm="l2")`` computes - each row's squares
+    summed in storage order, its square root, each value divided by it - without importing
+    scikit-learn on the report's path."""
+    lengths = np.diff(x.indptr)
+    rows = np.repeat(np.arange(x.shape[0]), lengths)
+    sq = np.bincount(rows, weights=x.data.astype(np.float64) ** 2, minlength=x.shape[0])
+    norm = np.sqrt(sq)
+    norm[norm == 0.0] = 1.0
+    x.data /= np.repeat(norm, lengths).astype(x.data.dtype)
 
 
 @dataclass(frozen=True)
@@ -124,10 +146,14 @@ class TfidfBackend:
         return (self.name, tuple(self.ngram_range), self.min_df, self.sublinear_tf)
 
     def tokenizer(self) -> Callable[[str], list[str]]:
-        """scikit-learn's tokenizer of this backend's vectorizer (stop words still in)."""
-        return self._vectorizer(1).build_tokenizer()
+        """The tokenizer of this backend's vectorizer (stop words still in): what
+        scikit-learn's ``CountVectorizer.build_tokenizer()`` returns for its token pattern,
+        without importing scikit-learn."""
+        return _tokenizer()
 
     def _vectorizer(self, n_docs: int, vocabulary: list[str] | None = None) -> CountVectorizer:
+        from sklearn.feature_extraction.text import CountVectorizer
+
         return CountVectorizer(
             lowercase=False,
             token_pattern=TOKEN_PATTERN,
@@ -157,6 +183,8 @@ class TfidfBackend:
         # The terms pruned by min_df (mostly one-off bigrams) are kept by scikit-learn for
         # introspection only; they are most of the fitted object's memory.
         cv.stop_words_ = None
+        from sklearn.feature_extraction.text import TfidfTransformer
+
         tt = TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(counts)
 
         def combine(rows: Any) -> sparse.csr_matrix:
@@ -271,9 +299,7 @@ class FittedTfidf:
                 np.log(x.data, x.data)
                 x.data += np.float32(1.0)
             x.data *= idf[x.indices]
-            # what normalize(x, norm="l2") runs on a CSR matrix, without its input checks
-            # (~2 ms a call; the bootstrap calls this twice per pair and year)
-            inplace_csr_row_normalize_l2(x)
+            l2_normalise_rows(x)
             return x
 
         def paragraph_units(row: int) -> sparse.csr_matrix:
@@ -439,6 +465,8 @@ class EmbeddingBackend:
         units = self.encode([p for ps in paragraphs for p in ps]).astype(np.float32)
 
         def combine(rows: Any) -> np.ndarray:
+            from sklearn.preprocessing import normalize
+
             return normalize(np.asarray(rows, dtype=np.float32))
 
         def paragraph_units(row: int) -> np.ndarray:

@@ -29,7 +29,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from hedgewatch.rhetoric._stop_words import ENGLISH_STOP_WORDS
 
 #: What makes a sentence ritual rather than politics (matched on lower-cased text; ASCII
 #: word boundaries, RE2 and Python ``re`` syntax alike).

@@ -404,11 +404,14 @@ def _own_stdio() -> None:
 def _beside_inherited(
     key: int, steps: list[Step]
 ) -> tuple[dict[str, Section | None], dict[str, float]]:
-    """In a forked second process: compute ``steps`` on the context inherited."""
-    try:
+    """In a forked second process: compute ``steps`` on the context inherited. Work that
+    would fan out to joblib's processes runs here in sequence instead: the worker pool this
+    process inherited belongs to the parent (using it hangs), and the two report processes
+    already hold the cores."""
+    from joblib import parallel_config
+
+    with parallel_config(backend="sequential"):
         return _compute(_INHERITED[key], steps)
-    finally:
-        _release_workers()
 
 
 def _beside(

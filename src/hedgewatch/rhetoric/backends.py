@@ -59,15 +59,16 @@ def _tokenizer() -> Callable[[str], list[str]]:
 
 def l2_normalise_rows(x: sparse.csr_matrix) -> None:
     """Scale each row of a CSR matrix to unit Euclidean length, in place (empty rows stay
-    zero): what scikit-learn's ``normalize(x, norm="l2")`` computes - each row's squares
-    summed in storage order, its square root, each value divided by it - without importing
-    scikit-learn on the report's path."""
+    zero): what scikit-learn's ``normalize(x, norm="l2")`` computes, bit for bit - each
+    value squared in its own precision, the squares summed in double precision in storage
+    order, each value divided by the double square root and stored back - without
+    importing scikit-learn on the report's path."""
     lengths = np.diff(x.indptr)
     rows = np.repeat(np.arange(x.shape[0]), lengths)
-    sq = np.bincount(rows, weights=x.data.astype(np.float64) ** 2, minlength=x.shape[0])
-    norm = np.sqrt(sq)
+    squares = (x.data * x.data).astype(np.float64)
+    norm = np.sqrt(np.bincount(rows, weights=squares, minlength=x.shape[0]))
     norm[norm == 0.0] = 1.0
-    x.data /= np.repeat(norm, lengths).astype(x.data.dtype)
+    x.data[:] = x.data.astype(np.float64) / np.repeat(norm, lengths)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ MAX_Q = 0.05
 
 def synchronisation_section(ctx: Context) -> Section:
     """Narratives the state and each power take up within days of each other, beyond chance."""
-    from hedgewatch.statements import synchronisation
     from hedgewatch.store import statements
 
     actors = [ctx.state, *ctx.powers]
@@ -36,6 +35,9 @@ def synchronisation_section(ctx: Context) -> Section:
             f"{', '.join(missing)}; synchronisation needs the state and at least one power. "
             "Import them with 'hedgewatch statements import'."
         )
+    # imported only when there is something to measure (it loads scikit-learn, ~1.5 s)
+    from hedgewatch.statements import synchronisation
+
     overall, events, measures = [], [], []
     for p in have:
         res = _sync(ctx, st, p, synchronisation)

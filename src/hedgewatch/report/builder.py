@@ -513,15 +513,17 @@ def _check_states(ctx: Context, codes: Sequence[str]) -> None:
     answer is cached with the data version, so a report whose sections are all cached reads
     no votes at all."""
 
-    def has_votes(code: str) -> bool:
-        if ctx.successors is None and "votes" not in ctx.__dict__:  # one state's rows only
-            own = hedgewatch.votes([code], start=ctx.start, store=ctx.store)
-            return len(own) > 0
-        return bool((ctx.votes["country"] == code).any())
+    def voting() -> set[str]:
+        """Which of ``codes`` cast a vote in the window (one query for their rows only)."""
+        if ctx.successors is None and "votes" not in ctx.__dict__:
+            own = hedgewatch.votes(list(codes), start=ctx.start, store=ctx.store)
+            return set(own["country"].unique())
+        return set(ctx.votes["country"].unique()) & set(codes)
 
     def check() -> pd.DataFrame:
+        present = voting()
         for c in codes:
-            if has_votes(c):
+            if c in present:
                 continue
             try:  # why not, from the whole record
                 _check_state(ctx.votes, c, ctx.start, ctx.successors)

@@ -368,6 +368,9 @@ def _start_beside(ctx: Context, steps: list[Step]) -> tuple[Future, ProcessPoolE
     """Start computing ``steps`` in a second process; it caches what it computes in the
     store as any other process would."""
     if start_method() == "fork":
+        # Both processes draw figures: matplotlib is imported once, here, not in each.
+        import hedgewatch.report.figures  # noqa: F401
+
         # The context travels by inheritance (the fork happens in submit()): the votes
         # already read are shared, not copied or pickled. No progress from that process.
         loaded = ctx.__dict__.get("votes")

@@ -63,7 +63,7 @@ import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -71,6 +71,9 @@ from filelock import FileLock, Timeout
 
 from hedgewatch.errors import MissingDataError, ParameterError, StoreError
 from hedgewatch.paths import bundled_path, bundled_tables, store_path
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 log = logging.getLogger("hedgewatch.store")
 
@@ -251,6 +254,23 @@ class Store:
             self.ensure(*tables)
         with self.connect() as con:
             return con.execute(sql, params).df() if params is not None else con.execute(sql).df()
+
+    def arrow(
+        self,
+        sql: str,
+        params: Sequence[Any] | Mapping[str, Any] | None = None,
+        tables: Sequence[str] = (),
+    ) -> pa.Table:
+        """Run SQL and return an Arrow table (no Python object per value: large results
+        with repeated strings are converted column by column, see ``store._votes``)."""
+        if tables:
+            self.ensure(*tables)
+        with self.connect() as con:
+            rel = con.sql(sql, params=params) if params is not None else con.sql(sql)
+            # to_arrow_table() in DuckDB 2 (fetch_arrow_table() is deprecated there); arrow()
+            # returned the table in DuckDB 1.
+            fetch = getattr(rel, "to_arrow_table", None)
+            return fetch() if fetch is not None else rel.arrow()
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole table as a DataFrame."""

@@ -28,6 +28,7 @@ from hedgewatch.store._database import Store, get_store, load_bundled
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
 #: Voeten's six issue codes and their names.
 ISSUES: dict[str, str] = {
@@ -219,29 +220,60 @@ def votes(
     if where:
         sql += " where " + " and ".join(where)
     sql += " order by r.date, v.rcid, v.country"
-    df = st.query(sql, params, tables=("votes", "roll_calls"))
+    # Read as Arrow and convert column by column: the country, state and vote strings come
+    # back dictionary-encoded (one Python string per distinct value, not per row: about
+    # twice as fast as DuckDB's own DataFrame conversion on the whole record).
+    table = st.arrow(sql, params, tables=("votes", "roll_calls"))
+    cats = list(VOTE_VALUES if include_absent else VOTE_VALUES[:3])
+    df = pd.DataFrame(
+        {
+            "rcid": _ints(table.column("rcid")),
+            "session": _ints(table.column("session")),
+            "year": _ints(table.column("year")),
+            "date": pd.to_datetime(table.column("date").to_numpy().astype("datetime64[us]")),
+            "country": _shared_strings(table.column("country")),
+            "state": _shared_strings(table.column("state")),
+            "vote": _categorical(table.column("vote"), cats),
+        }
+    )
     if successors is not None:
-        df["country"] = _countries.apply_successors(df["state"], successors).to_numpy()
+        df["country"] = _shared_strings(
+            _countries.apply_successors(df["state"], successors).to_numpy()
+        )
     if countries is not None and in_query is None:
         keep = {_countries.resolve(c) for c in countries}
         df = df[df["country"].isin(keep)].reset_index(drop=True)
-    df["date"] = pd.to_datetime(df["date"])
-    for col in ("country", "state"):  # one string object per code, not one per row (memory)
-        df[col] = _shared_strings(df[col])
-    cats = list(VOTE_VALUES if include_absent else VOTE_VALUES[:3])
-    df["vote"] = pd.Categorical(df["vote"], categories=cats)
-    df["rcid"] = df["rcid"].astype("int64")
-    df["session"] = df["session"].astype("int64")
-    df["year"] = df["year"].astype("int64")
     return df
 
 
-def _shared_strings(s: pd.Series) -> np.ndarray:
-    """The same values (object dtype, missing as NaN), equal strings sharing one object."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    out = np.asarray(uniques, dtype=object).take(np.maximum(codes, 0))
-    out[codes < 0] = np.nan
-    return out
+def _ints(col: pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(col.to_numpy(), dtype="int64")
+
+
+def _codes(col: pa.ChunkedArray | np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Dictionary codes (-1 for missing) and the distinct values of a string column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(col, np.ndarray):
+        col = pa.chunked_array([pa.array(col, type=pa.string(), from_pandas=True)])
+    enc = pc.dictionary_encode(col.cast(pa.string())).combine_chunks()
+    codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, enc.dictionary.to_pylist()
+
+
+def _categorical(col: pa.ChunkedArray, categories: list[str]) -> pd.Categorical:
+    """A string column as a categorical of ``categories`` (other values become missing)."""
+    codes, values = _codes(col)
+    remap = np.array([categories.index(v) if v in categories else -1 for v in values] + [-1])
+    return pd.Categorical.from_codes(remap[codes], categories=pd.Index(categories))
+
+
+def _shared_strings(col: pa.ChunkedArray | np.ndarray) -> np.ndarray:
+    """The values as an object array (missing as NaN), equal strings sharing one object."""
+    codes, values = _codes(col)
+    out = np.asarray([*values, np.nan], dtype=object)
+    return out.take(codes)  # code -1 (missing) takes the NaN at the end
 
 
 # ---------------------------------------------------------------------------------------

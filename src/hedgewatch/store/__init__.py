@@ -20,7 +20,7 @@ write functions here persist. Where files live is :mod:`hedgewatch.paths`.
 from __future__ import annotations
 
 from hedgewatch.store._bridges import bridges, write_bridges
-from hedgewatch.store._database import Store, default_store, get_store
+from hedgewatch.store._database import Store, default_store, get_store, reusing_connections
 from hedgewatch.store._events import (
     event_countries,
     event_datasets,
@@ -72,6 +72,7 @@ __all__ = [
     "event_import",
     "event_unmapped",
     "get_store",
+    "reusing_connections",
     "event_countries",
     "has_events",
     "import_council",

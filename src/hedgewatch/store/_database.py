@@ -172,6 +172,7 @@ class Store:
             yield con
         finally:
             con.close()
+            _reused.release(con)
 
     def tables(self) -> list[str]:
         """Names of the tables present in the store (not counting bundled ones not yet loaded)."""
@@ -496,6 +497,10 @@ class Store:
             con = _duck(":memory:")
             con.execute(_SCHEMA)
             return con
+        cur = _reused.cursor(self.path, self._open_file)
+        return cur if cur is not None else self._open_file()
+
+    def _open_file(self) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + _OPEN_RETRY_SECONDS
         delay = 0.02
         while True:
@@ -890,6 +895,78 @@ RECORDED: list[tuple[str, str, str, tuple[str, ...], Path]] = []
 #: path -> (file signature and whether bundled tables are served from the package, table
 #: names, meta) of the last read (see Store._read_state).
 _STATE: dict[str, tuple[tuple[object, ...], tuple[str, ...], dict[str, str]]] = {}
+
+
+class _Reused:
+    """One read-only connection per store kept open on the main thread while
+    :func:`reusing_connections` is active, each read getting a cursor on it (opening a DuckDB
+    database costs ~30 ms, most of it building DuckDB's function catalogue; a report reads
+    the store a few dozen times).
+
+    It is used only where that cannot serve a stale file. DuckDB keeps one database instance
+    per file path in a process: while any connection to a replaced file is open, opening the
+    path again returns the old file. So: only the main thread reuses (the web app reads and
+    builds reports on other threads, which never see these connections), a connection is
+    dropped as soon as the file's identity changes (a writer swapped it in), and a new one is
+    kept only when no cursor of the old one is still open. On POSIX only (on Windows an open
+    file cannot be replaced by a writer). Closed before any fork."""
+
+    def __init__(self) -> None:
+        self.active = 0
+        self.roots: dict[str, tuple[tuple[int, ...], duckdb.DuckDBPyConnection]] = {}
+        self.lent: dict[int, str] = {}  # id(cursor) -> store path, while the cursor is open
+
+    def cursor(self, path: Path, open_file: Any) -> duckdb.DuckDBPyConnection | None:
+        if not self.active or threading.current_thread() is not threading.main_thread():
+            return None
+        key = str(path)
+        sig = _signature(path)
+        held = self.roots.get(key)
+        if held is not None and held[0] != sig:
+            self.drop(key)
+            held = None
+        if held is None:
+            if sig is None or key in self.lent.values():
+                return None  # a cursor of the old file is open: its instance would answer
+            root = open_file()
+            if _signature(path) != sig:  # swapped while opening: use it once
+                return root
+            self.roots[key] = held = (sig, root)
+        cur = held[1].cursor()
+        cur.execute("set enable_progress_bar = false")
+        self.lent[id(cur)] = key
+        return cur
+
+    def release(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.lent.pop(id(con), None)
+
+    def drop(self, key: str | None = None) -> None:
+        for k in [key] if key is not None else list(self.roots):
+            held = self.roots.pop(k, None)
+            if held is not None:
+                with contextlib.suppress(duckdb.Error):
+                    held[1].close()
+
+
+_reused = _Reused()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_reused.drop)
+
+
+@contextlib.contextmanager
+def reusing_connections() -> Iterator[None]:
+    """Within this block, reads on the main thread share one DuckDB connection per store
+    (see :class:`_Reused`); elsewhere, and outside it, every read opens its own."""
+    if os.name != "posix" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _reused.active += 1
+    try:
+        yield
+    finally:
+        _reused.active -= 1
+        if not _reused.active:
+            _reused.drop()
 
 
 def _signature(path: Path) -> tuple[int, ...] | None:

@@ -74,7 +74,7 @@ class Context:
         since = int(self.setting(setting))
         if "country" not in self.votes:
             return ""
-        years = self.votes.loc[self.votes["country"] == self.state, "year"]
+        years = self.state_votes["year"]
         if len(years) and int(years.max()) >= since:
             return ""
         span = (

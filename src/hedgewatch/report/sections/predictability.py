@@ -349,11 +349,12 @@ def _surprising_votes(ctx: Context) -> pd.DataFrame:
     from hedgewatch.store import roll_calls
 
     sessions = _sessions(ctx)
-    votes = ctx.votes if sessions is None else ctx.votes[ctx.votes["session"].isin(sessions)]
 
     def compute() -> pd.DataFrame:
         res = fitted(ctx)
-        mine = votes[votes["country"] == ctx.state]
+        mine = ctx.state_votes  # the state's rows, filtered once per report
+        if sessions is not None:
+            mine = mine[mine["session"].isin(sessions)]
         rc = roll_calls(store=ctx.store)
         return surprising_votes(res, mine, ctx.state, n=N_SURPRISING, roll_calls=rc)
 

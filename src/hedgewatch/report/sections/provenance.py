@@ -64,7 +64,7 @@ def table(ctx: Context, claim_set: Any) -> dict[str, str]:
 def _facts(ctx: Context) -> pd.DataFrame:
     """The vote counts the provenance table states (cached: reading the votes costs ~1 s)."""
     v = ctx.votes
-    own = v[v["country"] == ctx.state]
+    own = ctx.state_votes
     return pd.DataFrame(
         {
             "analysed": [

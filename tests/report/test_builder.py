@@ -303,3 +303,51 @@ def test_fork_only_from_the_main_thread():
     t.start()
     t.join()
     assert seen == ["spawn"]  # a web server's job thread: other threads may read the store
+
+
+_ORPHAN = """
+import multiprocessing, os, sys
+from concurrent.futures import ProcessPoolExecutor
+from hedgewatch.report.builder import _forked, watch_parent
+method, watched = sys.argv[1], sys.argv[2] == "1"
+init = (watch_parent if method == "spawn" else _forked) if watched else None
+pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(method), initializer=init)
+print(pool.submit(os.getpid).result(), flush=True)
+os.kill(os.getpid(), 9)  # killed, as a web server stopped in the middle of a report
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "\nState:\tZ" not in f.read()  # a zombie has exited
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+@pytest.mark.parametrize(("method", "watched"), [("spawn", True), ("fork", True), ("spawn", False)])
+def test_the_second_process_exits_when_its_parent_is_killed(method, watched):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    # Popen, not run(): an orphaned worker keeps the output pipe open, so read one line.
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN, method, "1" if watched else "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    worker = int(proc.stdout.readline())
+    proc.wait(timeout=60)
+    proc.stdout.close()
+    deadline = time.monotonic() + (10 if watched else 3)
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    orphaned = _alive(worker)
+    if orphaned:
+        os.kill(worker, signal.SIGKILL)
+    # Without the watch the worker waits for work forever (the control case).
+    assert orphaned is not watched

@@ -380,7 +380,7 @@ def _start_beside(ctx: Context, steps: list[Step]) -> tuple[Future, ProcessPoolE
         child = replace(child, status=None)
         _INHERITED[id(child)] = child
         pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_own_stdio
+            max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_forked
         )
         try:
             return pool.submit(_beside_inherited, id(child), steps), pool
@@ -395,8 +395,33 @@ def _start_beside(ctx: Context, steps: list[Step]) -> tuple[Future, ProcessPoolE
         "successors": None if ctx.successors is None else dict(ctx.successors),
         "cache": ctx.cache is not None,
     }
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=watch_parent
+    )
     return pool.submit(_beside, spec, steps), pool
+
+
+def watch_parent() -> None:
+    """In the second process: exit as soon as the process that started it dies. A pool's
+    worker otherwise waits for work forever when its parent is killed (a web server stopped
+    while a report was being built): it holds both ends of its own task queue, so it never
+    sees the end of it."""
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="hedgewatch-parent-watch", daemon=True).start()
+
+
+def _forked() -> None:
+    _own_stdio()
+    watch_parent()
 
 
 def _own_stdio() -> None:
